@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, dependencies pointing one way:
+//   NumericCore → SplineModels → Sampling, Diagnostics → SeriesAnalysis → (Pipeline) → SlowregCLI
+let package = Package(
+    name: "slowreg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "slowreg", targets: ["SlowregCLI"]),
+        .library(name: "NumericCore", targets: ["NumericCore"]),
+        .library(name: "SplineModels", targets: ["SplineModels"]),
+        .library(name: "Sampling", targets: ["Sampling"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "SeriesAnalysis", targets: ["SeriesAnalysis"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // LAPACKE / CBLAS from Debian's liblapacke-dev, liblapack-dev, libblas-dev.
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .target(
+            name: "NumericCore",
+            dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "SplineModels", dependencies: ["NumericCore"]),
+        .target(name: "Diagnostics", dependencies: ["NumericCore"]),
+        .target(name: "Sampling", dependencies: ["NumericCore", "SplineModels", "Diagnostics"]),
+        .target(name: "SeriesAnalysis", dependencies: ["NumericCore", "Sampling"]),
+        // Ingest, selection, store and the daily pipeline.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "SlowregCLI",
+            dependencies: [
+                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SplineModelsTests", dependencies: ["SplineModels", "NumericCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "NumericCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SeriesAnalysis", "NumericCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeriesAnalysisTests", dependencies: ["SeriesAnalysis", "NumericCore"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,137 @@
+import RealModule
+
+/// Random draws and log densities of the distributions slowreg's models use.
+///
+/// Draws take an `inout RandomStream` so that each chain owns its randomness.
+/// Log densities are normalized (they include every constant) so they can be
+/// compared with SciPy's `logpdf`.
+
+// MARK: - Draws
+
+extension RandomStream {
+    /// Standard normal draw by the Box–Muller transform (one of the pair is
+    /// kept; exact, no tables).
+    @inlinable
+    public mutating func standardNormal() -> Double {
+        let u1 = uniform()
+        let u2 = uniform()
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+    }
+
+    /// Normal(mean, sd).
+    @inlinable
+    public mutating func normal(mean: Double = 0, sd: Double = 1) -> Double {
+        mean + sd * standardNormal()
+    }
+
+    /// Exponential with the given rate (mean 1/rate), by inversion.
+    @inlinable
+    public mutating func exponential(rate: Double = 1) -> Double {
+        -Double.log(uniform()) / rate
+    }
+
+    /// Gamma(shape, rate) with mean shape/rate, for any shape > 0.
+    ///
+    /// Marsaglia & Tsang (2000), "A simple method for generating gamma
+    /// variables", for shape ≥ 1; for shape < 1 the boost
+    /// `Gamma(a) = Gamma(a + 1) · U^{1/a}`, done on the log scale so that tiny
+    /// shapes (0.01) do not underflow to exactly zero more than the double
+    /// format forces.
+    public mutating func gamma(shape: Double, rate: Double = 1) -> Double {
+        precondition(shape > 0 && rate > 0, "gamma needs shape > 0 and rate > 0")
+        if shape < 1 {
+            let g = gamma(shape: shape + 1, rate: 1)
+            let logU = Double.log(uniform())
+            return Double.exp(Double.log(g) + logU / shape) / rate
+        }
+        let d = shape - 1.0 / 3.0
+        let c = 1.0 / (9 * d).squareRoot()
+        while true {
+            var x: Double
+            var v: Double
+            repeat {
+                x = standardNormal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = uniform()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v / rate }
+            if Double.log(u) < 0.5 * x * x + d * (1 - v + Double.log(v)) { return d * v / rate }
+        }
+    }
+
+    /// Chi-square with `df` degrees of freedom: `2 · Gamma(df/2, 1)`.
+    public mutating func chiSquare(df: Double) -> Double {
+        2 * gamma(shape: df / 2, rate: 1)
+    }
+
+    /// Student-t with `df` degrees of freedom, location and scale:
+    /// `location + scale · Z / √(χ²_df / df)`.
+    public mutating func studentT(df: Double, location: Double = 0, scale: Double = 1) -> Double {
+        location + scale * standardNormal() / (chiSquare(df: df) / df).squareRoot()
+    }
+
+    /// Beta(a, b) as `X/(X + Y)` with `X ~ Gamma(a)`, `Y ~ Gamma(b)`.
+    public mutating func beta(_ a: Double, _ b: Double) -> Double {
+        let x = gamma(shape: a)
+        let y = gamma(shape: b)
+        return x / (x + y)
+    }
+}
+
+// MARK: - Log densities
+
+/// `log √(2π)`.
+public let logSqrtTwoPi = 0.918_938_533_204_672_741_78
+
+/// Log density of Normal(mean, sd) at `x`: `−log σ − ½log 2π − (x−μ)²/(2σ²)`.
+@inlinable
+public func normalLogDensity(_ x: Double, mean: Double, sd: Double) -> Double {
+    let z = (x - mean) / sd
+    return -Double.log(sd) - logSqrtTwoPi - 0.5 * z * z
+}
+
+/// Log normalizing constant of Student-t(ν, ·, σ):
+/// `log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log σ`.
+@inlinable
+public func studentTLogNormalizer(df: Double, scale: Double) -> Double {
+    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Double.log(df * Double.pi) - Double.log(scale)
+}
+
+/// Log density of Student-t(ν, μ, σ) at `x`:
+/// `log Γ((ν+1)/2) − log Γ(ν/2) − ½log(νπ) − log σ − (ν+1)/2 · log(1 + z²/ν)`, `z = (x−μ)/σ`.
+@inlinable
+public func studentTLogDensity(_ x: Double, df: Double, location: Double, scale: Double) -> Double {
+    let z = (x - location) / scale
+    return studentTLogNormalizer(df: df, scale: scale) - 0.5 * (df + 1) * Double.log(onePlus: z * z / df)
+}
+
+/// Gradient of `studentTLogDensity` with respect to `x`: `−(ν+1) z / (σ (ν + z²))`.
+@inlinable
+public func studentTLogDensityGradient(_ x: Double, df: Double, location: Double, scale: Double) -> Double {
+    let z = (x - location) / scale
+    return -(df + 1) * z / (scale * (df + z * z))
+}
+
+/// Log density of the half-Student-t(ν, 0, σ) on `x ≥ 0` (a Student-t folded at
+/// zero: twice the density; `-∞` for `x < 0`). This is brms's prior for
+/// standard deviations.
+@inlinable
+public func halfStudentTLogDensity(_ x: Double, df: Double, scale: Double) -> Double {
+    guard x >= 0 else { return -.infinity }
+    return Double.log(2) + studentTLogDensity(x, df: df, location: 0, scale: scale)
+}
+
+/// Log density of Gamma(shape α, rate β) at `x > 0`:
+/// `α log β − log Γ(α) + (α−1) log x − β x`.
+@inlinable
+public func gammaLogDensity(_ x: Double, shape: Double, rate: Double) -> Double {
+    guard x > 0 else { return x == 0 && shape == 1 ? Double.log(rate) : -.infinity }
+    return shape * Double.log(rate) - logGamma(shape) + (shape - 1) * Double.log(x) - rate * x
+}
+
+/// Gradient of `gammaLogDensity` with respect to `x`: `(α−1)/x − β`.
+@inlinable
+public func gammaLogDensityGradient(_ x: Double, shape: Double, rate: Double) -> Double {
+    (shape - 1) / x - rate
+}

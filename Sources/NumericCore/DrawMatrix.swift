@@ -1,0 +1,43 @@
+/// Posterior draws of one quantity per day: `dayCount` rows (day 0 … last
+/// day of the series) by `drawCount` columns, stored row by row so that the
+/// draws of one day are contiguous (quantiles per day read one slice).
+///
+/// Draw `d` of every day comes from the same posterior draw, so differences
+/// between two days taken draw by draw are draws of the difference.
+public struct DrawMatrix: Sendable, Equatable {
+    public let dayCount: Int
+    public let drawCount: Int
+    /// `values[day * drawCount + draw]`.
+    public var values: [Double]
+
+    public init(dayCount: Int, drawCount: Int, repeating value: Double = 0) {
+        precondition(dayCount >= 0 && drawCount >= 0)
+        self.dayCount = dayCount
+        self.drawCount = drawCount
+        values = Array(repeating: value, count: dayCount * drawCount)
+    }
+
+    public init(dayCount: Int, drawCount: Int, values: [Double]) {
+        precondition(values.count == dayCount * drawCount, "draw storage does not match shape")
+        self.dayCount = dayCount
+        self.drawCount = drawCount
+        self.values = values
+    }
+
+    @inlinable
+    public subscript(day: Int, draw: Int) -> Double {
+        get { values[day * drawCount + draw] }
+        set { values[day * drawCount + draw] = newValue }
+    }
+
+    /// The draws of one day.
+    public func draws(day: Int) -> ArraySlice<Double> {
+        values[(day * drawCount)..<((day + 1) * drawCount)]
+    }
+
+    /// Quantiles (R type 7) of one day's draws.
+    public func quantiles(day: Int, _ ps: [Double]) -> [Double] {
+        let sorted = draws(day: day).sorted()
+        return ps.map { quantile(sorted: sorted, $0) }
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite: system packages, a release build, every Swift test.
+# (Release mode: the statistical tests run thousands of MCMC iterations.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --no-build
+swift test -c release "$@"
