@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),  // test-only: loopback HTTP server
     ],
     targets: [
         // LAPACKE / CBLAS from Debian's liblapacke-dev, liblapack-dev, libblas-dev.
@@ -55,7 +56,8 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "NumericCore"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SeriesAnalysis", "NumericCore"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SeriesAnalysis", "NumericCore",
+                                                   .product(name: "FlyingFox", package: "FlyingFox")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SeriesAnalysisTests", dependencies: ["SeriesAnalysis", "NumericCore"],
                     resources: [.copy("Fixtures")]),

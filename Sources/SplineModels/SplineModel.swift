@@ -1,0 +1,278 @@
+import NumericCore
+import RealModule
+
+/// The model of SPEC §5 for one series, on centred and scaled data:
+///
+///     ỹ_i = μ(x_i) + ε_i,   μ(x) = Σ_k β_k B_k(x),   ε ~ Normal(0, σ) or Student-t(ν, 0, σ)
+///     Dβ ~ Normal(0, τ² I)            (second-order random walk, K − 2 rows)
+///     a = μ(x_c) ~ t(3, 0, 1)         (intercept: level at the centre of the range)
+///     s = μ'(x_c)(hi − lo) ~ t(3, 0, 5)   (linear trend, not penalized by D)
+///     σ, τ ~ half-t(3, 0, 1),  ν ~ Gamma(2, 0.1)
+///
+/// with `ỹ = (y − median y)/mad(y)`. On the original scale this is the
+/// reference model's `α + f(day)` with the priors of SPEC §5.
+///
+/// The unconstrained vector is
+///
+///     θ = [w_1 … w_{K−2}, c₁, c₂, log σ, log τ, (log ν)]
+///
+/// with `β = G[w; c]` (see `SplineDesign`: `Dβ = Ow`, `O` orthogonal; `c` the
+/// level and trend coordinates of the null space), the priors on `a` and `s`
+/// evaluated through `β`, and, by `Parametrization`:
+/// - `.centred` (default): `w ~ Normal(0, τ² I)`. Best when the data pin the
+///   curve down (a year of runs): `w` is then nearly independent of τ.
+/// - `.nonCentred`: `w = τz`, `z ~ Normal(0, I)` in θ (as brms parameterizes
+///   smooths). Best when the data are weak relative to the prior, where the
+///   centred form has a funnel.
+/// One density+gradient costs two dense `K × K` products plus O(n) work over
+/// the points.
+public struct SplineModel: LogDensityModel {
+    public let design: SplineDesign
+    public let noise: NoiseModel
+    public let priors: SplinePriors
+    /// Data on the working scale `ỹ`.
+    public let scaledValues: [Double]
+    /// The original-scale transform: `y = centre + scale·ỹ`.
+    public let location: Double
+    public let scale: Double
+    public let parametrization: Parametrization
+
+    /// How the penalized coefficients appear in θ (see the type's documentation).
+    public enum Parametrization: String, Sendable, Equatable, Codable {
+        case centred
+        case nonCentred = "non-centred"
+    }
+
+    public var basisCount: Int { design.count }
+    public var dimension: Int { design.count + (noise == .studentT ? 3 : 2) }
+
+    // Positions in θ (`c₁`, `c₂` are the null-space level and trend coordinates).
+    public var interceptIndex: Int { design.count - 2 }
+    public var trendIndex: Int { design.count - 1 }
+    public var logSigmaIndex: Int { design.count }
+    public var logTauIndex: Int { design.count + 1 }
+    public var logNuIndex: Int? { noise == .studentT ? design.count + 2 : nil }
+
+    /// Builds the model for points at integer `days` with values `values`.
+    /// Throws `ModelError` for empty input, a single distinct day, negative days
+    /// or non-finite values.
+    public init(days: [Int], values: [Double], noise: NoiseModel = .gaussian,
+                priors: SplinePriors = .standard, basisCount: Int? = nil,
+                parametrization: Parametrization = .centred) throws {
+        guard !days.isEmpty else { throw ModelError.emptySeries }
+        guard days.count == values.count else { throw ModelError.lengthMismatch(days: days.count, values: values.count) }
+        if let i = values.firstIndex(where: { !$0.isFinite }) { throw ModelError.nonFiniteValue(index: i, value: values[i]) }
+        if let i = days.firstIndex(where: { $0 < 0 }) { throw ModelError.negativeDay(index: i, day: days[i]) }
+        guard priors.studentDF > 0, priors.interceptScale > 0, priors.tauScale > 0, priors.sigmaScale > 0,
+              priors.trendScale > 0, priors.nuShape > 0, priors.nuRate > 0 else {
+            throw ModelError.invalidPrior("every prior scale, shape and rate must be positive")
+        }
+        design = try SplineDesign(days: days.map(Double.init), basisCount: basisCount)
+        self.noise = noise
+        self.priors = priors
+        self.parametrization = parametrization
+        let (loc, sc) = Self.workingScale(values)
+        location = loc
+        scale = sc
+        scaledValues = values.map { ($0 - loc) / sc }
+    }
+
+    /// Centre and scale of the working scale: median and normalized MAD; the
+    /// standard deviation when more than half the values are equal (MAD 0); 1
+    /// for a constant series (so nothing divides by zero).
+    public static func workingScale(_ values: [Double]) -> (location: Double, scale: Double) {
+        let m = median(values)
+        var s = normalizedMAD(values)
+        if !(s > 0) && values.count > 1 { s = variance(values).squareRoot() }
+        if !(s > 0) || !s.isFinite { s = Swift.max(abs(m) * 1e-6, 1) }
+        return (m, s)
+    }
+
+    // MARK: Parameters
+
+    /// The parameters on the working scale for an unconstrained `θ`.
+    public func parameters(_ theta: [Double]) -> SplineParameters {
+        let k = design.count
+        let tau = Double.exp(theta[logTauIndex])
+        var v = [Double](repeating: 0, count: k)
+        let multiplier = parametrization == .centred ? 1 : tau
+        for j in 0..<(k - 2) { v[j] = multiplier * theta[j] }
+        v[k - 2] = theta[interceptIndex]
+        v[k - 1] = theta[trendIndex]
+        return SplineParameters(coefficients: design.coefficients(reparametrized: v),
+                                sigma: Double.exp(theta[logSigmaIndex]), tau: tau,
+                                nu: logNuIndex.map { Double.exp(theta[$0]) })
+    }
+
+    /// The unconstrained `θ` of working-scale parameters (inverse of `parameters`).
+    public func unconstrained(_ p: SplineParameters) -> [Double] {
+        let k = design.count
+        let v = design.reparametrized(coefficients: p.coefficients)
+        var theta = [Double](repeating: 0, count: dimension)
+        let divisor = parametrization == .centred ? 1 : p.tau
+        for j in 0..<(k - 2) { theta[j] = v[j] / divisor }
+        theta[interceptIndex] = v[k - 2]
+        theta[trendIndex] = v[k - 1]
+        theta[logSigmaIndex] = Double.log(p.sigma)
+        theta[logTauIndex] = Double.log(p.tau)
+        if let i = logNuIndex { theta[i] = Double.log(p.nu ?? 20) }
+        return theta
+    }
+
+    // MARK: Density
+
+    public func logDensity(_ theta: [Double]) -> Double {
+        var g = [Double](repeating: 0, count: dimension)
+        return logDensityAndGradient(theta, gradient: &g)
+    }
+
+    public func logDensityAndGradient(_ theta: [Double], gradient: inout [Double]) -> Double {
+        let k = design.count
+        let n = design.pointCount
+        let logSigma = theta[logSigmaIndex], logTau = theta[logTauIndex]
+        let sigma = Double.exp(logSigma), tau = Double.exp(logTau)
+        guard sigma.isFinite, sigma > 0, tau.isFinite, tau > 0 else {
+            for j in gradient.indices { gradient[j] = 0 }
+            return -.infinity
+        }
+
+        let centred = parametrization == .centred
+        var v = [Double](repeating: 0, count: k)
+        for j in 0..<(k - 2) { v[j] = centred ? theta[j] : tau * theta[j] }
+        v[k - 2] = theta[interceptIndex]
+        v[k - 1] = theta[trendIndex]
+        let beta = design.reparametrization.multiply(v)
+
+        // Likelihood over the points: one pass computing residuals and d/dμ.
+        var gradBeta = [Double](repeating: 0, count: k)
+        var logLik = 0.0
+        var dLogSigma = 0.0
+        var dNu = 0.0
+        let invSigma = 1 / sigma
+        switch noise {
+        case .gaussian:
+            var sumSq = 0.0
+            beta.withUnsafeBufferPointer { b in
+                gradBeta.withUnsafeMutableBufferPointer { gb in
+                    design.first.withUnsafeBufferPointer { first in
+                        design.weights.withUnsafeBufferPointer { w in
+                            scaledValues.withUnsafeBufferPointer { y in
+                                for i in 0..<n {
+                                    let f = first[i]
+                                    let w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3]
+                                    let mu = b[f] * w0 + b[f + 1] * w1 + b[f + 2] * w2 + b[f + 3] * w3
+                                    let r = y[i] - mu
+                                    sumSq += r * r
+                                    let d = r * invSigma * invSigma
+                                    gb[f] += d * w0; gb[f + 1] += d * w1; gb[f + 2] += d * w2; gb[f + 3] += d * w3
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let nD = Double(n)
+            logLik = -nD * (logSigma + logSqrtTwoPi) - 0.5 * sumSq * invSigma * invSigma
+            dLogSigma = -nD + sumSq * invSigma * invSigma
+        case .studentT:
+            let nu = Double.exp(theta[logNuIndex!])
+            guard nu.isFinite, nu > 0 else {
+                for j in gradient.indices { gradient[j] = 0 }
+                return -.infinity
+            }
+            var sumLog = 0.0
+            var sumFrac = 0.0
+            let nuSigma2 = nu * sigma * sigma
+            beta.withUnsafeBufferPointer { b in
+                gradBeta.withUnsafeMutableBufferPointer { gb in
+                    design.first.withUnsafeBufferPointer { first in
+                        design.weights.withUnsafeBufferPointer { w in
+                            scaledValues.withUnsafeBufferPointer { y in
+                                for i in 0..<n {
+                                    let f = first[i]
+                                    let w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3]
+                                    let mu = b[f] * w0 + b[f + 1] * w1 + b[f + 2] * w2 + b[f + 3] * w3
+                                    let r = y[i] - mu
+                                    let r2 = r * r
+                                    let denom = 1 / (nuSigma2 + r2)
+                                    // log(1 + r²/(νσ²)) and r²/(νσ² + r²)
+                                    sumLog += Double.log(onePlus: r2 / nuSigma2)
+                                    let frac = r2 * denom
+                                    sumFrac += frac
+                                    let d = (nu + 1) * r * denom
+                                    gb[f] += d * w0; gb[f + 1] += d * w1; gb[f + 2] += d * w2; gb[f + 3] += d * w3
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let nD = Double(n)
+            let halfNuPlusOne = 0.5 * (nu + 1)
+            logLik = nD * (logGamma(halfNuPlusOne) - logGamma(0.5 * nu) - 0.5 * Double.log(nu * Double.pi) - logSigma)
+                - halfNuPlusOne * sumLog
+            dLogSigma = -nD + (nu + 1) * sumFrac
+            // d/dν of Σ log t_ν(r/σ)/σ
+            dNu = nD * 0.5 * (digamma(halfNuPlusOne) - digamma(0.5 * nu) - 1 / nu)
+                - 0.5 * sumLog + halfNuPlusOne * sumFrac / nu
+        }
+
+        // Intercept and trend priors, through β: a = b_cᵀβ, s = g_cᵀβ.
+        let df = priors.studentDF
+        let f0 = design.functionalFirst
+        var a = 0.0, s = 0.0
+        for j in 0..<4 {
+            a += design.levelRow[f0 + j] * beta[f0 + j]
+            s += design.trendRow[f0 + j] * beta[f0 + j]
+        }
+        var logPrior = studentTLogDensity(a, df: df, location: 0, scale: priors.interceptScale)
+            + studentTLogDensity(s, df: df, location: 0, scale: priors.trendScale)
+        let da = studentTLogDensityGradient(a, df: df, location: 0, scale: priors.interceptScale)
+        let ds = studentTLogDensityGradient(s, df: df, location: 0, scale: priors.trendScale)
+        for j in 0..<4 { gradBeta[f0 + j] += da * design.levelRow[f0 + j] + ds * design.trendRow[f0 + j] }
+
+        // Chain rule through β = G v: ∂/∂v = Gᵀ ∂/∂β.
+        let gradV = design.reparametrization.multiply(gradBeta, transpose: true)
+
+        var dLogTauFromPenalized = 0.0
+        if centred {
+            // w ~ Normal(0, τ² I): −½|w|²/τ² − (K−2) log τ
+            let invTau2 = 1 / (tau * tau)
+            var sumSq = 0.0
+            for j in 0..<(k - 2) {
+                let w = theta[j]
+                sumSq += w * w
+                gradient[j] = gradV[j] - w * invTau2
+            }
+            logPrior -= 0.5 * sumSq * invTau2 + Double(k - 2) * logTau
+            dLogTauFromPenalized = sumSq * invTau2 - Double(k - 2)
+        } else {
+            // w = τz, z ~ Normal(0, I)
+            var dTau = 0.0
+            for j in 0..<(k - 2) {
+                let z = theta[j]
+                logPrior -= 0.5 * z * z
+                gradient[j] = tau * gradV[j] - z
+                dTau += gradV[j] * z
+            }
+            dLogTauFromPenalized = tau * dTau
+        }
+        logPrior -= Double(k - 2) * logSqrtTwoPi
+        gradient[interceptIndex] = gradV[k - 2]
+        gradient[trendIndex] = gradV[k - 1]
+
+        // Scales on the log scale: density of log x is p(x)·x.
+        logPrior += halfStudentTLogDensity(sigma, df: df, scale: priors.sigmaScale) + logSigma
+        gradient[logSigmaIndex] = dLogSigma
+            + sigma * studentTLogDensityGradient(sigma, df: df, location: 0, scale: priors.sigmaScale) + 1
+        logPrior += halfStudentTLogDensity(tau, df: df, scale: priors.tauScale) + logTau
+        gradient[logTauIndex] = dLogTauFromPenalized
+            + tau * studentTLogDensityGradient(tau, df: df, location: 0, scale: priors.tauScale) + 1
+        if let i = logNuIndex {
+            let nu = Double.exp(theta[i])
+            logPrior += gammaLogDensity(nu, shape: priors.nuShape, rate: priors.nuRate) + theta[i]
+            gradient[i] = nu * dNu + nu * gammaLogDensityGradient(nu, shape: priors.nuShape, rate: priors.nuRate) + 1
+        }
+        return logLik + logPrior
+    }
+}
