@@ -21,8 +21,9 @@ import RealModule
 /// 2. `β | σ, τ, λ, w, y` exactly;
 /// 3. `σ | β, w, y` by slice sampling log σ (O(1) per evaluation);
 /// 4. `λ_a, λ_s | β` from their Gamma conditionals;
-/// 5. Student-t only: `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)` and
-///    `ν | w` by slice sampling log ν.
+/// 5. Student-t only: `ν | β, σ, y` with the weights integrated out (slice
+///    sampling log ν on the t-likelihood, O(n) per evaluation), then
+///    `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)`.
 ///
 /// Slice widths are tuned in warm-up and frozen for the kept iterations.
 public enum ConjugateGibbs {
@@ -44,6 +45,34 @@ public enum ConjugateGibbs {
         let t2 = clock.now
         return ChainResult(positions: positions, info: infos,
                            warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1))
+    }
+}
+
+extension ConjugateGibbs {
+    /// The full conditional of the coefficients given σ and τ, with the
+    /// scale-mixture weights at 1 (unit point weights, `λ_a = λ_s = 1`): the
+    /// exactly Gaussian core of the sampler, exposed so it can be checked
+    /// against a dense computation. Returns the mean and the band precision `Q`.
+    public static func conditionalCoefficients(model: SplineModel, sigma: Double, tau: Double)
+        -> (mean: [Double], precision: SymmetricBandMatrix) {
+        var rng = RandomStream(seed: 0)
+        var state = GibbsState(model: model, rng: &rng)
+        state.sigma = sigma
+        state.tau = tau
+        let q = state.precision(sigma: sigma, tau: tau)
+        let mean = (try? BandedCholeskyFactor(q))?.solve(state.btwy.map { $0 / (sigma * sigma) }) ?? []
+        return (mean, q)
+    }
+
+    /// One exact draw from that conditional (the sampler's step 2).
+    public static func drawConditionalCoefficients(model: SplineModel, sigma: Double, tau: Double,
+                                                   rng: inout RandomStream) -> [Double] {
+        var setup = RandomStream(seed: 0)
+        var state = GibbsState(model: model, rng: &setup)
+        state.sigma = sigma
+        state.tau = tau
+        state.drawCoefficients(rng: &rng)
+        return state.beta
     }
 }
 
@@ -70,8 +99,6 @@ struct GibbsState {
     // Data cross products for the current weights.
     var btwb: SymmetricBandMatrix
     var btwy: [Double]
-    var ytwy: Double
-    var sumLogWeights = 0.0
 
     var tauWidth = SliceWidthTuner(initialWidth: 1)
     var sigmaWidth = SliceWidthTuner(initialWidth: 0.5)
@@ -102,7 +129,6 @@ struct GibbsState {
         beta = Array(repeating: 0, count: k)
         if model.noise == .studentT { weights = Array(repeating: 1, count: n) }
         (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: nil)
-        ytwy = model.scaledValues.reduce(0) { $0 + $1 * $1 }
     }
 
     /// `Q` for the given σ, τ and the current λ, weights.
@@ -174,32 +200,34 @@ struct GibbsState {
         lambdaLevel = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
         lambdaTrend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
 
-        // 5. Student-t: point weights and ν.
+        // 5. Student-t: ν with the weights integrated out (a blocked update of
+        //    (ν, w): ν from its t-likelihood given the residuals, then w | ν).
+        //    Conditioning ν on w instead mixes very slowly when ν is large.
         if model.noise == .studentT {
-            var w = weights!
-            var sumLog = 0.0, sumW = 0.0
             let invS2 = 1 / (sigma * sigma)
+            var scaledSquares = [Double](repeating: 0, count: n)
             for i in 0..<n {
                 let r = model.scaledValues[i] - fitted[i]
-                w[i] = rng.gamma(shape: (nu + 1) / 2, rate: (nu + r * r * invS2) / 2)
-                sumLog += Double.log(w[i])
-                sumW += w[i]
+                scaledSquares[i] = r * r * invS2
             }
-            weights = w
-            sumLogWeights = sumLog
             let shape = model.priors.nuShape, rate = model.priors.nuRate
             let logNuTarget: (Double) -> Double = { lv in
                 let v = Double.exp(lv)
                 guard v.isFinite, v > 0 else { return -.infinity }
-                let half = v / 2
-                return nD * (half * Double.log(half) - logGamma(half)) + half * (sumLog - sumW)
-                    + gammaLogDensity(v, shape: shape, rate: rate) + lv
+                var sumLog = 0.0
+                for z2 in scaledSquares { sumLog += Double.log(onePlus: z2 / v) }
+                return nD * (logGamma((v + 1) / 2) - logGamma(v / 2) - 0.5 * Double.log(v))
+                    - 0.5 * (v + 1) * sumLog + gammaLogDensity(v, shape: shape, rate: rate) + lv
             }
             let lv = Double.log(nu)
             let updatedNu = SliceSampler.step(from: lv, current: logNuTarget(lv), width: nuWidth.width,
                                               rng: &rng, logDensity: logNuTarget)
             nu = Double.exp(updatedNu.x)
             if let i = warmupIteration { nuWidth.observe(updatedNu.x, warmupIteration: i) }
+
+            var w = weights!
+            for i in 0..<n { w[i] = rng.gamma(shape: (nu + 1) / 2, rate: (nu + scaledSquares[i]) / 2) }
+            weights = w
             (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: w)
         }
     }

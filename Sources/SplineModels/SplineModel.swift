@@ -58,7 +58,8 @@ public struct SplineModel: LogDensityModel {
     /// or non-finite values.
     public init(days: [Int], values: [Double], noise: NoiseModel = .gaussian,
                 priors: SplinePriors = .standard, basisCount: Int? = nil,
-                parametrization: Parametrization = .centred) throws {
+                parametrization: Parametrization = .centred,
+                workingScale fixedScale: (location: Double, scale: Double)? = nil) throws {
         guard !days.isEmpty else { throw ModelError.emptySeries }
         guard days.count == values.count else { throw ModelError.lengthMismatch(days: days.count, values: values.count) }
         if let i = values.firstIndex(where: { !$0.isFinite }) { throw ModelError.nonFiniteValue(index: i, value: values[i]) }
@@ -71,7 +72,10 @@ public struct SplineModel: LogDensityModel {
         self.noise = noise
         self.priors = priors
         self.parametrization = parametrization
-        let (loc, sc) = Self.workingScale(values)
+        // The priors scale with the data (median, MAD) as in the reference; a
+        // fixed working scale makes them data-independent (simulation-based calibration).
+        let (loc, sc) = fixedScale ?? Self.workingScale(values)
+        guard sc > 0, sc.isFinite, loc.isFinite else { throw ModelError.invalidPrior("the working scale must be finite and positive") }
         location = loc
         scale = sc
         scaledValues = values.map { ($0 - loc) / sc }

@@ -1,0 +1,24 @@
+import Testing
+import SplineModels
+import Sampling
+
+/// Reduced simulation-based calibration (the full run is `scripts/sbc.sh`):
+/// rank histograms of the true parameters among posterior draws must be
+/// uniform, χ² p > 0.001 for every quantity.
+@Test(arguments: [NoiseModel.gaussian, .studentT], [SamplerKind.gibbs, .nuts])
+func rankHistogramsAreUniform(_ noise: NoiseModel, _ sampler: SamplerKind) async throws {
+    let config = SimulationBasedCalibration.Configuration(
+        noise: noise, sampler: sampler, replicates: 100, days: 40, runsPerDay: 2,
+        chains: 2, warmup: 250, draws: 250, rankedDraws: 49, bins: 10, seed: 12, threads: 2)
+    let result = try await SimulationBasedCalibration.run(config)
+    for (q, name) in result.quantities.enumerated() {
+        #expect(result.pValues[q] > 0.001, "\(noise)/\(sampler) \(name): ranks \(result.histograms[q]), p = \(result.pValues[q])")
+    }
+}
+
+@Test func chiSquareUpperTailMatchesKnownValues() {
+    // SciPy 1.17: scipy.stats.chi2.sf([9, 16.92, 27.88], 9)
+    #expect(abs(chiSquareUpperTail(9, degreesOfFreedom: 9) - 0.43727418891386693) < 1e-12)
+    #expect(abs(chiSquareUpperTail(16.92, degreesOfFreedom: 9) - 0.04998360638750561) < 1e-12)
+    #expect(abs(chiSquareUpperTail(27.88, degreesOfFreedom: 9) - 0.0009989111107288188) < 1e-14)
+}
