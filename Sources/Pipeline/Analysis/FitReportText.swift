@@ -79,7 +79,7 @@ public enum FitReportText {
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
         let n = s.count
-        guard n < width else { return s + " " }
+        guard n < width else { return right ? " " + s : s + " " }
         let spaces = String(repeating: " ", count: width - n)
         return right ? spaces + s : s + spaces
     }

@@ -1,0 +1,84 @@
+import Foundation
+import NumericCore
+import Sampling
+import Diagnostics
+import SeriesAnalysis
+
+/// Maps the answers of one series to the store's result rows (SPEC §9).
+enum StoredResults {
+    static func make(_ result: SeriesJobResult, series: SeriesRecord, options: DailyRunOptions,
+                     job: SeriesJobOptions) -> SeriesResults {
+        let fit = result.fit
+        let runDate = options.runDate.description
+        let calendar = job.calendar
+        let modelInput = result.prepared.rows.map { row in
+            ModelInputRow(time: row.time, day: row.day, y: row.value, z: row.z, outlier: row.isOutlier,
+                          majorVersion: calendar?.mvers(on: CalendarDay(row.time)))
+        }
+        let intervals = (0..<fit.dayCount).map { r -> IntervalRow in
+            let l = fit.level.quantiles(day: r, [0.05, 0.25, 0.5, 0.75, 0.95])
+            let p = result.predictive.quantiles(day: r, FitReport.predictiveProbabilities)
+            let raw = fit.predictive.quantiles(day: r, [0.05, 0.5, 0.95])
+            return IntervalRow(day: fit.firstDay + r, date: result.date(ofRow: r).description,
+                               levelP05: l[0], levelP25: l[1], levelP50: l[2], levelP75: l[3], levelP95: l[4],
+                               p05: p[0], p15: p[1], p16: p[2], p25: p[3], p50: p[4], p75: p[5], p84: p[6], p85: p[7], p95: p[8],
+                               rawP05: raw[0], rawP50: raw[1], rawP95: raw[2])
+        }
+        let draws = drawRows(result, retention: options.drawRetention)
+        let d = fit.diagnostics
+        let summary = FitReport.summary(d)
+        let diagnostics = DiagnosticsRow(
+            model: options.modelName, sampler: job.fit.sampler.sampler.rawValue, noise: job.fit.noise.rawValue,
+            status: d.status == .good ? .good : .flagged, reasons: summary.warnings.joined(separator: "; "),
+            nPoints: fit.model.design.pointCount, nOutliers: result.prepared.outlierCount,
+            firstDate: result.fitStart.description, lastDate: result.date(ofRow: fit.dayCount - 1).description,
+            k: fit.model.basisCount, nDivergent: d.divergentCount, maxRhat: summary.max_rhat,
+            minEssBulk: summary.min_ess_bulk, minEssTail: summary.min_ess_tail, nEffRatio: summary.n_eff_ratio,
+            exceededMaxTreedepth: d.treeDepthHitCount, minBfmi: summary.min_bfmi,
+            recalibrationFactor: result.recalibration?.factor, coverageBefore: result.recalibration?.coverageBefore,
+            coverageAfter: result.recalibration?.coverageAfter, betaP05: result.calibrationCheck?.lowerBound,
+            betaP95: result.calibrationCheck?.upperBound, modesCount: result.modes?.count,
+            modesSummary: result.modes?.summary ?? "", warmupMs: fit.timing.warmupMilliseconds,
+            samplingMs: fit.timing.samplingMilliseconds, totalMs: fit.timing.totalMilliseconds,
+            seed: job.fit.sampler.seed, createdAt: Date())
+        let comparisons = result.comparisons.compactMap { c -> ComparisonRow? in
+            guard let change = c.change, let date = c.date else { return nil }
+            return ComparisonRow(label: c.label, date: date.description, p05: change.p05, p10: change.p10, p50: change.p50,
+                                 p90: change.p90, p95: change.p95, pWorse: change.probabilityWorse,
+                                 regression: change.isRegression, alert: c.alert)
+        }
+        return SeriesResults(runDate: runDate, seriesId: series.id, modelInput: modelInput, intervals: intervals,
+                             draws: draws, diagnostics: diagnostics, comparisons: comparisons)
+    }
+
+    /// One row per kept draw for the retained days.
+    static func drawRows(_ result: SeriesJobResult, retention: DrawRetention) -> [DrawRow] {
+        let fit = result.fit
+        var rows = Set<Int>()
+        func add(_ day: CalendarDay?) {
+            guard let day else { return }
+            let r = result.fitStart.distance(to: day)
+            if r >= 0 && r < fit.dayCount { rows.insert(r) }
+        }
+        switch retention {
+        case .none: return []
+        case .allDays: rows = Set(0..<fit.dayCount)
+        case .comparisonDays, .recentDays:
+            add(result.runDate)
+            for c in result.comparisons { add(c.date) }
+            if case let .recentDays(n) = retention {
+                for back in 1...Swift.max(1, n) { add(result.runDate.advanced(by: -back)) }
+            }
+        }
+        var out: [DrawRow] = []
+        out.reserveCapacity(rows.count * fit.level.drawCount)
+        for r in rows.sorted() {
+            let date = result.date(ofRow: r).description
+            for j in 0..<fit.level.drawCount {
+                out.append(DrawRow(day: fit.firstDay + r, date: date, draw: j, level: fit.level[r, j],
+                                   predictive: result.predictive[r, j]))
+            }
+        }
+        return out
+    }
+}
