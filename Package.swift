@@ -40,7 +40,9 @@ let package = Package(
                 "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // Real perfherder series bundled for `slowreg demo` (see Demo/Data/README.md).
+            resources: [.copy("Demo/Data")]
         ),
         .executableTarget(
             name: "SlowregCLI",

@@ -1,11 +1,11 @@
 import ArgumentParser
 
 @main
-struct Slowreg: ParsableCommand {
+struct Slowreg: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slowreg",
         abstract: "Find slow performance regressions with Bayesian smoothing splines.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [RunCommand.self, FitCommand.self, CompareCommand.self, AlertCommand.self, IngestCommand.self, FetchCommand.self, DemoCommand.self]
     )
 }

@@ -1,0 +1,170 @@
+import NumericCore
+
+/// Which direction of a metric is good.
+public enum MetricDirection: Sendable, Equatable {
+    /// Times, memory: a higher value is worse.
+    case lowerIsBetter
+    /// Scores (e.g. speedometer): a lower value is worse.
+    case higherIsBetter
+
+    public init(lowerIsBetter: Bool) {
+        self = lowerIsBetter ? .lowerIsBetter : .higherIsBetter
+    }
+}
+
+/// The comparison of run day D with an earlier day c (SPEC §8).
+public struct DayComparison: Sendable, Equatable {
+    /// Day indices compared: `day` (D) against `baseline` (c).
+    public var day: Int
+    public var baseline: Int
+    public var direction: MetricDirection
+    /// Quantiles (R type 7) of `change% = (μ_D − μ_c)/μ_c × 100` over paired draws.
+    public var p05: Double
+    public var p10: Double
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    /// Share of draws in which D is worse than c.
+    public var probabilityWorse: Double
+    public var drawCount: Int
+
+    /// SPEC §8 regression: the 80% interval of the change lies wholly on the
+    /// worse side (`p10 > 0` when lower is better, `p90 < 0` when higher is better).
+    /// A comparison from stored quantiles (e.g. read back from the store).
+    public init(day: Int, baseline: Int, direction: MetricDirection, p05: Double, p10: Double, p50: Double,
+                p90: Double, p95: Double, probabilityWorse: Double, drawCount: Int) {
+        self.day = day
+        self.baseline = baseline
+        self.direction = direction
+        self.p05 = p05
+        self.p10 = p10
+        self.p50 = p50
+        self.p90 = p90
+        self.p95 = p95
+        self.probabilityWorse = probabilityWorse
+        self.drawCount = drawCount
+    }
+
+    public var isRegression: Bool {
+        switch direction {
+        case .lowerIsBetter: return p10 > 0
+        case .higherIsBetter: return p90 < 0
+        }
+    }
+}
+
+/// Why two days cannot be compared.
+public enum ComparisonError: Error, Equatable, Sendable, CustomStringConvertible {
+    case dayOutOfRange(day: Int, dayCount: Int)
+    case noDraws
+    /// A level draw is not finite, or the baseline's is zero, so a percentage change is undefined.
+    case undefinedChange(day: Int, draw: Int, level: Double)
+
+    public var description: String {
+        switch self {
+        case let .dayOutOfRange(day, dayCount):
+            return "day index \(day) is outside the fitted days 0…\(dayCount - 1)"
+        case .noDraws:
+            return "the level has no draws to compare"
+        case let .undefinedChange(day, draw, level):
+            return "the level of day \(day) is \(level) in draw \(draw); the percentage change is undefined"
+        }
+    }
+}
+
+/// Compares run day `day` (D) with `baseline` (c) on paired level draws.
+///
+/// For each draw `d`, `change%_d = (μ_D,d − μ_c,d)/μ_c,d × 100`; because draw
+/// `d` of both days comes from one posterior draw, these are draws of the
+/// change's posterior. D is worse in draw `d` when `μ_D,d > μ_c,d` (lower is
+/// better) or `μ_D,d < μ_c,d` (higher is better); equal levels are not worse.
+public func compareDays(level: DrawMatrix, day: Int, baseline: Int,
+                        direction: MetricDirection) throws(ComparisonError) -> DayComparison {
+    for d in [day, baseline] where d < 0 || d >= level.dayCount {
+        throw .dayOutOfRange(day: d, dayCount: level.dayCount)
+    }
+    guard level.drawCount > 0 else { throw .noDraws }
+    let now = level.draws(day: day)
+    let then = level.draws(day: baseline)
+    var changes = [Double]()
+    changes.reserveCapacity(level.drawCount)
+    var worse = 0
+    for (k, (a, c)) in zip(now, then).enumerated() {
+        guard a.isFinite else { throw .undefinedChange(day: day, draw: k, level: a) }
+        guard c != 0, c.isFinite else { throw .undefinedChange(day: baseline, draw: k, level: c) }
+        changes.append((a - c) / c * 100)
+        switch direction {
+        case .lowerIsBetter: if a > c { worse += 1 }
+        case .higherIsBetter: if a < c { worse += 1 }
+        }
+    }
+    changes.sort()
+    return DayComparison(day: day, baseline: baseline, direction: direction,
+                         p05: quantile(sorted: changes, 0.05), p10: quantile(sorted: changes, 0.10),
+                         p50: quantile(sorted: changes, 0.50), p90: quantile(sorted: changes, 0.90),
+                         p95: quantile(sorted: changes, 0.95),
+                         probabilityWorse: Double(worse) / Double(level.drawCount),
+                         drawCount: level.drawCount)
+}
+
+/// The alert rule of SPEC §8: fire when `P(worse) ≥ threshold` and `|p50| ≥ minimumChange`.
+public struct AlertRule: Sendable, Equatable {
+    /// SPEC §8: alert when D is worse in at least 80% of the posterior.
+    public static let defaultThreshold = 0.8
+    /// SPEC §8: no minimum size of change by default (any probable regression alerts).
+    public static let defaultMinimumChange = 0.0
+
+    /// Probability of being worse at or above which the rule fires.
+    public var threshold: Double
+    /// Minimum `|p50|` of the change, in percent.
+    public var minimumChange: Double
+
+    public init(threshold: Double = defaultThreshold, minimumChange: Double = defaultMinimumChange) {
+        self.threshold = threshold
+        self.minimumChange = minimumChange
+    }
+
+    public func fires(_ comparison: DayComparison) -> Bool {
+        comparison.probabilityWorse >= threshold && abs(comparison.p50) >= minimumChange
+    }
+}
+
+/// A comparison day of a plan with its result, or why there is none.
+public struct ComparisonOutcome: Sendable, Equatable {
+    public var comparisonDay: ComparisonDay
+    public var result: Result<DayComparison, ComparisonSkip>
+
+    public var label: String { comparisonDay.label }
+    /// The comparison, when it was made.
+    public var comparison: DayComparison? { try? result.get() }
+}
+
+/// Why a planned comparison was not made.
+public struct ComparisonSkip: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// Runs every comparison of a plan on the level draws of the fitted range
+/// (row = day index of the series). Unavailable days and days the draws do
+/// not cover are reported as skipped with a reason.
+public func runComparisons(level: DrawMatrix, plan: ComparisonPlan, direction: MetricDirection) -> [ComparisonOutcome] {
+    plan.days.map { comparisonDay in
+        guard let runIndex = plan.runDayIndex else {
+            return ComparisonOutcome(comparisonDay: comparisonDay,
+                                     result: .failure(ComparisonSkip(reason: plan.messages.first ?? "run date outside the series")))
+        }
+        switch comparisonDay.availability {
+        case let .unavailable(reason):
+            return ComparisonOutcome(comparisonDay: comparisonDay, result: .failure(ComparisonSkip(reason: reason)))
+        case let .available(index):
+            do throws(ComparisonError) {
+                let result = try compareDays(level: level, day: runIndex, baseline: index, direction: direction)
+                return ComparisonOutcome(comparisonDay: comparisonDay, result: .success(result))
+            } catch {
+                return ComparisonOutcome(comparisonDay: comparisonDay,
+                                         result: .failure(ComparisonSkip(reason: error.description)))
+            }
+        }
+    }
+}
