@@ -59,6 +59,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore"],
                     resources: [.copy("Fixtures")]),
+        // Runs the built `slowreg` executable as a user would.
+        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "Pipeline", "NumericCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SeriesAnalysis", "NumericCore",
                                                    .product(name: "FlyingFox", package: "FlyingFox")],
                     resources: [.copy("Fixtures")]),

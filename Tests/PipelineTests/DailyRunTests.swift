@@ -1,0 +1,84 @@
+import Testing
+import Foundation
+import NumericCore
+import SeriesAnalysis
+import Sampling
+import Pipeline
+
+/// A store in a scratch file with a few synthetic series ending 2024-03-31.
+func storeWithSeries(_ specs: [(suite: String, days: Int, step: Double)]) throws -> (SQLiteStore, URL) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slowreg-daily-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+    let lastDay = CalendarDay(year: 2024, month: 3, day: 31)!
+    var records: [IngestRecord] = []
+    for (index, spec) in specs.enumerated() {
+        var rng = RandomStream(seed: 5, stream: UInt64(index))
+        for d in 0..<spec.days {
+            let day = lastDay.advanced(by: d - spec.days + 1)
+            for r in 0..<(1 + Int(3 * rng.uniform())) {
+                let level = 200 * (1 + (d >= spec.days - 10 ? spec.step / 100 : 0))
+                let time = Date(timeIntervalSince1970: Double(day.daysSince1970 * 86_400 + 3_600 * (r + 1)))
+                records.append(IngestRecord(record: PerfRecord(time: time, suite: spec.suite, platform: "linux64",
+                                                               value: level * (1 + 0.02 * rng.standardNormal())),
+                                            sname: spec.suite, os: "linux"))
+            }
+        }
+    }
+    _ = try store.ingest(records)
+    return (store, dir)
+}
+
+func quickOptions(concurrency: Int = 2) -> DailyRunOptions {
+    var job = SeriesJobOptions()
+    job.fit.sampler = SamplerSettings(warmup: 300, draws: 300, seed: 9)
+    return DailyRunOptions(runDate: CalendarDay(year: 2024, month: 3, day: 31)!, historyDays: 90, job: job,
+                           concurrency: concurrency)
+}
+
+@Test func aFailingSeriesIsRecordedWithItsErrorAndTheRunGoesOn() async throws {
+    // "tiny" has runs on a single day: it cannot be fitted.
+    let (store, dir) = try storeWithSeries([("good", 60, 0), ("tiny", 1, 0), ("step", 60, 4)])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let summary = try await DailyRun.run(store: store, options: quickOptions())
+    #expect(summary.series == 3 && summary.fitted == 2 && summary.failed == 1)
+    #expect(summary.failures.count == 1 && summary.failures[0].contains("tiny"))
+    let diagnostics = try store.diagnostics(runDate: "2024-03-31")
+    let failed = diagnostics.filter { $0.row.status == .failed }
+    #expect(failed.count == 1 && !failed[0].row.error.isEmpty)
+    #expect(summary.regressions >= 1, "the 4% step is found")
+}
+
+@Test func storedResultsDoNotDependOnConcurrencyAndRerunsSkipUnlessReplaced() async throws {
+    let (store, dir) = try storeWithSeries([("a", 50, 0), ("b", 50, 2), ("c", 50, -2)])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try await DailyRun.run(store: store, options: quickOptions(concurrency: 1))
+    let sequential = try store.comparisons(runDate: "2024-03-31").sorted { ($0.seriesId, $0.row.label) < ($1.seriesId, $1.row.label) }
+
+    let skipped = try await DailyRun.run(store: store, options: quickOptions(concurrency: 2))
+    #expect(skipped.skipped == 3 && skipped.fitted == 0)
+
+    var replace = quickOptions(concurrency: 2)
+    replace.replace = true
+    let refit = try await DailyRun.run(store: store, options: replace)
+    #expect(refit.fitted == 3)
+    let parallel = try store.comparisons(runDate: "2024-03-31").sorted { ($0.seriesId, $0.row.label) < ($1.seriesId, $1.row.label) }
+    #expect(sequential.map(\.row) == parallel.map(\.row), "the same seed gives the same stored answers at any concurrency")
+}
+
+@Test func resultsHoldIntervalsForEveryDayAndDrawsForTheComparisonDays() async throws {
+    let (store, dir) = try storeWithSeries([("a", 40, 0)])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try await DailyRun.run(store: store, options: quickOptions())
+    let series = try store.listSeries(SeriesFilter())[0]
+    let results = try #require(try store.results(runDate: "2024-03-31", seriesId: series.id))
+    #expect(results.intervals.count == 40, "one interval row per day, days without runs included")
+    let drawDates = Set(results.draws.map(\.date))
+    #expect(drawDates == ["2024-03-31", "2024-03-24", "2024-03-17"], "draws of D, D-7 and D-14")
+    #expect(results.draws.count == 3 * 1000)
+    #expect(results.modelInput.count > 40)
+    for row in results.intervals {
+        #expect(row.p05 <= row.p25 && row.p25 <= row.p50 && row.p50 <= row.p75 && row.p75 <= row.p95)
+        #expect(row.levelP05 <= row.levelP50 && row.levelP50 <= row.levelP95)
+    }
+}

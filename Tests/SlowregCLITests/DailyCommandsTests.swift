@@ -1,0 +1,52 @@
+import Testing
+import Foundation
+
+/// The daily cycle through the executable: ingest, run, compare, alert.
+@Test func ingestRunCompareAndAlertOnAStepRegression() throws {
+    let dir = try ScratchDirectory()
+    let store = dir.path("s.sqlite")
+    // Two series in the Treeherder export layout: one with a 3% step, one steady.
+    var csv = "push_timestamp,value,machine_platform,suite,lower_is_better\n"
+    for (platform, step) in [("linux64", 3.0), ("windows10-64", 0.0)] {
+        for line in seriesCSV(seed: platform.count == 7 ? 11 : 12, stepPercent: step).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",")
+            csv += "\(f[0]),\(f[1]),\(platform),tabpaint,True\n"
+        }
+    }
+    try csv.write(toFile: dir.path("runs.csv"), atomically: true, encoding: .utf8)
+    let ingest = try Slowreg.run(["ingest", dir.path("runs.csv"), "--store", store])
+    #expect(ingest.status == 0, "\(ingest.stderr)")
+
+    let run = try Slowreg.run(["run", "--date", "2024-06-30", "--history-days", "120", "--store", store])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("fitted                    2"), "\(run.stdout)")
+
+    let again = try Slowreg.run(["run", "--date", "2024-06-30", "--history-days", "120", "--store", store])
+    #expect(again.stdout.contains("skipped (already stored)  2"), "a second run skips stored series: \(again.stdout)")
+
+    let compare = try Slowreg.run(["compare", "--date", "2024-06-30", "--format", "json", "--store", store])
+    #expect(compare.status == 0)
+    let rows = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [[String: Any]]
+    #expect(rows.count == 4, "two comparison days per series (no version calendar)")
+    for key in ["project", "suite", "test", "platform", "run_date", "label", "date", "p05", "p10", "p50", "p90", "p95",
+                "p_worse", "regression"] {
+        #expect(rows[0][key] != nil, "compare JSON has \(key)")
+    }
+    let linuxTwoWeeks = rows.first { ($0["platform"] as! String) == "linux64" && ($0["label"] as! String) == "prev_week2" }!
+    #expect((linuxTwoWeeks["p_worse"] as! Double) > 0.95)
+
+    let alert = try Slowreg.run(["alert", "--date", "2024-06-30", "--store", store])
+    #expect(alert.status == 1, "an alert fires: exit 1")
+    let alerts = try JSONSerialization.jsonObject(with: Data(alert.stdout.utf8)) as! [[String: Any]]
+    #expect(!alerts.isEmpty && alerts.allSatisfy { ($0["platform"] as! String) == "linux64" })
+
+    let quiet = try Slowreg.run(["alert", "--date", "2024-06-30", "--platform", "windows10-64", "--store", store])
+    #expect(quiet.status == 0, "no alert: exit 0 (\(quiet.stdout))")
+    #expect(quiet.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+
+    let missing = try Slowreg.run(["alert", "--date", "2024-07-01", "--store", store])
+    #expect(missing.status == 2, "no such run date: exit 2")
+
+    let badDate = try Slowreg.run(["alert", "--date", "30/06/2024", "--store", store])
+    #expect(badDate.status != 0 && badDate.status != 1)
+}

@@ -1,0 +1,72 @@
+import Testing
+import Foundation
+
+@Test func fitFindsAThreePercentStepRegressionAgainstTwoWeeksEarlier() throws {
+    let dir = try ScratchDirectory()
+    try seriesCSV(seed: 1, stepPercent: 3).write(toFile: dir.path("step.csv"), atomically: true, encoding: .utf8)
+    let r = try Slowreg.run(["fit", dir.path("step.csv"), "--compare", "2024-06-16", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let comparisons = json["comparisons"] as! [[String: Any]]
+    #expect(comparisons.count == 1)
+    let pWorse = comparisons[0]["p_worse"] as! Double
+    #expect(pWorse > 0.95, "P(worse) = \(pWorse)")
+    #expect(comparisons[0]["regression"] as? Bool == true)
+    let days = json["days"] as! [[String: Any]]
+    #expect(days.count == 120, "one entry per day of the series")
+    #expect(json["points"] as? [Any] != nil && json["recalibration"] != nil && json["modes"] != nil)
+}
+
+@Test func fitDoesNotCallASteadySeriesARegression() throws {
+    let dir = try ScratchDirectory()
+    try seriesCSV(seed: 2, stepPercent: 0).write(toFile: dir.path("flat.csv"), atomically: true, encoding: .utf8)
+    let r = try Slowreg.run(["fit", dir.path("flat.csv"), "--compare", "2024-06-16", "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let comparison = (json["comparisons"] as! [[String: Any]])[0]
+    #expect((comparison["p_worse"] as! Double) < 0.8)
+}
+
+@Test func sameSeedGivesByteIdenticalJSONWithOneAndFourThreads() throws {
+    let dir = try ScratchDirectory()
+    try seriesCSV(seed: 3, stepPercent: 1).write(toFile: dir.path("s.csv"), atomically: true, encoding: .utf8)
+    let args = ["fit", dir.path("s.csv"), "--format", "json", "--omit-timing", "--seed", "42"]
+    let one = try Slowreg.run(args + ["--threads", "1"])
+    let four = try Slowreg.run(args + ["--threads", "4"])
+    #expect(one.status == 0 && four.status == 0)
+    #expect(one.stdout == four.stdout)
+    #expect(one.stdout.count > 10_000)
+    let otherSeed = try Slowreg.run(["fit", dir.path("s.csv"), "--format", "json", "--omit-timing", "--seed", "43"])
+    #expect(otherSeed.stdout != one.stdout)
+}
+
+@Test func fitRejectsBadInputWithOneLineNamingFileRowAndField() throws {
+    let dir = try ScratchDirectory()
+    try "time,value\n2024-01-01,1\n2024-01-02,abc\n".write(toFile: dir.path("bad.csv"), atomically: true, encoding: .utf8)
+    let r = try Slowreg.run(["fit", dir.path("bad.csv")])
+    #expect(r.status == 2)
+    let lines = r.stderr.split(separator: "\n")
+    #expect(lines.count == 1, "one line: \(r.stderr)")
+    #expect(r.stderr.contains("bad.csv") && r.stderr.contains("line 3") && r.stderr.contains("value"))
+
+    try "when,value\n2024-01-01,1\n".write(toFile: dir.path("nocol.csv"), atomically: true, encoding: .utf8)
+    let missing = try Slowreg.run(["fit", dir.path("nocol.csv")])
+    #expect(missing.status == 2 && missing.stderr.contains("time column"))
+
+    try "time,value\n2024-01-01,1\n2024-01-01,2\n".write(toFile: dir.path("oneday.csv"), atomically: true, encoding: .utf8)
+    let oneDay = try Slowreg.run(["fit", dir.path("oneday.csv")])
+    #expect(oneDay.status == 2 && oneDay.stderr.split(separator: "\n").count == 1, "\(oneDay.stderr)")
+
+    let badDate = try Slowreg.run(["fit", dir.path("bad.csv"), "--run-date", "yesterday"])
+    #expect(badDate.status != 0 && badDate.stderr.contains("not a date"))
+}
+
+@Test func everyCommandAnswersHelp() throws {
+    for command in ["run", "fit", "compare", "alert", "ingest", "fetch", "demo"] {
+        let r = try Slowreg.run([command, "--help"])
+        #expect(r.status == 0, "\(command) --help")
+        #expect(r.stdout.contains("USAGE"), "\(command) --help prints usage")
+    }
+    let version = try Slowreg.run(["--version"])
+    #expect(version.status == 0 && !version.stdout.isEmpty)
+}
