@@ -1,0 +1,192 @@
+import NumericCore
+
+/// Why the predictive draws cannot be recalibrated or checked.
+public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noObservedPoints
+    /// `days` and `values` differ in length.
+    case mismatchedPoints(days: Int, values: Int)
+    /// An observed point's day has no row of draws.
+    case pointOutsideDraws(day: Int, dayCount: Int)
+    case nonFiniteValue(index: Int, value: Double)
+    case noDraws
+    /// No finite positive factor gives the target coverage: the predictive
+    /// interval has zero width on a day whose point is off its median, or
+    /// the points sit on the medians.
+    case degenerateFactor(Double)
+    /// The target coverage must lie strictly between 0 and 1.
+    case invalidTargetCoverage(Double)
+
+    public var description: String {
+        switch self {
+        case .noObservedPoints:
+            return "no observed points to calibrate against"
+        case let .mismatchedPoints(days, values):
+            return "\(days) day indices but \(values) values were given"
+        case let .pointOutsideDraws(day, dayCount):
+            return "observed point on day \(day) is outside the predictive draws (days 0…\(dayCount - 1))"
+        case let .nonFiniteValue(index, value):
+            return "observed point \(index + 1) has the non-finite value \(value)"
+        case .noDraws:
+            return "the predictive draws are empty"
+        case let .invalidTargetCoverage(coverage):
+            return "target coverage \(coverage) is not strictly between 0 and 1"
+        case let .degenerateFactor(factor):
+            return "the recalibration factor would be \(factor): the predictive draws have no spread where the points are"
+        }
+    }
+}
+
+/// Interval recalibration of SPEC §7.
+///
+/// Coverage is the share of observed non-outlier points `(day, y)` with
+/// `q_lo(day) ≤ y ≤ q_hi(day)`, the R type-7 quantiles of that day's
+/// predictive draws (`p05`, `p95` for the 90% interval).
+///
+/// Rescaling day `t`'s draws about their median `m_t` by `f > 0`
+/// (`new = m_t + f·(draw − m_t)`) is increasing and affine, so the new
+/// quantiles are exactly `m_t + f·(q − m_t)`. Point `i` is therefore inside the
+/// rescaled interval exactly when `f ≥ f_i`, its *required factor*
+/// `f_i = (y − m)/(q_hi − m)` above the median, `(m − y)/(m − q_lo)` below it
+/// (0 on the median). Coverage after rescaling by `f` is the share of
+/// `f_i ≤ f`, a step function of `f`. The factor chosen is the smallest step
+/// that reaches the target: with `k = ⌈target·n⌉` points required inside and
+/// `f_(1) ≤ … ≤ f_(n)` the sorted required factors,
+/// `f = (f_(k) + f_(k+1))/2` (or `f_(n)` when `k = n`) — the middle of the step,
+/// so that no point sits on the new interval's edge and rounding cannot move
+/// it out; coverage after is then `k/n` (≥ target, within 1/n of it).
+///
+/// The calibration check counts `a` points inside and `b` outside the 50%
+/// interval (`p25 … p75`, edges inside) and reports the 5% and 95% quantiles
+/// of Beta(a, b); for calibrated intervals the share inside (½) should usually
+/// fall between them.
+public struct Recalibration: Sendable, Equatable {
+    /// SPEC §7: the 90% predictive interval should hold 90% of the points.
+    public static let defaultTargetCoverage = 0.9
+    /// The calibration check's interval: the central 50% (SPEC §7).
+    public static let checkInterval = (lower: 0.25, upper: 0.75)
+    /// The calibration check reports the 5–95% bounds of Beta(a, b) (SPEC §7).
+    public static let checkBounds = (lower: 0.05, upper: 0.95)
+
+    /// The factor applied to every day's spread about its median.
+    public var factor: Double
+    /// Share of points inside the target interval before and after rescaling.
+    public var coverageBefore: Double
+    public var coverageAfter: Double
+    public var pointCount: Int
+    /// The rescaled predictive draws.
+    public var draws: DrawMatrix
+
+    /// Recalibrates `predictive` (day × draw; row = day index) so that the
+    /// central `targetCoverage` interval holds that share of the points.
+    /// `days[i]`, `values[i]` are the observed non-outliers.
+    public init(predictive: DrawMatrix, days: [Int], values: [Double],
+                targetCoverage: Double = defaultTargetCoverage) throws(RecalibrationError) {
+        guard targetCoverage > 0, targetCoverage < 1 else { throw .invalidTargetCoverage(targetCoverage) }
+        let tail = (1 - targetCoverage) / 2
+        let summaries = try Self.daySummaries(predictive, days: days, values: values,
+                                              probabilities: [tail, 0.5, 1 - tail])
+        let n = days.count
+        var before = 0
+        var required = [Double]()
+        required.reserveCapacity(n)
+        for (day, y) in zip(days, values) {
+            let q = summaries[day]!
+            let (lo, m, hi) = (q[0], q[1], q[2])
+            if y >= lo && y <= hi { before += 1 }
+            if y == m {
+                required.append(0)
+            } else if y > m {
+                required.append(hi > m ? (y - m) / (hi - m) : .infinity)
+            } else {
+                required.append(lo < m ? (m - y) / (m - lo) : .infinity)
+            }
+        }
+        required.sort()
+        let k = Swift.min(n, Swift.max(1, Int((targetCoverage * Double(n)).rounded(.up))))
+        // Middle of the step; when the next point needs an infinite factor
+        // (zero-width interval on its day), the step's own edge.
+        let f = k < n && required[k].isFinite ? 0.5 * (required[k - 1] + required[k]) : required[k - 1]
+        guard f > 0, f.isFinite else { throw .degenerateFactor(f) }
+
+        var rescaled = predictive
+        for day in 0..<predictive.dayCount {
+            let m = predictive.quantiles(day: day, [0.5])[0]
+            for d in 0..<predictive.drawCount {
+                rescaled[day, d] = m + f * (predictive[day, d] - m)
+            }
+        }
+        factor = f
+        coverageBefore = Double(before) / Double(n)
+        coverageAfter = try Self.coverage(rescaled, days: days, values: values,
+                                          lower: tail, upper: 1 - tail)
+        pointCount = n
+        draws = rescaled
+    }
+
+    /// Share of points with `q_lower(day) ≤ y ≤ q_upper(day)` (R type-7 quantiles of the day's draws).
+    public static func coverage(_ predictive: DrawMatrix, days: [Int], values: [Double],
+                                lower: Double, upper: Double) throws(RecalibrationError) -> Double {
+        guard lower >= 0, upper <= 1, lower <= upper else { throw .invalidTargetCoverage(upper - lower) }
+        let inside = try insideCount(predictive, days: days, values: values, lower: lower, upper: upper)
+        return Double(inside) / Double(days.count)
+    }
+
+    /// Number of points with `q_lower(day) ≤ y ≤ q_upper(day)`.
+    static func insideCount(_ predictive: DrawMatrix, days: [Int], values: [Double],
+                            lower: Double, upper: Double) throws(RecalibrationError) -> Int {
+        let summaries = try daySummaries(predictive, days: days, values: values, probabilities: [lower, upper])
+        var inside = 0
+        for (day, y) in zip(days, values) {
+            let q = summaries[day]!
+            if y >= q[0] && y <= q[1] { inside += 1 }
+        }
+        return inside
+    }
+
+    /// Validates the points and computes the requested quantiles once per observed day.
+    static func daySummaries(_ predictive: DrawMatrix, days: [Int], values: [Double],
+                             probabilities: [Double]) throws(RecalibrationError) -> [Int: [Double]] {
+        guard days.count == values.count else { throw .mismatchedPoints(days: days.count, values: values.count) }
+        guard !days.isEmpty else { throw .noObservedPoints }
+        guard predictive.drawCount > 0, predictive.dayCount > 0 else { throw .noDraws }
+        var summaries: [Int: [Double]] = [:]
+        for (i, (day, y)) in zip(days, values).enumerated() {
+            guard day >= 0, day < predictive.dayCount else {
+                throw .pointOutsideDraws(day: day, dayCount: predictive.dayCount)
+            }
+            guard y.isFinite else { throw .nonFiniteValue(index: i, value: y) }
+            if summaries[day] == nil { summaries[day] = predictive.quantiles(day: day, probabilities) }
+        }
+        return summaries
+    }
+}
+
+/// The calibration check of SPEC §7: points inside (`a`) and outside (`b`) the
+/// 50% predictive interval and the 5% / 95% quantiles of Beta(a, b).
+///
+/// With zero points on one side Beta(a, b) is the limiting point mass (R's
+/// `qbeta` convention): `a = 0` gives bounds 0 and 0, `b = 0` gives 1 and 1.
+public struct CalibrationCheck: Sendable, Equatable {
+    /// Points inside the 50% interval (`a`).
+    public var inside: Int
+    /// Points outside it (`b`).
+    public var outside: Int
+    /// 5% quantile of Beta(a, b).
+    public var lowerBound: Double
+    /// 95% quantile of Beta(a, b).
+    public var upperBound: Double
+
+    /// Whether ½, the share a calibrated 50% interval holds, lies within the bounds.
+    public var isConsistentWithCalibration: Bool { lowerBound <= 0.5 && 0.5 <= upperBound }
+
+    public init(predictive: DrawMatrix, days: [Int], values: [Double]) throws(RecalibrationError) {
+        let a = try Recalibration.insideCount(predictive, days: days, values: values,
+                                              lower: Recalibration.checkInterval.lower,
+                                              upper: Recalibration.checkInterval.upper)
+        let b = days.count - a
+        inside = a
+        outside = b
+        lowerBound = inverseRegularizedIncompleteBeta(Recalibration.checkBounds.lower, a: Double(a), b: Double(b))
+        upperBound = inverseRegularizedIncompleteBeta(Recalibration.checkBounds.upper, a: Double(a), b: Double(b))
+    }
+}
