@@ -1,0 +1,39 @@
+import Foundation
+
+/// The input sources of SPEC §3, as named by `slowreg ingest --format`.
+public enum InputFormat: String, CaseIterable, Sendable {
+    /// Delimited text with a header, delimiter detected (comma, tab, semicolon).
+    case csv
+    /// Tab-separated text with a header.
+    case tsv
+    /// Newline-delimited JSON rows of the perfherder warehouse table.
+    case ndjson
+    /// PERFHERDER_DATA documents (a JSON file or a task log).
+    case perfherder
+
+    /// The format of a file, from its content first and its extension second:
+    /// - a line containing `PERFHERDER_DATA:` → ``perfherder``;
+    /// - text starting with `{`: a first line that is a whole JSON object with a
+    ///   `time` key → ``ndjson``, otherwise ``perfherder``;
+    /// - anything else is delimited text: ``tsv`` for `.tsv`/`.tab` files or when
+    ///   the header has more tabs than commas, else ``csv``.
+    /// `.ndjson`/`.jsonl` files are ``ndjson`` whatever their first line.
+    public static func detect(data: Data, fileName: String) -> InputFormat {
+        let ext = (fileName as NSString).pathExtension.lowercased()
+        if ext == "ndjson" || ext == "jsonl" { return .ndjson }
+        let bytes = InputText.bytesWithoutBOM(data)
+        let marker = Array(PerfherderDataParser.logMarker.utf8)
+        if bytes.count >= marker.count,
+           (0...(bytes.count - marker.count)).contains(where: { bytes[$0] == marker[0] && bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+            return .perfherder
+        }
+        let firstContent = bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        if firstContent == UInt8(ascii: "{") {
+            let firstLine = InputText.lines(bytes).first { !InputText.isBlank($0.bytes) }?.bytes ?? []
+            if let object = try? JSONValue.parse(Data(firstLine)), object["time"] != nil { return .ndjson }
+            return .perfherder
+        }
+        if ext == "tsv" || ext == "tab" { return .tsv }
+        return DelimitedTextReader.detectDelimiter(bytes) == DelimitedTextReader.tab ? .tsv : .csv
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The store of SPEC §9, behind which SQLite (``SQLiteStore``) and later
+/// PostgreSQL sit with the same schema (``StoreSchema``).
+///
+/// Every call is one transaction: it happens completely or not at all, and
+/// concurrent callers (threads or processes) see each other's committed work
+/// only. Days are `YYYY-MM-DD` text, instants UTC.
+public protocol PerfStore: Sendable {
+    /// Where the store lives, for messages.
+    var location: String { get }
+
+    /// Stores rows in one transaction: creates missing series, adds measurements
+    /// not already stored (same series, time, value, revision, task, label and
+    /// extra options), so ingesting the same source twice adds nothing.
+    func ingest(_ rows: [IngestRecord]) throws(StoreError) -> IngestCounts
+
+    /// Series matching `filter`, ordered by project, suite, test, platform.
+    func listSeries(_ filter: SeriesFilter) throws(StoreError) -> [SeriesRecord]
+
+    func series(id: Int64) throws(StoreError) -> SeriesRecord?
+
+    /// Measurements of a series in time order, restricted to the UTC days
+    /// `from…through` (inclusive; `nil` = unbounded).
+    func measurements(seriesId: Int64, from: String?, through: String?) throws(StoreError) -> [MeasurementRecord]
+
+    /// Whether results for (run date, series) are stored.
+    func hasResults(runDate: String, seriesId: Int64) throws(StoreError) -> Bool
+
+    /// Ids of the series with results for `runDate`.
+    func seriesWithResults(runDate: String) throws(StoreError) -> Set<Int64>
+
+    /// Run dates with any results, ascending.
+    func runDates() throws(StoreError) -> [String]
+
+    /// Writes all results of one (run date, series) in one transaction. When
+    /// results exist: replaces them if `replace`, else changes nothing and
+    /// returns ``ResultWriteOutcome/skippedExisting``.
+    @discardableResult
+    func writeResults(_ results: SeriesResults, replace: Bool) throws(StoreError) -> ResultWriteOutcome
+
+    /// The stored results of (run date, series), or `nil`.
+    func results(runDate: String, seriesId: Int64) throws(StoreError) -> SeriesResults?
+
+    /// The comparisons of every series for `runDate`, by series id then label.
+    func comparisons(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ComparisonRow)]
+
+    /// The diagnostics of every series for `runDate`, by series id.
+    func diagnostics(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: DiagnosticsRow)]
+}

@@ -1,0 +1,326 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file (SPEC §9), schema ``StoreSchema``.
+///
+/// Safe for several processes at once: the file is in WAL mode (readers never
+/// block the writer), every write is one `BEGIN IMMEDIATE` transaction, and a
+/// writer that finds the file locked waits up to ``busyTimeout`` before failing.
+public final class SQLiteStore: PerfStore {
+    /// How long a writer waits for another process's transaction; a daily run
+    /// writes one series at a time, so waits are short and this is generous.
+    public static let busyTimeout: TimeInterval = 30
+    /// The first 16 bytes of every SQLite 3 database file.
+    static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
+
+    public let location: String
+    private let pool: DatabasePool
+
+    /// Opens the store at `path`, creating it (and its schema) when the file does
+    /// not exist. An existing file must be an SQLite database made by slowreg.
+    public init(path: String) throws(StoreError) {
+        location = path
+        try Self.checkFile(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.map(error, path: path)
+        }
+        try prepareSchema()
+    }
+
+    /// Refuses a path that is a directory, lies in a missing directory, or holds
+    /// something other than SQLite — before SQLite opens (and could touch) it.
+    private static func checkFile(_ path: String) throws(StoreError) {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else { throw .cannotOpen(path: path, reason: "it is a directory") }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw .cannotOpen(path: path, reason: "the file cannot be read")
+            }
+            defer { try? handle.close() }
+            let header = (try? handle.read(upToCount: sqliteHeader.count)) ?? Data()
+            if !header.isEmpty && [UInt8](header) != sqliteHeader { throw .notSQLite(path: path) }
+        } else {
+            let directory = url.deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .cannotOpen(path: path, reason: "the directory \(directory) does not exist")
+            }
+        }
+    }
+
+    private func prepareSchema() throws(StoreError) {
+        let migrator = StoreSchema.migrator
+        let known = Set(StoreSchema.migrations.map(\.identifier))
+        do {
+            let (tables, applied) = try pool.read { db -> ([String], Set<String>) in
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    """)
+                let applied = tables.contains("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
+                return (tables, applied)
+            }
+            // Tables of its own and none of our schema steps: another program's
+            // database. (An empty migration table alone is a store another process
+            // is creating right now: GRDB creates it before the first step commits.)
+            let ownTables = tables.filter { $0 != "grdb_migrations" }
+            if !ownTables.isEmpty && applied.isDisjoint(with: known) {
+                throw StoreError.notASlowregStore(path: location)
+            }
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty { throw StoreError.newerSchema(path: location, unknownMigrations: unknown.sorted()) }
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                // Two processes creating one store race on the first step; the loser
+                // finds it applied by the winner, which is what it wanted.
+                let done = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+                if !done { throw error }
+            }
+        } catch {
+            throw Self.map(error, path: location)
+        }
+    }
+
+    static func map(_ error: any Error, path: String) -> StoreError {
+        if let storeError = error as? StoreError { return storeError }
+        if let databaseError = error as? DatabaseError {
+            switch databaseError.resultCode {
+            case .SQLITE_NOTADB: return .notSQLite(path: path)
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return .cannotOpen(path: path, reason: databaseError.message ?? "\(databaseError.resultCode)")
+            default: return .database(path: path, message: databaseError.message ?? "\(databaseError)")
+            }
+        }
+        return .database(path: path, message: "\(error)")
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.map(error, path: location)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Self.map(error, path: location) }
+    }
+
+    // MARK: - Ingest
+
+    private struct SeriesKey: Hashable {
+        var project, suite, test, platform: String
+    }
+
+    public func ingest(_ rows: [IngestRecord]) throws(StoreError) -> IngestCounts {
+        try write { db in
+            var counts = IngestCounts(offered: rows.count)
+            var seriesIds: [SeriesKey: Int64] = [:]
+            let find = try db.makeStatement(sql: """
+                SELECT id FROM series WHERE project = ? AND suite = ? AND test = ? AND platform = ?
+                """)
+            let insertSeries = try db.makeStatement(sql: """
+                INSERT INTO series (project, suite, test, platform, framework, sname, os, lower_is_better, unit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            // Known facts are kept; empty ones are filled in; the naming follows the latest rules.
+            let updateSeries = try db.makeStatement(sql: """
+                UPDATE series SET
+                    framework = CASE WHEN framework = '' THEN ? ELSE framework END,
+                    unit = CASE WHEN unit = '' THEN ? ELSE unit END,
+                    lower_is_better = COALESCE(lower_is_better, ?),
+                    sname = ?, os = ?
+                WHERE id = ?
+                """)
+            let insertMeasurement = try db.makeStatement(sql: """
+                INSERT INTO measurements (series_id, time, value, revision, task_id, label, extra_options, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)
+            for row in rows {
+                let r = row.record
+                let key = SeriesKey(project: r.project, suite: r.suite, test: r.test, platform: r.platform)
+                let seriesId: Int64
+                if let known = seriesIds[key] {
+                    seriesId = known
+                } else if let existing = try Int64.fetchOne(find, arguments: [r.project, r.suite, r.test, r.platform]) {
+                    try updateSeries.execute(arguments: [r.framework, r.unit, r.lowerIsBetter, row.sname, row.os, existing])
+                    seriesId = existing
+                } else {
+                    try insertSeries.execute(arguments: [r.project, r.suite, r.test, r.platform, r.framework,
+                                                         row.sname, row.os, r.lowerIsBetter, r.unit])
+                    seriesId = db.lastInsertedRowID
+                    counts.newSeries += 1
+                }
+                seriesIds[key] = seriesId
+                try insertMeasurement.execute(arguments: [seriesId, StoreTime.instantText(r.time), r.value, r.revision,
+                                                          r.taskId, r.label, r.extraOptions, r.version])
+                if db.changesCount > 0 { counts.added += 1 } else { counts.duplicates += 1 }
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Series and measurements
+
+    private static let seriesColumns = "id, project, suite, test, platform, framework, sname, os, lower_is_better, unit"
+
+    private static func seriesRecord(_ row: Row) -> SeriesRecord {
+        SeriesRecord(id: row["id"], project: row["project"], suite: row["suite"], test: row["test"],
+                     platform: row["platform"], framework: row["framework"], sname: row["sname"], os: row["os"],
+                     lowerIsBetter: row["lower_is_better"], unit: row["unit"])
+    }
+
+    public func listSeries(_ filter: SeriesFilter) throws(StoreError) -> [SeriesRecord] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        let equalities: [(String, String?)] = [
+            ("project", filter.project), ("suite", filter.suite), ("test", filter.test),
+            ("platform", filter.platform), ("framework", filter.framework), ("sname", filter.sname), ("os", filter.os),
+        ]
+        for (column, value) in equalities {
+            if let value {
+                conditions.append("\(column) = ?")
+                arguments.append(value)
+            }
+        }
+        if let since = filter.withDataSince {
+            guard StoreTime.isDayText(since) else { throw .invalidArgument("withDataSince \"\(since)\" is not a YYYY-MM-DD day") }
+            conditions.append("EXISTS (SELECT 1 FROM measurements m WHERE m.series_id = series.id AND m.time >= ?)")
+            arguments.append(since)
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(Self.seriesColumns) FROM series\(whereClause) ORDER BY project, suite, test, platform"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.seriesRecord)
+        }
+    }
+
+    public func series(id: Int64) throws(StoreError) -> SeriesRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.seriesColumns) FROM series WHERE id = ?", arguments: [id])
+                .map(Self.seriesRecord)
+        }
+    }
+
+    public func measurements(seriesId: Int64, from: String?, through: String?) throws(StoreError) -> [MeasurementRecord] {
+        var sql = """
+            SELECT id, series_id, time, value, revision, task_id, label, extra_options, version
+            FROM measurements WHERE series_id = ?
+            """
+        var arguments: [(any DatabaseValueConvertible)?] = [seriesId]
+        if let from {
+            guard StoreTime.isDayText(from) else { throw .invalidArgument("from \"\(from)\" is not a YYYY-MM-DD day") }
+            sql += " AND time >= ?"
+            arguments.append(from)
+        }
+        if let through {
+            guard let day = StoreTime.daysSinceEpoch(dayText: through) else {
+                throw .invalidArgument("through \"\(through)\" is not a YYYY-MM-DD day")
+            }
+            sql += " AND time < ?"
+            arguments.append(StoreTime.dayText(daysSinceEpoch: day + 1))
+        }
+        sql += " ORDER BY time, id"
+        let location = self.location
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let timeText: String = row["time"]
+                guard let time = StoreTime.instant(timeText) else {
+                    throw StoreError.database(path: location, message: "measurement \(row["id"] as Int64) has time \"\(timeText)\"")
+                }
+                return MeasurementRecord(id: row["id"], seriesId: row["series_id"], time: time, value: row["value"],
+                                         revision: row["revision"], taskId: row["task_id"], label: row["label"],
+                                         extraOptions: row["extra_options"], version: row["version"])
+            }
+        }
+    }
+
+    // MARK: - Results
+
+    public func hasResults(runDate: String, seriesId: Int64) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM diagnostics WHERE run_date = ? AND series_id = ?)",
+                              arguments: [runDate, seriesId]) ?? false
+        }
+    }
+
+    public func seriesWithResults(runDate: String) throws(StoreError) -> Set<Int64> {
+        try read { db in
+            Set(try Int64.fetchAll(db, sql: "SELECT series_id FROM diagnostics WHERE run_date = ?", arguments: [runDate]))
+        }
+    }
+
+    public func runDates() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT run_date FROM diagnostics ORDER BY run_date") }
+    }
+
+    @discardableResult
+    public func writeResults(_ results: SeriesResults, replace: Bool) throws(StoreError) -> ResultWriteOutcome {
+        try ResultValidation.check(results)
+        return try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM series WHERE id = ?)",
+                                    arguments: [results.seriesId]) == true else {
+                throw StoreError.unknownSeries(id: results.seriesId)
+            }
+            let key: StatementArguments = [results.runDate, results.seriesId]
+            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM diagnostics WHERE run_date = ? AND series_id = ?)",
+                                           arguments: key) ?? false
+            if exists && !replace { return .skippedExisting }
+            if exists {
+                for table in StoreSchema.resultTables {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: key)
+                }
+            }
+            try ResultRowsSQL.insert(results, into: db)
+            return exists ? .replaced : .written
+        }
+    }
+
+    public func results(runDate: String, seriesId: Int64) throws(StoreError) -> SeriesResults? {
+        try read { db in try ResultRowsSQL.fetch(runDate: runDate, seriesId: seriesId, from: db) }
+    }
+
+    public func comparisons(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ComparisonRow)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? ORDER BY series_id, label",
+                             arguments: [runDate]).map { (seriesId: $0["series_id"], row: ResultRowsSQL.comparison($0)) }
+        }
+    }
+
+    public func diagnostics(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: DiagnosticsRow)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM diagnostics WHERE run_date = ? ORDER BY series_id",
+                             arguments: [runDate]).map { (seriesId: $0["series_id"], row: try ResultRowsSQL.diagnostics($0)) }
+        }
+    }
+
+    /// SQLite's own consistency check (`PRAGMA integrity_check`): "ok" when sound.
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Row counts per table, for `diagnose` and tests.
+    public func rowCounts() throws(StoreError) -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for table in ["series", "measurements"] + StoreSchema.resultTables {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            return counts
+        }
+    }
+}

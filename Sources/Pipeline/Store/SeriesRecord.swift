@@ -1,0 +1,65 @@
+import Foundation
+
+/// One row of `series`: one (project, suite, test, platform) with what is known
+/// about it. `project` and `test` are "" when absent (never NULL), so the
+/// uniqueness of the four holds.
+public struct SeriesRecord: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var project: String
+    public var suite: String
+    public var test: String
+    public var platform: String
+    public var framework: String
+    /// Simplified suite name (SPEC §3).
+    public var sname: String
+    /// Operating system from the platform, "" when unknown.
+    public var os: String
+    /// `nil` when no source said; see ``lowerIsBetterOrDefault``.
+    public var lowerIsBetter: Bool?
+    public var unit: String
+
+    public init(id: Int64, project: String, suite: String, test: String, platform: String, framework: String,
+                sname: String, os: String, lowerIsBetter: Bool?, unit: String) {
+        self.id = id
+        self.project = project
+        self.suite = suite
+        self.test = test
+        self.platform = platform
+        self.framework = framework
+        self.sname = sname
+        self.os = os
+        self.lowerIsBetter = lowerIsBetter
+        self.unit = unit
+    }
+
+    /// The direction comparisons use: the stored value, else Treeherder's default.
+    public var lowerIsBetterOrDefault: Bool { lowerIsBetter ?? PerfRecord.defaultLowerIsBetter }
+}
+
+/// Conditions for ``PerfStore/listSeries(_:)``; `nil` fields do not restrict.
+/// Text fields match exactly.
+public struct SeriesFilter: Sendable, Equatable {
+    public var project: String?
+    public var suite: String?
+    public var test: String?
+    public var platform: String?
+    public var framework: String?
+    public var sname: String?
+    public var os: String?
+    /// Only series with at least one measurement on or after this day (`YYYY-MM-DD`).
+    public var withDataSince: String?
+
+    public init(project: String? = nil, suite: String? = nil, test: String? = nil, platform: String? = nil,
+                framework: String? = nil, sname: String? = nil, os: String? = nil, withDataSince: String? = nil) {
+        self.project = project
+        self.suite = suite
+        self.test = test
+        self.platform = platform
+        self.framework = framework
+        self.sname = sname
+        self.os = os
+        self.withDataSince = withDataSince
+    }
+
+    public static let all = SeriesFilter()
+}

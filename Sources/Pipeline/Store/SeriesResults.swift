@@ -1,0 +1,236 @@
+import Foundation
+
+/// Everything the daily run stores for one (run date, series), written by
+/// ``PerfStore/writeResults(_:replace:)`` in one transaction (SPEC §9): a crash
+/// leaves the series either fully written or absent. The rows carry no run date
+/// or series id of their own; the container's are stamped on every row.
+///
+/// Days are `YYYY-MM-DD` text (checked on write); `day` is the series' day index
+/// (`dayi`, SPEC §4).
+public struct SeriesResults: Sendable, Equatable {
+    /// The run date `D`, `YYYY-MM-DD`.
+    public var runDate: String
+    public var seriesId: Int64
+    /// Every prepared row, outliers included (SPEC §4 step 4), in time order.
+    public var modelInput: [ModelInputRow]
+    /// One row per day of the fitted range.
+    public var intervals: [IntervalRow]
+    /// Posterior draws of selected days only (e.g. D and its comparison days).
+    public var draws: [DrawRow]
+    public var diagnostics: DiagnosticsRow
+    public var comparisons: [ComparisonRow]
+
+    public init(runDate: String, seriesId: Int64, modelInput: [ModelInputRow] = [], intervals: [IntervalRow] = [],
+                draws: [DrawRow] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = []) {
+        self.runDate = runDate
+        self.seriesId = seriesId
+        self.modelInput = modelInput
+        self.intervals = intervals
+        self.draws = draws
+        self.diagnostics = diagnostics
+        self.comparisons = comparisons
+    }
+}
+
+/// One row of `model_input`: a measurement as the model saw it (SPEC §4).
+public struct ModelInputRow: Sendable, Equatable {
+    public var time: Date
+    /// Whole days since the series' first date.
+    public var day: Int
+    public var y: Double
+    /// Robust outlier score; `nil` when the scale was zero (nothing divided).
+    public var z: Double?
+    public var outlier: Bool
+    /// Major version current that day (`mvers`), `nil` without a version calendar.
+    public var majorVersion: Int?
+
+    public init(time: Date, day: Int, y: Double, z: Double?, outlier: Bool, majorVersion: Int?) {
+        self.time = time
+        self.day = day
+        self.y = y
+        self.z = z
+        self.outlier = outlier
+        self.majorVersion = majorVersion
+    }
+}
+
+/// One row of `intervals`: per-day quantiles (SPEC §7). `level*` are quantiles of
+/// the level μ(day); `p*` of the recalibrated predictive y(day); `raw*` of the
+/// predictive before recalibration.
+public struct IntervalRow: Sendable, Equatable {
+    public var day: Int
+    public var date: String
+    public var levelP05, levelP25, levelP50, levelP75, levelP95: Double
+    public var p05, p15, p16, p25, p50, p75, p84, p85, p95: Double
+    public var rawP05, rawP50, rawP95: Double
+
+    public init(day: Int, date: String,
+                levelP05: Double, levelP25: Double, levelP50: Double, levelP75: Double, levelP95: Double,
+                p05: Double, p15: Double, p16: Double, p25: Double, p50: Double, p75: Double, p84: Double,
+                p85: Double, p95: Double, rawP05: Double, rawP50: Double, rawP95: Double) {
+        self.day = day
+        self.date = date
+        self.levelP05 = levelP05
+        self.levelP25 = levelP25
+        self.levelP50 = levelP50
+        self.levelP75 = levelP75
+        self.levelP95 = levelP95
+        self.p05 = p05
+        self.p15 = p15
+        self.p16 = p16
+        self.p25 = p25
+        self.p50 = p50
+        self.p75 = p75
+        self.p84 = p84
+        self.p85 = p85
+        self.p95 = p95
+        self.rawP05 = rawP05
+        self.rawP50 = rawP50
+        self.rawP95 = rawP95
+    }
+}
+
+/// One row of `draws`: draw number `draw` (0-based) of one day.
+public struct DrawRow: Sendable, Equatable {
+    public var day: Int
+    public var date: String
+    public var draw: Int
+    /// Level μ(day).
+    public var level: Double
+    /// Predictive y(day).
+    public var predictive: Double
+
+    public init(day: Int, date: String, draw: Int, level: Double, predictive: Double) {
+        self.day = day
+        self.date = date
+        self.draw = draw
+        self.level = level
+        self.predictive = predictive
+    }
+}
+
+/// Outcome of a fit as the store records it (SPEC §6): `flagged` when
+/// diagnostics fail (Diagnostics' `FitStatus.flagged`), `failed` when no fit was
+/// possible (the error text says why), never silently `good`.
+public enum StoredFitStatus: String, Sendable, CaseIterable {
+    case good, flagged, failed
+}
+
+/// One row of `diagnostics`: one per (run date, series). Numeric fields are
+/// `nil` when not computed (e.g. for a failed fit).
+public struct DiagnosticsRow: Sendable, Equatable {
+    public var model: String
+    public var sampler: String
+    public var noise: String
+    public var status: StoredFitStatus
+    /// Why the fit is flagged ("; "-separated), "" when good.
+    public var reasons: String
+    /// The error of a failed fit, "" otherwise.
+    public var error: String
+    public var nPoints: Int?
+    public var nOutliers: Int?
+    public var firstDate: String?
+    public var lastDate: String?
+    /// Number of spline basis functions K.
+    public var k: Int?
+    public var nDivergent: Int?
+    public var maxRhat: Double?
+    public var minEssBulk: Double?
+    public var minEssTail: Double?
+    public var nEffRatio: Double?
+    public var exceededMaxTreedepth: Int?
+    public var minBfmi: Double?
+    public var recalibrationFactor: Double?
+    public var coverageBefore: Double?
+    public var coverageAfter: Double?
+    public var betaP05: Double?
+    public var betaP95: Double?
+    public var modesCount: Int?
+    public var modesSummary: String
+    public var warmupMs: Double?
+    public var samplingMs: Double?
+    public var totalMs: Double?
+    /// Stored as the signed 64-bit integer with the same bits.
+    public var seed: UInt64?
+    /// When the row was written; set by the store when `nil`.
+    public var createdAt: Date?
+
+    public init(model: String, sampler: String, noise: String, status: StoredFitStatus, reasons: String = "",
+                error: String = "", nPoints: Int? = nil, nOutliers: Int? = nil, firstDate: String? = nil,
+                lastDate: String? = nil, k: Int? = nil, nDivergent: Int? = nil, maxRhat: Double? = nil,
+                minEssBulk: Double? = nil, minEssTail: Double? = nil, nEffRatio: Double? = nil,
+                exceededMaxTreedepth: Int? = nil, minBfmi: Double? = nil, recalibrationFactor: Double? = nil,
+                coverageBefore: Double? = nil, coverageAfter: Double? = nil, betaP05: Double? = nil,
+                betaP95: Double? = nil, modesCount: Int? = nil, modesSummary: String = "",
+                warmupMs: Double? = nil, samplingMs: Double? = nil, totalMs: Double? = nil,
+                seed: UInt64? = nil, createdAt: Date? = nil) {
+        self.model = model
+        self.sampler = sampler
+        self.noise = noise
+        self.status = status
+        self.reasons = reasons
+        self.error = error
+        self.nPoints = nPoints
+        self.nOutliers = nOutliers
+        self.firstDate = firstDate
+        self.lastDate = lastDate
+        self.k = k
+        self.nDivergent = nDivergent
+        self.maxRhat = maxRhat
+        self.minEssBulk = minEssBulk
+        self.minEssTail = minEssTail
+        self.nEffRatio = nEffRatio
+        self.exceededMaxTreedepth = exceededMaxTreedepth
+        self.minBfmi = minBfmi
+        self.recalibrationFactor = recalibrationFactor
+        self.coverageBefore = coverageBefore
+        self.coverageAfter = coverageAfter
+        self.betaP05 = betaP05
+        self.betaP95 = betaP95
+        self.modesCount = modesCount
+        self.modesSummary = modesSummary
+        self.warmupMs = warmupMs
+        self.samplingMs = samplingMs
+        self.totalMs = totalMs
+        self.seed = seed
+        self.createdAt = createdAt
+    }
+}
+
+/// One row of `comparisons`: the run date against one comparison day (SPEC §8).
+/// Quantiles are of `change% = (μ_D − μ_c)/μ_c × 100`.
+public struct ComparisonRow: Sendable, Equatable {
+    /// `d7`, `d14`, `v77`, … — unique within a (run date, series).
+    public var label: String
+    /// The comparison day c, `YYYY-MM-DD`.
+    public var date: String
+    public var p05, p10, p50, p90, p95: Double
+    /// Share of draws in which D is worse than c.
+    public var pWorse: Double
+    public var regression: Bool
+    public var alert: Bool
+
+    public init(label: String, date: String, p05: Double, p10: Double, p50: Double, p90: Double, p95: Double,
+                pWorse: Double, regression: Bool, alert: Bool) {
+        self.label = label
+        self.date = date
+        self.p05 = p05
+        self.p10 = p10
+        self.p50 = p50
+        self.p90 = p90
+        self.p95 = p95
+        self.pWorse = pWorse
+        self.regression = regression
+        self.alert = alert
+    }
+}
+
+/// What ``PerfStore/writeResults(_:replace:)`` did.
+public enum ResultWriteOutcome: String, Sendable {
+    /// Nothing was stored for the (run date, series); now it is.
+    case written
+    /// Results were stored and `replace` was set: the old ones are gone.
+    case replaced
+    /// Results were stored and `replace` was not set: nothing changed (SPEC §9).
+    case skippedExisting
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// The store's tables (SPEC §9), versioned: each schema step is a GRDB
+/// migration, recorded in the `grdb_migrations` table, applied in order when a
+/// store is opened. A store that records a step this binary does not know is
+/// refused (``StoreError/newerSchema(path:unknownMigrations:)``).
+///
+/// The SQL is kept to what SQLite and PostgreSQL share (TEXT, INTEGER, REAL,
+/// plain keys), so the PostgreSQL backend can run the same statements with
+/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY` and `REAL` → `DOUBLE PRECISION`.
+/// Conventions: instants are `YYYY-MM-DDTHH:MM:SS.mmmZ` text (UTC), days
+/// `YYYY-MM-DD` text, booleans 0/1, absent text ''.
+public enum StoreSchema {
+    /// Schema steps in order; the version of a store is how many it has.
+    public static let migrations: [(identifier: String, sql: String)] = [("v1-initial", version1)]
+
+    public static var currentVersion: Int { migrations.count }
+
+    /// Schema step 1: every table.
+    public static let version1 = """
+        CREATE TABLE series (
+            id              INTEGER PRIMARY KEY,
+            project         TEXT NOT NULL DEFAULT '',
+            suite           TEXT NOT NULL,
+            test            TEXT NOT NULL DEFAULT '',
+            platform        TEXT NOT NULL,
+            framework       TEXT NOT NULL DEFAULT '',
+            sname           TEXT NOT NULL,
+            os              TEXT NOT NULL DEFAULT '',
+            lower_is_better INTEGER CHECK (lower_is_better IN (0, 1)),
+            unit            TEXT NOT NULL DEFAULT '',
+            UNIQUE (project, suite, test, platform)
+        );
+        CREATE TABLE measurements (
+            id            INTEGER PRIMARY KEY,
+            series_id     INTEGER NOT NULL REFERENCES series(id),
+            time          TEXT NOT NULL,
+            value         REAL NOT NULL,
+            revision      TEXT NOT NULL DEFAULT '',
+            task_id       TEXT NOT NULL DEFAULT '',
+            label         TEXT NOT NULL DEFAULT '',
+            extra_options TEXT NOT NULL DEFAULT '',
+            version       TEXT NOT NULL DEFAULT '',
+            UNIQUE (series_id, time, value, revision, task_id, label, extra_options)
+        );
+        CREATE TABLE model_input (
+            run_date      TEXT NOT NULL,
+            series_id     INTEGER NOT NULL REFERENCES series(id),
+            seq           INTEGER NOT NULL,
+            time          TEXT NOT NULL,
+            day           INTEGER NOT NULL,
+            y             REAL NOT NULL,
+            z             REAL,
+            outlier       INTEGER NOT NULL CHECK (outlier IN (0, 1)),
+            major_version INTEGER,
+            PRIMARY KEY (run_date, series_id, seq)
+        );
+        CREATE TABLE intervals (
+            run_date  TEXT NOT NULL,
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            day       INTEGER NOT NULL,
+            date      TEXT NOT NULL,
+            level_p05 REAL NOT NULL, level_p25 REAL NOT NULL, level_p50 REAL NOT NULL,
+            level_p75 REAL NOT NULL, level_p95 REAL NOT NULL,
+            p05 REAL NOT NULL, p15 REAL NOT NULL, p16 REAL NOT NULL, p25 REAL NOT NULL, p50 REAL NOT NULL,
+            p75 REAL NOT NULL, p84 REAL NOT NULL, p85 REAL NOT NULL, p95 REAL NOT NULL,
+            raw_p05 REAL NOT NULL, raw_p50 REAL NOT NULL, raw_p95 REAL NOT NULL,
+            PRIMARY KEY (run_date, series_id, day)
+        );
+        CREATE TABLE draws (
+            run_date   TEXT NOT NULL,
+            series_id  INTEGER NOT NULL REFERENCES series(id),
+            day        INTEGER NOT NULL,
+            date       TEXT NOT NULL,
+            draw       INTEGER NOT NULL,
+            level      REAL NOT NULL,
+            predictive REAL NOT NULL,
+            PRIMARY KEY (run_date, series_id, day, draw)
+        );
+        CREATE TABLE diagnostics (
+            run_date               TEXT NOT NULL,
+            series_id              INTEGER NOT NULL REFERENCES series(id),
+            model                  TEXT NOT NULL,
+            sampler                TEXT NOT NULL,
+            noise                  TEXT NOT NULL,
+            status                 TEXT NOT NULL CHECK (status IN ('good', 'flagged', 'failed')),
+            reasons                TEXT NOT NULL DEFAULT '',
+            error                  TEXT NOT NULL DEFAULT '',
+            n_points               INTEGER,
+            n_outliers             INTEGER,
+            first_date             TEXT,
+            last_date              TEXT,
+            k                      INTEGER,
+            n_divergent            INTEGER,
+            max_rhat               REAL,
+            min_ess_bulk           REAL,
+            min_ess_tail           REAL,
+            n_eff_ratio            REAL,
+            exceeded_max_treedepth INTEGER,
+            min_bfmi               REAL,
+            recalibration_factor   REAL,
+            coverage_before        REAL,
+            coverage_after         REAL,
+            beta_p05               REAL,
+            beta_p95               REAL,
+            modes_count            INTEGER,
+            modes_summary          TEXT NOT NULL DEFAULT '',
+            warmup_ms              REAL,
+            sampling_ms            REAL,
+            total_ms               REAL,
+            seed                   INTEGER,
+            created_at             TEXT NOT NULL,
+            PRIMARY KEY (run_date, series_id)
+        );
+        CREATE TABLE comparisons (
+            run_date   TEXT NOT NULL,
+            series_id  INTEGER NOT NULL REFERENCES series(id),
+            label      TEXT NOT NULL,
+            date       TEXT NOT NULL,
+            p05 REAL NOT NULL, p10 REAL NOT NULL, p50 REAL NOT NULL, p90 REAL NOT NULL, p95 REAL NOT NULL,
+            p_worse    REAL NOT NULL,
+            regression INTEGER NOT NULL CHECK (regression IN (0, 1)),
+            alert      INTEGER NOT NULL CHECK (alert IN (0, 1)),
+            PRIMARY KEY (run_date, series_id, label)
+        );
+        CREATE INDEX series_by_sname ON series (sname, os);
+        """
+
+    /// All steps as a GRDB migrator.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for step in migrations {
+            migrator.registerMigration(step.identifier) { db in try db.execute(sql: step.sql) }
+        }
+        return migrator
+    }
+
+    /// The tables of the result of one (run date, series), in write order.
+    static let resultTables = ["model_input", "intervals", "draws", "comparisons", "diagnostics"]
+}

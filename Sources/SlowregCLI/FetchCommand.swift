@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Download performance data from Treeherder into the store.",
+        discussion: """
+            Lists the signatures of --project (those named with --signature, or all
+            that match --framework/--platform and ran in the interval), then
+            downloads their data in windows of --page-days days. Server errors
+            (5xx, 429), timeouts and dropped connections are retried with
+            exponential backoff (--retries); any other failure stops the fetch,
+            naming the URL, and nothing is stored. Everything fetched is stored in
+            one transaction; rows already stored are skipped.
+            Example: slowreg fetch --project mozilla-beta --signature 3891031 --days 365
+            """)
+
+    /// Treeherder's public instance.
+    static let defaultBaseURL = "https://treeherder.mozilla.org"
+    /// A year of history, what the model fits (SPEC §1).
+    static let defaultDays = 365
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Treeherder base URL.", valueName: "url"))
+    var baseURL: String = FetchCommand.defaultBaseURL
+
+    @Option(help: ArgumentHelp("Project (repository), e.g. mozilla-beta or fenix.", valueName: "project"))
+    var project: String
+
+    @Option(name: .customLong("signature"), help: ArgumentHelp("Signature id to fetch (repeatable).", valueName: "id"))
+    var signatures: [Int] = []
+
+    @Option(name: .customLong("framework"), help: ArgumentHelp("Framework id to restrict signatures to (repeatable), e.g. 1 talos, 10 raptor, 13 browsertime.", valueName: "id"))
+    var frameworks: [Int] = []
+
+    @Option(help: ArgumentHelp("Machine platform to restrict signatures to.", valueName: "platform"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("Days of history up to --until.", valueName: "n"))
+    var days: Int = FetchCommand.defaultDays
+
+    @Option(help: ArgumentHelp("First day to fetch (YYYY-MM-DD, UTC); overrides --days.", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Last day to fetch (YYYY-MM-DD, UTC). Default: now.", valueName: "date"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for one answer.", valueName: "seconds"))
+    var timeout: Double = TreeherderClientOptions().requestTimeout
+
+    @Option(help: ArgumentHelp("Retries of a failed request (5xx, 429, timeout).", valueName: "n"))
+    var retries: Int = TreeherderClientOptions().maxAttempts - 1
+
+    @Option(name: .customLong("page-days"), help: ArgumentHelp("Days per data request.", valueName: "n"))
+    var pageDays: Int = TreeherderClientOptions().pageDays
+
+    @Option(name: .customLong("max-requests"), help: ArgumentHelp("Most requests the fetch may make.", valueName: "n"))
+    var maxRequests: Int = TreeherderClientOptions().maxRequests
+
+    @OptionGroup var selectOptions: SelectOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL")
+        }
+        guard days > 0 else { throw ValidationError("--days must be positive") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        guard pageDays > 0 else { throw ValidationError("--page-days must be positive") }
+        guard maxRequests > 0 else { throw ValidationError("--max-requests must be positive") }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, !StoreTime.isDayText(value) { throw ValidationError("\(name) \"\(value)\" is not a YYYY-MM-DD day") }
+        }
+    }
+
+    /// The inclusive interval asked for.
+    func interval(now: Date = Date()) -> (start: Date, end: Date) {
+        let end = until.flatMap(StoreTime.daysSinceEpoch(dayText:))
+            .map { Date(timeIntervalSince1970: Double($0 + 1) * CivilDays.secondsPerDay - 1) } ?? now
+        let start = since.flatMap(StoreTime.daysSinceEpoch(dayText:))
+            .map { Date(timeIntervalSince1970: Double($0) * CivilDays.secondsPerDay) }
+            ?? end.addingTimeInterval(-Double(days) * CivilDays.secondsPerDay)
+        return (start, end)
+    }
+
+    func run() async throws {
+        var options = TreeherderClientOptions()
+        options.requestTimeout = timeout
+        options.maxAttempts = retries + 1
+        options.pageDays = pageDays
+        options.maxRequests = maxRequests
+        let client = TreeherderClient(baseURL: URL(string: baseURL)!, options: options)
+        let (start, end) = interval()
+        let query = TreeherderQuery(project: project, signatureIds: signatures, frameworkIds: frameworks,
+                                    platform: platform, start: start, end: end)
+        do {
+            let selection = try selectOptions.selection()
+            let fetched = try await client.fetch(query)
+            let outcome = selection.apply(fetched.records)
+            let store = try storeOptions.open()
+            let counts = try store.ingest(outcome.kept)
+            var line = "\(baseURL) \(project): \(fetched.signatures.count) signatures, \(fetched.records.count) rows read "
+                + "in \(fetched.requests) requests, \(counts.added) added, \(counts.duplicates) skipped as duplicates"
+            if selection.filters { line += ", \(outcome.filteredOut) not selected, \(outcome.deduplicated) de-duplicated" }
+            print(line)
+        } catch let error as TreeherderError {
+            if case .malformedBody = error { throw failWithBadInput(error) }
+            FileHandle.standardError.write(Data("slowreg: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ConfigError {
+            throw failWithBadInput(error)
+        } catch let error as StoreError {
+            throw failWithBadInput(error)
+        }
+    }
+}

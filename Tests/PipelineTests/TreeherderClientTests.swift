@@ -1,0 +1,278 @@
+import FlyingFox
+import Foundation
+import Pipeline
+import Testing
+
+/// A Treeherder stand-in on 127.0.0.1 serving recorded-format responses. The
+/// first path segment picks the behaviour: `ok`, `flaky` (each URL fails with
+/// 500 once, then succeeds), `down` (always 503), `slow` (answers after 3 s),
+/// `garbage` (200 with a body that is not JSON), `missing` (404).
+struct FakeTreeherder: Sendable {
+    struct Point: Sendable {
+        var id, signatureId, jobId: Int
+        var revision: String
+        var pushTimestamp: Int
+        var value: Double
+    }
+
+    let frameworks: String
+    let signatures: String
+    let points: [Point]
+    let hashes: [Int: String]
+    let counter = RequestCounter()
+
+    init() throws {
+        frameworks = String(decoding: try TestSupport.fixtureData("frameworks", "json", subdirectory: "Fixtures/treeherder"), as: UTF8.self)
+        signatures = String(decoding: try TestSupport.fixtureData("signatures", "json", subdirectory: "Fixtures/treeherder"), as: UTF8.self)
+        var points: [Point] = []
+        var hashes: [Int: String] = [:]
+        for page in ["data-may", "data-june"] {
+            let data = try TestSupport.fixtureData(page, "json", subdirectory: "Fixtures/treeherder")
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [[String: Any]]])
+            for (hash, list) in json {
+                for p in list {
+                    let point = Point(id: p["id"] as! Int, signatureId: p["signature_id"] as! Int, jobId: p["job_id"] as! Int,
+                                      revision: p["revision"] as! String, pushTimestamp: p["push_timestamp"] as! Int,
+                                      value: p["value"] as! Double)
+                    points.append(point)
+                    hashes[point.signatureId] = hash
+                }
+            }
+        }
+        self.points = points
+        self.hashes = hashes
+    }
+
+    static func json(_ body: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: Data(body.utf8))
+    }
+
+    /// The data endpoint: points of `signature_id` with start_date < push_timestamp < end_date,
+    /// as Treeherder filters them (strict on both ends), keyed by signature hash.
+    func data(_ request: HTTPRequest) -> HTTPResponse {
+        func query(_ name: String) -> String? { request.query.first { $0.name == name }?.value }
+        guard let signature = query("signature_id").flatMap(Int.init),
+              let start = query("start_date").flatMap(TimestampParser.parse),
+              let end = query("end_date").flatMap(TimestampParser.parse)
+        else { return Self.json(#"{"detail": "bad query"}"#, status: .badRequest) }
+        let selected = points.filter {
+            $0.signatureId == signature && Double($0.pushTimestamp) > start.timeIntervalSince1970
+                && Double($0.pushTimestamp) < end.timeIntervalSince1970
+        }
+        guard let hash = hashes[signature], !selected.isEmpty else { return Self.json("{}") }
+        let items = selected.map {
+            #"{"id": \#($0.id), "signature_id": \#($0.signatureId), "job_id": \#($0.jobId), "push_id": 1, "revision": "\#($0.revision)", "push_timestamp": \#($0.pushTimestamp), "value": \#($0.value)}"#
+        }
+        return Self.json(#"{"\#(hash)": [\#(items.joined(separator: ", "))]}"#)
+    }
+
+    func respond(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let segments = request.path.split(separator: "/").map(String.init)
+        guard let scenario = segments.first else { return Self.json("{}", status: .notFound) }
+        let endpoint = "/" + segments.dropFirst().joined(separator: "/") + "/"
+        let key = request.path + "?" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        let attempt = await counter.next(key)
+        _ = await counter.next(scenario)
+        switch scenario {
+        case "down": return Self.json(#"{"detail": "service unavailable"}"#, status: .serviceUnavailable)
+        case "missing": return Self.json(#"{"detail": "Not found."}"#, status: .notFound)
+        case "garbage": return HTTPResponse(statusCode: .ok, body: Data("<html>maintenance</html>".utf8))
+        case "slow": try await Task.sleep(nanoseconds: 3_000_000_000)
+        case "flaky" where attempt == 1: return Self.json(#"{"detail": "internal error"}"#, status: .internalServerError)
+        default: break
+        }
+        if endpoint == "/api/performance/framework/" { return Self.json(frameworks) }
+        if endpoint.hasSuffix("/performance/signatures/") { return Self.json(signatures) }
+        if endpoint.hasSuffix("/performance/data/") { return data(request) }
+        return Self.json(#"{"detail": "Not found."}"#, status: .notFound)
+    }
+
+    func start() async throws -> LoopbackServer {
+        try await LoopbackServer.start { server in
+            await server.appendRoute("GET *") { request in try await self.respond(request) }
+        }
+    }
+}
+
+@Suite("TreeherderClient against a loopback Treeherder", .serialized, .timeLimit(.minutes(1)))
+struct TreeherderClientTests {
+    /// Fast retries so the failure tests stay short.
+    static func options(attempts: Int = 3, timeout: TimeInterval = 5, pageDays: Int = 10) -> TreeherderClientOptions {
+        var options = TreeherderClientOptions()
+        options.maxAttempts = attempts
+        options.initialBackoff = 0.01
+        options.maxBackoff = 0.05
+        options.requestTimeout = timeout
+        options.pageDays = pageDays
+        return options
+    }
+
+    static let query = TreeherderQuery(project: "mozilla-beta", signatureIds: [3_891_031],
+                                       start: TestSupport.date("2023-05-20T00:00:00Z"),
+                                       end: TestSupport.date("2023-06-10T00:00:00Z"))
+
+    @Test("signatures and paged data become records; overlaps and window edges counted once")
+    func fetchesPages() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        defer { Task { await server.stop() } }
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/ok"), options: Self.options())
+        let result = try await client.fetch(Self.query)
+        await server.stop()
+
+        #expect(result.signatures.map(\.id) == [3_891_031])
+        #expect(result.requests == 5)                      // frameworks, signatures, 3 windows of 10 days
+        #expect(result.records.map(\.revision) == ["59efee44047a", "f64639378b47", "b0undary0000", "3a78a160d758"])
+        let first = try #require(result.records.first)
+        #expect(first.time == TestSupport.date("2023-05-22T10:20:25Z"))
+        #expect(first.value == 192_302_104.62)
+        #expect(first.project == "mozilla-beta")
+        #expect(first.framework == "awsy")
+        #expect(first.suite == "JS" && first.test == "" && first.platform == "linux1804-64-shippable-qr")
+        #expect(first.taskId == "410000001")
+        #expect(first.extraOptions == "fission tp6")
+        #expect(first.unit == "bytes")
+        #expect(first.lowerIsBetter == true)              // omitted by Treeherder when true
+    }
+
+    @Test("signature listing decodes Treeherder's omissions")
+    func signatureListing() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/ok"), options: Self.options())
+        var query = Self.query
+        query.signatureIds = []
+        query.frameworkIds = [4]
+        let signatures = try await client.signatures(query)
+        await server.stop()
+        #expect(signatures.map(\.id) == [3_534_783, 3_891_031, 4_000_001])
+        #expect(signatures[0].test == "PerfHasRTLCharsExample3")
+        #expect(signatures[0].unit == "")
+        #expect(signatures[2].lowerIsBetter == false)
+    }
+
+    @Test("a 500 is retried and the fetch then succeeds")
+    func retriesServerErrors() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/flaky"), options: Self.options())
+        let result = try await client.fetch(Self.query)
+        await server.stop()
+        #expect(result.records.count == 4)
+        #expect(result.requests == 10)                     // every URL failed once
+        #expect(await fake.counter.count("flaky") == 10)
+    }
+
+    @Test("a persistent 5xx fails after the allowed attempts, naming the URL and status")
+    func persistentFailure() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/down"), options: Self.options(attempts: 3))
+        do {
+            _ = try await client.fetch(Self.query)
+            Issue.record("fetch succeeded against a failing server")
+        } catch {
+            guard case let .httpStatus(url, status, _, attempts) = error else { Issue.record("\(error)"); return }
+            #expect(status == 503)
+            #expect(attempts == 3)
+            #expect(url.contains("/down/api/performance/framework/"))
+            #expect(error.description.contains("HTTP 503 after 3 attempts"))
+        }
+        await server.stop()
+        #expect(await fake.counter.count("down") == 3)
+    }
+
+    @Test("a client error is not retried")
+    func notFoundNotRetried() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/missing"), options: Self.options())
+        await #expect(throws: TreeherderError.self) { try await client.fetch(Self.query) }
+        await server.stop()
+        #expect(await fake.counter.count("missing") == 1)
+    }
+
+    @Test("a slow server times out, is retried a bounded number of times, then fails")
+    func timesOut() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/slow"),
+                                      options: Self.options(attempts: 2, timeout: 0.5))
+        let started = Date()
+        do {
+            _ = try await client.fetch(Self.query)
+            Issue.record("fetch succeeded against a server slower than the timeout")
+        } catch {
+            guard case let .timedOut(_, timeout, attempts) = error else { Issue.record("\(error)"); return }
+            #expect(timeout == 0.5)
+            #expect(attempts == 2)
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 2.9, "two attempts of 0.5 s each, not the server's 3 s")
+        await server.stop()
+    }
+
+    @Test("a body that is not JSON is a clear error, not retried")
+    func malformedBody() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/garbage"), options: Self.options())
+        do {
+            _ = try await client.fetch(Self.query)
+            Issue.record("accepted a body that is not JSON")
+        } catch {
+            guard case let .malformedBody(url, problem) = error else { Issue.record("\(error)"); return }
+            #expect(url.contains("/garbage/api/performance/framework/"))
+            #expect(problem == "not valid JSON")
+        }
+        await server.stop()
+        #expect(await fake.counter.count("garbage") == 1)
+    }
+
+    @Test("a fetch needing more requests than allowed stops before fetching data")
+    func requestLimit() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        var options = Self.options()
+        options.maxRequests = 4
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/ok"), options: options)
+        await #expect(throws: TreeherderError.tooManyRequests(planned: 5, limit: 4)) { try await client.fetch(Self.query) }
+        await server.stop()
+        #expect(await fake.counter.count("ok") == 2)
+    }
+
+    @Test("a refused connection fails after the allowed attempts")
+    func connectionRefused() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let url = try await server.baseURL(path: "/ok")
+        await server.stop()
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let client = TreeherderClient(baseURL: url, options: Self.options(attempts: 2, timeout: 2))
+        do {
+            _ = try await client.fetch(Self.query)
+            Issue.record("fetched from a stopped server")
+        } catch {
+            switch error {
+            case let .transport(_, _, attempts), let .timedOut(_, _, attempts): #expect(attempts == 2)
+            default: Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test("fetched records go through the store like ingested ones")
+    func fetchIntoStore() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/ok"), options: Self.options())
+        let result = try await client.fetch(Self.query)
+        await server.stop()
+        let (store, _) = try TestSupport.newStore()
+        let rows = Selection.keepAll.apply(result.records).kept
+        #expect(try store.ingest(rows).added == 4)
+        #expect(try store.ingest(rows).added == 0)
+        // The same series as the CSV export of signature 3891031.
+        _ = try Ingestion().ingest(files: [TestSupport.fixtureURL("mozilla-beta_3891031", "csv")], into: store)
+        #expect(try store.listSeries(.all).count == 1)
+    }
+}
