@@ -49,4 +49,24 @@ import Foundation
 
     let badDate = try Slowreg.run(["alert", "--date", "30/06/2024", "--store", store])
     #expect(badDate.status != 0 && badDate.status != 1)
+
+    let health = try Slowreg.run(["diagnose", "--store", store])
+    #expect(health.status == 0, "\(health.stdout)")
+    #expect(health.stdout.contains("2024-06-30") && health.stdout.contains("healthy"))
+}
+
+@Test func diagnoseReportsAFailedSeriesAndExitsOne() throws {
+    let dir = try ScratchDirectory()
+    let store = dir.path("s.sqlite")
+    // A series with runs on one day only cannot be fitted.
+    try "push_timestamp,value,machine_platform,suite\n2024-06-30 01:00:00,1,linux64,tiny\n2024-06-30 02:00:00,2,linux64,tiny\n"
+        .write(toFile: dir.path("tiny.csv"), atomically: true, encoding: .utf8)
+    #expect(try Slowreg.run(["ingest", dir.path("tiny.csv"), "--store", store]).status == 0)
+    let run = try Slowreg.run(["run", "--date", "2024-06-30", "--store", store])
+    #expect(run.status == 1, "a failed series makes the run exit 1: \(run.stdout)")
+    #expect(run.stderr.contains("tiny"))
+    let health = try Slowreg.run(["diagnose", "--store", store])
+    #expect(health.status == 1)
+    #expect(health.stdout.contains("1 series failed"))
+    #expect(try Slowreg.run(["diagnose", "--store", dir.path("absent.sqlite")]).status == 2)
 }

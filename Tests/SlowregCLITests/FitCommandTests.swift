@@ -70,3 +70,17 @@ import Foundation
     let version = try Slowreg.run(["--version"])
     #expect(version.status == 0 && !version.stdout.isEmpty)
 }
+
+@Test func aFitThatHasNotConvergedIsFlaggedWithAWarning() throws {
+    // Metropolis with a handful of iterations cannot converge: R-hat and ESS fail.
+    let dir = try ScratchDirectory()
+    try seriesCSV(seed: 5, stepPercent: 0).write(toFile: dir.path("s.csv"), atomically: true, encoding: .utf8)
+    let r = try Slowreg.run(["fit", dir.path("s.csv"), "--sampler", "metropolis", "--warmup", "20", "--draws", "30",
+                             "--format", "json"])
+    #expect(r.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let diagnostics = json["diagnostics"] as! [String: Any]
+    #expect(diagnostics["status"] as? String == "flagged")
+    #expect((diagnostics["max_rhat"] as? Double ?? 10) > 1.1)
+    #expect(r.stderr.contains("warning") && r.stderr.contains("R̂"))
+}

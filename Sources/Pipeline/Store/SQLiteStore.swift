@@ -115,7 +115,7 @@ public final class SQLiteStore: PerfStore {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw Self.map(error, path: location) }
     }
 

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Check the store: which run dates and tables are filled or missing, per series.",
+        discussion: """
+            Prints the schema version and SQLite integrity, row counts, for each run
+            date how many series each result table holds and how many fits were
+            good / flagged / failed, run dates missing between the first and the
+            last, and for each series its data range and latest result.
+            Exit status: 0 when healthy, 1 when problems were found, 2 on error.
+            """)
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let health: StoreHealth
+        do {
+            guard FileManager.default.fileExists(atPath: storeOptions.path) else {
+                throw ValidationError("no store at \(storeOptions.path)")
+            }
+            health = StoreHealth(try storeOptions.open().coverage())
+        } catch {
+            throw failWithBadInput("\(error)")
+        }
+        switch format {
+        case .json, .csv:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            printOut(String(decoding: try encoder.encode(health), as: UTF8.self) + "\n")
+        case .table:
+            printOut("store \(storeOptions.path): " + health.table())
+        }
+        if !health.isHealthy { throw ExitCode(1) }
+    }
+}
