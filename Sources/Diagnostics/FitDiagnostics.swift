@@ -65,9 +65,21 @@ public struct FitDiagnostics: Sendable, Equatable {
                 parameter: name, chains: parameterDraws.chainCount, draws: parameterDraws.drawCount,
                 expectedChains: chains, expectedDraws: draws)
         }
-        try sampler.validate(chainCount: chains, iterationCount: draws)
+        try self.init(convergence: parameters.map { ParameterConvergence(name: $0.name, draws: $0.draws) },
+                      chainCount: chains, drawsPerChain: draws, sampler: sampler, thresholds: thresholds)
+    }
 
-        let results = parameters.map { ParameterConvergence(name: $0.name, draws: $0.draws) }
+    /// Diagnoses a fit from per-parameter results computed elsewhere (e.g. in
+    /// parallel) for draws of `chainCount` chains × `drawsPerChain`.
+    public init(
+        convergence results: [ParameterConvergence],
+        chainCount chains: Int,
+        drawsPerChain draws: Int,
+        sampler: SamplerTransitionInfo = .none,
+        thresholds: DiagnosticThresholds = .default
+    ) throws {
+        guard !results.isEmpty else { throw DiagnosticsError.noParameters }
+        try sampler.validate(chainCount: chains, iterationCount: draws)
         let rhat = extreme(of: results, \.rhat, largest: true)
         let bulk = extreme(of: results, \.essBulk, largest: false)
         let tail = extreme(of: results, \.essTail, largest: false)

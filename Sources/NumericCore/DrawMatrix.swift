@@ -41,3 +41,46 @@ public struct DrawMatrix: Sendable, Equatable {
         return ps.map { quantile(sorted: sorted, $0) }
     }
 }
+
+/// Each day's draws in ascending order: quantiles of any day cost O(1) after
+/// one sort per day, however many are asked for. (The pairing of draws across
+/// days is lost; keep the `DrawMatrix` for paired differences.)
+public struct SortedDraws: Sendable, Equatable {
+    public let rows: DrawMatrix
+
+    public init(_ draws: DrawMatrix) {
+        var sorted = draws
+        let n = draws.drawCount
+        sorted.values.withUnsafeMutableBufferPointer { buffer in
+            for day in 0..<draws.dayCount {
+                var row = UnsafeMutableBufferPointer(rebasing: buffer[(day * n)..<((day + 1) * n)])
+                row.sort()
+            }
+        }
+        rows = sorted
+    }
+
+    public var dayCount: Int { rows.dayCount }
+    public var drawCount: Int { rows.drawCount }
+
+    /// Quantile (R type 7) of one day's draws.
+    public func quantile(day: Int, _ p: Double) -> Double {
+        let n = rows.drawCount
+        return rows.values.withUnsafeBufferPointer { buffer in
+            NumericCore.quantile(sorted: UnsafeBufferPointer(rebasing: buffer[(day * n)..<((day + 1) * n)]), p)
+        }
+    }
+
+    /// Quantiles (R type 7) of one day's draws.
+    public func quantiles(day: Int, _ ps: [Double]) -> [Double] {
+        ps.map { quantile(day: day, $0) }
+    }
+
+    /// Quantiles of the day's draws after rescaling them about the day's
+    /// median by `factor` (`m + f·(x − m)`, monotone for f > 0, so it maps
+    /// quantiles to quantiles).
+    public func quantiles(day: Int, _ ps: [Double], rescaledBy factor: Double) -> [Double] {
+        let m = quantile(day: day, 0.5)
+        return ps.map { m + factor * (quantile(day: day, $0) - m) }
+    }
+}

@@ -33,22 +33,42 @@ public enum ConjugateGibbs {
         var state = GibbsState(model: model, rng: &rng)
         for i in 0..<settings.warmup { state.sweep(rng: &rng, warmupIteration: i) }
         let t1 = clock.now
-        var positions: [[Double]] = []
-        var infos: [TransitionInfo] = []
-        positions.reserveCapacity(settings.draws)
-        infos.reserveCapacity(settings.draws)
+        var kept: [SplineParameters] = []
+        kept.reserveCapacity(settings.draws)
         for _ in 0..<settings.draws {
             state.sweep(rng: &rng, warmupIteration: nil)
-            positions.append(model.unconstrained(state.parameters))
-            infos.append(TransitionInfo(acceptance: 1))
+            kept.append(state.parameters)
         }
         let t2 = clock.now
-        return ChainResult(positions: positions, info: infos,
-                           warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1))
+        return ChainResult(positions: kept.map { model.unconstrained($0) },
+                           info: Array(repeating: TransitionInfo(acceptance: 1), count: kept.count),
+                           warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1), parameters: kept)
     }
 }
 
 extension ConjugateGibbs {
+    /// Sweeps of the pilot run that initializes gradient-based samplers.
+    public static let pilotWarmup = 50
+    public static let pilotDraws = 100
+
+    /// A short pilot run from an overdispersed start: its last state is a
+    /// starting point for NUTS and the variances of its draws (in the model's
+    /// unconstrained coordinates) an initial diagonal metric. Without it the
+    /// first NUTS warm-up iterations, on a unit metric, hit the maximum tree
+    /// depth: the posterior scales of the coordinates differ by orders of
+    /// magnitude. The windowed adaptation still estimates the metric afresh.
+    public static func pilot(model: SplineModel, rng: inout RandomStream) -> (start: [Double], inverseMetric: DiagonalMetric) {
+        let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
+        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng)
+        var moments = Array(repeating: RunningMoments(), count: model.dimension)
+        for theta in run.positions { for j in theta.indices { moments[j].add(theta[j]) } }
+        let inverse = moments.map { m -> Double in
+            let v = m.variance
+            return v.isFinite && v > 0 ? v : 1
+        }
+        return (run.positions.last!, DiagonalMetric(inverse: inverse))
+    }
+
     /// The full conditional of the coefficients given σ and τ, with the
     /// scale-mixture weights at 1 (unit point weights, `λ_a = λ_s = 1`): the
     /// exactly Gaussian core of the sampler, exposed so it can be checked

@@ -11,11 +11,13 @@ import Glibc
 public enum NUTSChain {
     public static func run<Model: LogDensityModel>(model: Model, settings: SamplerSettings,
                                                    rng: inout RandomStream,
-                                                   start: [Double]? = nil) throws -> ChainResult {
+                                                   start: [Double]? = nil,
+                                                   initialMetric: DiagonalMetric? = nil) throws -> ChainResult {
         let clock = ContinuousClock()
         let t0 = clock.now
         let position = try start ?? StartingPoint.draw(model, rng: &rng)
-        var kernel = NUTS(model: model, stepSize: 1, metric: .unit(model.dimension), maxTreeDepth: settings.maxTreeDepth)
+        var kernel = NUTS(model: model, stepSize: 1, metric: initialMetric ?? .unit(model.dimension),
+                          maxTreeDepth: settings.maxTreeDepth)
         var state = kernel.initialState(position)
         kernel.stepSize = initialStepSize(kernel, state, rng: &rng)
         var stepAdaptation = DualAveraging(target: settings.targetAcceptance, initialStepSize: kernel.stepSize)

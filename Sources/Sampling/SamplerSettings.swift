@@ -8,6 +8,8 @@ public enum SamplerKind: String, Sendable, Equatable, CaseIterable, Codable {
     case metropolis
 }
 
+import SplineModels
+
 /// How many chains and iterations to run, with which seed.
 public struct SamplerSettings: Sendable, Equatable {
     public var sampler: SamplerKind
@@ -70,15 +72,19 @@ public struct ChainResult: Sendable {
     public var inverseMetric: [Double]?
     public var warmupSeconds: Double
     public var samplingSeconds: Double
+    /// The kept draws as spline parameters, when the sampler works with them
+    /// directly (Gibbs): saves mapping every draw back from `positions`.
+    public var parameters: [SplineParameters]?
 
     public init(positions: [[Double]], info: [TransitionInfo], stepSize: Double? = nil, inverseMetric: [Double]? = nil,
-                warmupSeconds: Double, samplingSeconds: Double) {
+                warmupSeconds: Double, samplingSeconds: Double, parameters: [SplineParameters]? = nil) {
         self.positions = positions
         self.info = info
         self.stepSize = stepSize
         self.inverseMetric = inverseMetric
         self.warmupSeconds = warmupSeconds
         self.samplingSeconds = samplingSeconds
+        self.parameters = parameters
     }
 }
 

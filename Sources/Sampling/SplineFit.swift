@@ -96,15 +96,18 @@ public enum SplineFitter {
             var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
             switch s.sampler {
             case .gibbs: return ConjugateGibbs.run(model: model, settings: s, rng: &rng)
-            case .nuts: return try NUTSChain.run(model: model, settings: s, rng: &rng)
+            case .nuts:
+                let pilot = ConjugateGibbs.pilot(model: model, rng: &rng)
+                return try NUTSChain.run(model: model, settings: s, rng: &rng, start: pilot.start,
+                                         initialMetric: pilot.inverseMetric)
             case .metropolis: return try AdaptiveMetropolis.run(model: model, settings: s, rng: &rng)
             }
         }
 
         // Original-scale quantities of every kept iteration, for diagnostics.
-        let parameterDraws = chains.map { $0.positions.map { model.parameters($0) } }
-        let names = model.namedQuantities(parameterDraws[0][0]).names
-        let quantityDraws = parameterDraws.map { $0.map { model.namedQuantities($0).values } }
+        let parameterDraws = chains.map { $0.parameters ?? $0.positions.map { model.parameters($0) } }
+        let names = model.quantityNames
+        let quantityDraws = parameterDraws.map { $0.map { model.quantityValues($0) } }
 
         // Thin evenly within each chain to the kept number of draws.
         let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
@@ -115,10 +118,10 @@ public enum SplineFitter {
 
         let firstDay = Int(model.design.basis.lower)
         let lastDay = Int(model.design.basis.upper)
-        let (level, predictive) = perDayDraws(model: model, kept: kept, firstDay: firstDay, lastDay: lastDay,
-                                             seed: s.seed)
-        let diagnostics = try diagnose(names: names, draws: quantityDraws, chains: chains,
-                                       sampler: s.sampler, thresholds: options.thresholds)
+        let (level, predictive) = try await perDayDraws(model: model, kept: kept, firstDay: firstDay, lastDay: lastDay,
+                                                       seed: s.seed, threads: s.threads)
+        let diagnostics = try await diagnose(names: names, draws: quantityDraws, chains: chains,
+                                             sampler: s.sampler, thresholds: options.thresholds, threads: s.threads)
         let timing = FitTiming(
             warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
             samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
@@ -131,9 +134,13 @@ public enum SplineFitter {
     /// Convergence diagnostics over the named quantities, with the sampler's
     /// per-iteration information where it has any.
     static func diagnose(names: [String], draws: [[[Double]]], chains: [ChainResult], sampler: SamplerKind,
-                         thresholds: DiagnosticThresholds) throws -> FitDiagnostics {
+                         thresholds: DiagnosticThresholds, threads: Int) async throws -> FitDiagnostics {
         let parameters = try names.indices.map { q in
             (name: names[q], draws: try ChainDraws(draws.map { chain in chain.map { $0[q] } }))
+        }
+        // Each quantity's R-hat and ESS are independent: compute them in parallel.
+        let convergence = try await parallelMap(count: parameters.count, threads: threads) { q in
+            ParameterConvergence(name: parameters[q].name, draws: parameters[q].draws)
         }
         let info: SamplerTransitionInfo
         if sampler == .nuts {
@@ -143,17 +150,36 @@ public enum SplineFitter {
         } else {
             info = .none
         }
-        return try FitDiagnostics(parameters: parameters, sampler: info, thresholds: thresholds)
+        return try FitDiagnostics(convergence: convergence, chainCount: chains.count,
+                                  drawsPerChain: chains.first?.positions.count ?? 0, sampler: info, thresholds: thresholds)
     }
+
+    /// Days per block of per-day draws; each block has its own random stream,
+    /// so the draws do not depend on how many threads fill the blocks.
+    static let dayBlock = 32
 
     /// Level and predictive draws for every day in `firstDay…lastDay`.
     static func perDayDraws(model: SplineModel, kept: [SplineParameters], firstDay: Int, lastDay: Int,
-                            seed: UInt64) -> (DrawMatrix, DrawMatrix) {
+                            seed: UInt64, threads: Int) async throws -> (DrawMatrix, DrawMatrix) {
         let dayCount = lastDay - firstDay + 1
-        var level = DrawMatrix(dayCount: dayCount, drawCount: kept.count)
-        var predictive = DrawMatrix(dayCount: dayCount, drawCount: kept.count)
-        var rng = RandomStream(seed: seed, stream: predictiveStream)
-        for d in 0..<dayCount {
+        let blocks = (dayCount + dayBlock - 1) / dayBlock
+        let parts = try await parallelMap(count: blocks, threads: threads) { b -> ([Double], [Double]) in
+            let days = (b * dayBlock)..<Swift.min(dayCount, (b + 1) * dayBlock)
+            return drawBlock(model: model, kept: kept, days: days, firstDay: firstDay,
+                             rng: RandomStream(seed: seed, stream: predictiveStream + UInt64(b)))
+        }
+        let level = DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: Array(parts.map(\.0).joined()))
+        let predictive = DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: Array(parts.map(\.1).joined()))
+        return (level, predictive)
+    }
+
+    /// Level and predictive draws of the fit rows `days`, row by row.
+    static func drawBlock(model: SplineModel, kept: [SplineParameters], days: Range<Int>, firstDay: Int,
+                          rng initial: RandomStream) -> ([Double], [Double]) {
+        var rng = initial
+        var level = DrawMatrix(dayCount: days.count, drawCount: kept.count)
+        var predictive = DrawMatrix(dayCount: days.count, drawCount: kept.count)
+        for (row, d) in days.enumerated() {
             let (m, w) = model.design.basis.evaluate(Double(firstDay + d))
             for (j, p) in kept.enumerated() {
                 let b = p.coefficients
@@ -164,10 +190,10 @@ public enum SplineFitter {
                 } else {
                     noise = rng.standardNormal()
                 }
-                level[d, j] = mu
-                predictive[d, j] = mu + model.scale * p.sigma * noise
+                level[row, j] = mu
+                predictive[row, j] = mu + model.scale * p.sigma * noise
             }
         }
-        return (level, predictive)
+        return (level.values, predictive.values)
     }
 }

@@ -73,25 +73,34 @@ public struct Recalibration: Sendable, Equatable {
     public var coverageBefore: Double
     public var coverageAfter: Double
     public var pointCount: Int
-    /// The rescaled predictive draws.
-    public var draws: DrawMatrix
+    /// The rescaled predictive draws (paired as the input); nil when built from
+    /// sorted draws, where `apply(to:sorted:)` rescales the paired draws.
+    public var draws: DrawMatrix?
 
     /// Recalibrates `predictive` (day × draw; row = day index) so that the
     /// central `targetCoverage` interval holds that share of the points.
     /// `days[i]`, `values[i]` are the observed non-outliers.
     public init(predictive: DrawMatrix, days: [Int], values: [Double],
                 targetCoverage: Double = defaultTargetCoverage) throws(RecalibrationError) {
+        let sorted = SortedDraws(predictive)
+        try self.init(sorted: sorted, days: days, values: values, targetCoverage: targetCoverage)
+        draws = apply(to: predictive, sorted: sorted)
+    }
+
+    /// The factor and coverages from each day's sorted draws (each quantile
+    /// O(1)); the rescaled draws are not built (see `apply(to:sorted:)`).
+    public init(sorted: SortedDraws, days: [Int], values: [Double],
+                targetCoverage: Double = defaultTargetCoverage) throws(RecalibrationError) {
         guard targetCoverage > 0, targetCoverage < 1 else { throw .invalidTargetCoverage(targetCoverage) }
         let tail = (1 - targetCoverage) / 2
-        let summaries = try Self.daySummaries(predictive, days: days, values: values,
-                                              probabilities: [tail, 0.5, 1 - tail])
+        try Self.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
         let n = days.count
         var before = 0
         var required = [Double]()
         required.reserveCapacity(n)
         for (day, y) in zip(days, values) {
-            let q = summaries[day]!
-            let (lo, m, hi) = (q[0], q[1], q[2])
+            let (lo, m, hi) = (sorted.quantile(day: day, tail), sorted.quantile(day: day, 0.5),
+                               sorted.quantile(day: day, 1 - tail))
             if y >= lo && y <= hi { before += 1 }
             if y == m {
                 required.append(0)
@@ -107,57 +116,57 @@ public struct Recalibration: Sendable, Equatable {
         // (zero-width interval on its day), the step's own edge.
         let f = k < n && required[k].isFinite ? 0.5 * (required[k - 1] + required[k]) : required[k - 1]
         guard f > 0, f.isFinite else { throw .degenerateFactor(f) }
-
-        var rescaled = predictive
-        for day in 0..<predictive.dayCount {
-            let m = predictive.quantiles(day: day, [0.5])[0]
-            for d in 0..<predictive.drawCount {
-                rescaled[day, d] = m + f * (predictive[day, d] - m)
-            }
-        }
         factor = f
         coverageBefore = Double(before) / Double(n)
-        coverageAfter = try Self.coverage(rescaled, days: days, values: values,
-                                          lower: tail, upper: 1 - tail)
+        coverageAfter = Double(try Self.insideCount(sorted, days: days, values: values, lower: tail, upper: 1 - tail,
+                                                    factor: f)) / Double(n)
         pointCount = n
-        draws = rescaled
+        draws = nil
+    }
+
+    /// `predictive` rescaled about each day's median by `factor`, draw by draw
+    /// (the pairing of draws is kept). `sorted` must be `SortedDraws(predictive)`.
+    public func apply(to predictive: DrawMatrix, sorted: SortedDraws) -> DrawMatrix {
+        var rescaled = predictive
+        for day in 0..<predictive.dayCount {
+            let m = sorted.quantile(day: day, 0.5)
+            for d in 0..<predictive.drawCount {
+                rescaled[day, d] = m + factor * (predictive[day, d] - m)
+            }
+        }
+        return rescaled
     }
 
     /// Share of points with `q_lower(day) ≤ y ≤ q_upper(day)` (R type-7 quantiles of the day's draws).
     public static func coverage(_ predictive: DrawMatrix, days: [Int], values: [Double],
                                 lower: Double, upper: Double) throws(RecalibrationError) -> Double {
         guard lower >= 0, upper <= 1, lower <= upper else { throw .invalidTargetCoverage(upper - lower) }
-        let inside = try insideCount(predictive, days: days, values: values, lower: lower, upper: upper)
+        let inside = try insideCount(SortedDraws(predictive), days: days, values: values, lower: lower, upper: upper)
         return Double(inside) / Double(days.count)
     }
 
-    /// Number of points with `q_lower(day) ≤ y ≤ q_upper(day)`.
-    static func insideCount(_ predictive: DrawMatrix, days: [Int], values: [Double],
-                            lower: Double, upper: Double) throws(RecalibrationError) -> Int {
-        let summaries = try daySummaries(predictive, days: days, values: values, probabilities: [lower, upper])
+    /// Number of points with `q_lower(day) ≤ y ≤ q_upper(day)`, the quantiles
+    /// taken after rescaling each day about its median by `factor`.
+    static func insideCount(_ sorted: SortedDraws, days: [Int], values: [Double],
+                            lower: Double, upper: Double, factor: Double = 1) throws(RecalibrationError) -> Int {
+        try validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
         var inside = 0
         for (day, y) in zip(days, values) {
-            let q = summaries[day]!
+            let q = sorted.quantiles(day: day, [lower, upper], rescaledBy: factor)
             if y >= q[0] && y <= q[1] { inside += 1 }
         }
         return inside
     }
 
-    /// Validates the points and computes the requested quantiles once per observed day.
-    static func daySummaries(_ predictive: DrawMatrix, days: [Int], values: [Double],
-                             probabilities: [Double]) throws(RecalibrationError) -> [Int: [Double]] {
+    /// Checks the points against the draws' shape.
+    static func validate(days: [Int], values: [Double], dayCount: Int, drawCount: Int) throws(RecalibrationError) {
         guard days.count == values.count else { throw .mismatchedPoints(days: days.count, values: values.count) }
         guard !days.isEmpty else { throw .noObservedPoints }
-        guard predictive.drawCount > 0, predictive.dayCount > 0 else { throw .noDraws }
-        var summaries: [Int: [Double]] = [:]
+        guard drawCount > 0, dayCount > 0 else { throw .noDraws }
         for (i, (day, y)) in zip(days, values).enumerated() {
-            guard day >= 0, day < predictive.dayCount else {
-                throw .pointOutsideDraws(day: day, dayCount: predictive.dayCount)
-            }
+            guard day >= 0, day < dayCount else { throw .pointOutsideDraws(day: day, dayCount: dayCount) }
             guard y.isFinite else { throw .nonFiniteValue(index: i, value: y) }
-            if summaries[day] == nil { summaries[day] = predictive.quantiles(day: day, probabilities) }
         }
-        return summaries
     }
 }
 
@@ -180,9 +189,15 @@ public struct CalibrationCheck: Sendable, Equatable {
     public var isConsistentWithCalibration: Bool { lowerBound <= 0.5 && 0.5 <= upperBound }
 
     public init(predictive: DrawMatrix, days: [Int], values: [Double]) throws(RecalibrationError) {
-        let a = try Recalibration.insideCount(predictive, days: days, values: values,
+        try self.init(sorted: SortedDraws(predictive), days: days, values: values)
+    }
+
+    /// The check on sorted draws, rescaled about each day's median by `factor`
+    /// (1: as given; a recalibration factor: the recalibrated intervals).
+    public init(sorted: SortedDraws, days: [Int], values: [Double], factor: Double = 1) throws(RecalibrationError) {
+        let a = try Recalibration.insideCount(sorted, days: days, values: values,
                                               lower: Recalibration.checkInterval.lower,
-                                              upper: Recalibration.checkInterval.upper)
+                                              upper: Recalibration.checkInterval.upper, factor: factor)
         let b = days.count - a
         inside = a
         outside = b

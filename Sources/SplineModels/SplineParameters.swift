@@ -29,16 +29,33 @@ extension SplineModel {
     /// of the range), `trend` (linear change across the range), `sigma`, `tau`,
     /// `nu` (Student-t) and the coefficients `beta[k]`.
     public func namedQuantities(_ p: SplineParameters) -> NamedQuantities {
-        var names = ["alpha", "trend", "sigma", "tau"]
-        var values = [location + scale * dot(design.levelRow, p.coefficients),
-                      scale * dot(design.trendRow, p.coefficients),
-                      scale * p.sigma, scale * p.tau]
-        if let nu = p.nu { names.append("nu"); values.append(nu) }
-        for (k, b) in p.coefficients.enumerated() {
-            names.append("beta[\(k + 1)]")
-            values.append(location + scale * b)
+        NamedQuantities(names: quantityNames, values: quantityValues(p))
+    }
+
+    /// The names of `quantityValues`, in order.
+    public var quantityNames: [String] {
+        ["alpha", "trend", "sigma", "tau"] + (noise == .studentT ? ["nu"] : [])
+            + (1...design.count).map { "beta[\($0)]" }
+    }
+
+    /// The values of the named quantities of one draw (no strings built: this
+    /// runs for every kept draw).
+    public func quantityValues(_ p: SplineParameters) -> [Double] {
+        var values = [Double]()
+        values.reserveCapacity(design.count + 5)
+        var level = 0.0, trend = 0.0
+        let f = design.functionalFirst
+        for j in 0..<4 {
+            level += design.levelRow[f + j] * p.coefficients[f + j]
+            trend += design.trendRow[f + j] * p.coefficients[f + j]
         }
-        return NamedQuantities(names: names, values: values)
+        values.append(location + scale * level)
+        values.append(scale * trend)
+        values.append(scale * p.sigma)
+        values.append(scale * p.tau)
+        if let nu = p.nu { values.append(nu) }
+        for b in p.coefficients { values.append(location + scale * b) }
+        return values
     }
 
     /// The level `μ(day)` on the original scale.

@@ -58,7 +58,7 @@ struct RecalibrationTests {
         let r = try Recalibration(predictive: draws, days: days, values: values)
         for day in [0, 17, 49] {
             let before = draws.quantiles(day: day, [0.05, 0.5, 0.95])
-            let after = r.draws.quantiles(day: day, [0.05, 0.5, 0.95])
+            let after = r.draws!.quantiles(day: day, [0.05, 0.5, 0.95])
             #expect(abs(after[1] - before[1]) < 1e-9)
             #expect(abs((after[2] - after[1]) - r.factor * (before[2] - before[1])) < 1e-9)
             #expect(abs((after[1] - after[0]) - r.factor * (before[1] - before[0])) < 1e-9)

@@ -115,11 +115,11 @@ public struct FitReport: Encodable, Sendable {
                       last_date: result.date(ofRow: fit.dayCount - 1).description,
                       run_date: result.runDate.description, lower_is_better: options.lowerIsBetter)
         days = (0..<fit.dayCount).map { row in
-            let l = fit.level.quantiles(day: row, [0.05, 0.25, 0.5, 0.75, 0.95])
+            let l = result.sortedLevel.quantiles(day: row, [0.05, 0.25, 0.5, 0.75, 0.95])
             return Day(date: result.date(ofRow: row).description, day: fit.firstDay + row,
                        level: LevelQuantiles(p05: l[0], p25: l[1], p50: l[2], p75: l[3], p95: l[4]),
-                       predictive: Self.predictiveQuantiles(result.predictive, row),
-                       predictive_raw: Self.predictiveQuantiles(fit.predictive, row))
+                       predictive: Self.predictiveQuantiles(result.predictiveQuantiles(row: row, Self.predictiveProbabilities)),
+                       predictive_raw: Self.predictiveQuantiles(result.sortedRawPredictive.quantiles(day: row, Self.predictiveProbabilities)))
         }
         diagnostics = Self.summary(fit.diagnostics)
         timing = includeTiming ? Timing(warmup_ms: fit.timing.warmupMilliseconds, sampling_ms: fit.timing.samplingMilliseconds,
@@ -144,8 +144,7 @@ public struct FitReport: Encodable, Sendable {
     /// The nine predictive quantiles of SPEC §7.
     public static let predictiveProbabilities = [0.05, 0.15, 0.16, 0.25, 0.5, 0.75, 0.84, 0.85, 0.95]
 
-    static func predictiveQuantiles(_ draws: DrawMatrix, _ row: Int) -> PredictiveQuantiles {
-        let q = draws.quantiles(day: row, predictiveProbabilities)
+    static func predictiveQuantiles(_ q: [Double]) -> PredictiveQuantiles {
         return PredictiveQuantiles(p05: q[0], p15: q[1], p16: q[2], p25: q[3], p50: q[4], p75: q[5], p84: q[6], p85: q[7], p95: q[8])
     }
 

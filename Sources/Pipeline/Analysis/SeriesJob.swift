@@ -57,8 +57,12 @@ public struct SeriesJobResult: Sendable {
     /// Calendar day of row 0 of the fit's draw matrices.
     public let fitStart: CalendarDay
     public let runDate: CalendarDay
-    /// Predictive draws after recalibration (equal to `fit.predictive` without it).
+    /// Predictive draws after recalibration (equal to `fit.predictive` without
+    /// it), paired with the level draws.
     public let predictive: DrawMatrix
+    /// Each day's level and (raw) predictive draws sorted once, for quantiles.
+    public let sortedLevel: SortedDraws
+    public let sortedRawPredictive: SortedDraws
     public let recalibration: Recalibration?
     public let calibrationCheck: CalibrationCheck?
     public let modes: ModeAnalysis?
@@ -67,6 +71,11 @@ public struct SeriesJobResult: Sendable {
     public let notes: [String]
 
     public func date(ofRow row: Int) -> CalendarDay { fitStart.advanced(by: row) }
+
+    /// Quantiles of the (recalibrated) predictive draws of fit row `row`.
+    public func predictiveQuantiles(row: Int, _ ps: [Double]) -> [Double] {
+        sortedRawPredictive.quantiles(day: row, ps, rescaledBy: recalibration?.factor ?? 1)
+    }
 }
 
 /// Errors of the series job a user can act on.
@@ -100,18 +109,22 @@ public enum SeriesJob {
         // Recalibration and the calibration check, on the points the model saw.
         let rowDays = modelRows.map { $0.day - fit.firstDay }
         let rowValues = modelRows.map(\.value)
+        // Sort each day's draws once; every quantile below is then O(1).
+        let sortedLevel = SortedDraws(fit.level)
+        let sortedRaw = SortedDraws(fit.predictive)
         var predictive = fit.predictive
         var recalibration: Recalibration?
         if options.recalibrate {
             do {
-                let r = try Recalibration(predictive: fit.predictive, days: rowDays, values: rowValues)
+                let r = try Recalibration(sorted: sortedRaw, days: rowDays, values: rowValues)
                 recalibration = r
-                predictive = r.draws
+                predictive = r.apply(to: fit.predictive, sorted: sortedRaw)
             } catch {
                 notes.append("recalibration skipped: \(error)")
             }
         }
-        let check = try? CalibrationCheck(predictive: predictive, days: rowDays, values: rowValues)
+        let check = try? CalibrationCheck(sorted: sortedRaw, days: rowDays, values: rowValues,
+                                          factor: recalibration?.factor ?? 1)
         let modes = try? ModeAnalysis(values: rowValues)
 
         // Comparisons of the run date (default: last day with data).
@@ -159,7 +172,7 @@ public enum SeriesJob {
             }
         }
         return SeriesJobResult(prepared: prepared, fit: fit, fitStart: fitStart, runDate: runDate, predictive: predictive,
-                               recalibration: recalibration, calibrationCheck: check, modes: modes,
+                               sortedLevel: sortedLevel, sortedRawPredictive: sortedRaw, recalibration: recalibration, calibrationCheck: check, modes: modes,
                                comparisons: comparisons, notes: notes)
     }
 }

@@ -16,9 +16,9 @@ enum StoredResults {
                           majorVersion: calendar?.mvers(on: CalendarDay(row.time)))
         }
         let intervals = (0..<fit.dayCount).map { r -> IntervalRow in
-            let l = fit.level.quantiles(day: r, [0.05, 0.25, 0.5, 0.75, 0.95])
-            let p = result.predictive.quantiles(day: r, FitReport.predictiveProbabilities)
-            let raw = fit.predictive.quantiles(day: r, [0.05, 0.5, 0.95])
+            let l = result.sortedLevel.quantiles(day: r, [0.05, 0.25, 0.5, 0.75, 0.95])
+            let p = result.predictiveQuantiles(row: r, FitReport.predictiveProbabilities)
+            let raw = result.sortedRawPredictive.quantiles(day: r, [0.05, 0.5, 0.95])
             return IntervalRow(day: fit.firstDay + r, date: result.date(ofRow: r).description,
                                levelP05: l[0], levelP25: l[1], levelP50: l[2], levelP75: l[3], levelP95: l[4],
                                p05: p[0], p15: p[1], p16: p[2], p25: p[3], p50: p[4], p75: p[5], p84: p[6], p85: p[7], p95: p[8],
