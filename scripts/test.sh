@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --no-build
 swift test -c release "$@"
+./scripts/notebooks.sh

@@ -87,7 +87,7 @@ struct FitCommand: AsyncParsableCommand {
         } catch {
             throw failWithBadInput("\(error)")
         }
-        var options = SeriesJobOptions(fit: model.fitOptions,
+        var options = SeriesJobOptions(fit: try model.fitOptions(),
                                        preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                        filterOutliers: !noOutliers, recalibrate: !noRecalibration,
                                        lowerIsBetter: lowerIsBetter,

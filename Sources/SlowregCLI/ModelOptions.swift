@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import SplineModels
 import Sampling
 
@@ -11,45 +12,79 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// Model and sampler options shared by `fit` and `run`.
+/// Model and sampler options shared by `fit` and `run`: a model definition
+/// (`--model FILE`, default the built-in one), with the options given on the
+/// command line overriding it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Noise distribution: gaussian or student-t.")
-    var noise: NoiseModel = .gaussian
+    @Option(help: ArgumentHelp("Model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it.",
+                               valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
+    var model: String?
 
-    @Option(help: "Sampler: gibbs (conditionally conjugate, default), nuts, or metropolis.")
-    var sampler: SamplerKind = .gibbs
+    @Option(help: "Noise distribution: gaussian or student-t. (default: the model's, else gaussian)")
+    var noise: NoiseModel?
 
-    @Option(help: "Number of chains.")
-    var chains: Int = SamplerSettings.defaultChains
+    @Option(help: "Sampler: gibbs (conditionally conjugate), nuts, or metropolis. (default: the model's, else gibbs)")
+    var sampler: SamplerKind?
 
-    @Option(help: "Warm-up iterations per chain (discarded).")
-    var warmup: Int = SamplerSettings.defaultWarmup
+    @Option(help: "Number of chains. (default: the model's, else \(SamplerSettings.defaultChains))")
+    var chains: Int?
 
-    @Option(help: "Kept iterations per chain.")
-    var draws: Int = SamplerSettings.defaultDraws
+    @Option(help: "Warm-up iterations per chain, discarded. (default: the model's, else \(SamplerSettings.defaultWarmup))")
+    var warmup: Int?
 
-    @Option(name: .customLong("kept-draws"), help: "Posterior draws kept per day (thinned evenly over chains).")
-    var keptDraws: Int = FitOptions.defaultKeptDraws
+    @Option(help: "Kept iterations per chain. (default: the model's, else \(SamplerSettings.defaultDraws))")
+    var draws: Int?
 
-    @Option(help: "Random seed; the same seed gives the same draws whatever the thread count.")
-    var seed: UInt64 = SamplerSettings.defaultSeed
+    @Option(name: .customLong("kept-draws"),
+            help: "Posterior draws kept per day, thinned evenly over chains. (default: the model's, else \(FitOptions.defaultKeptDraws))")
+    var keptDraws: Int?
+
+    @Option(help: "Random seed; the same seed gives the same draws whatever the thread count. (default: the model's, else \(SamplerSettings.defaultSeed))")
+    var seed: UInt64?
 
     @Option(help: "Threads for parallel chains (default: all cores).")
     var threads: Int = SamplerSettings.availableCores
 
     func validate() throws {
-        guard chains >= 1 else { throw ValidationError("--chains must be at least 1") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
-        guard draws >= 1 else { throw ValidationError("--draws must be at least 1") }
-        guard keptDraws >= 1 else { throw ValidationError("--kept-draws must be at least 1") }
+        if let chains, chains < 1 { throw ValidationError("--chains must be at least 1") }
+        if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+        if let draws, draws < 1 { throw ValidationError("--draws must be at least 1") }
+        if let keptDraws, keptDraws < 1 { throw ValidationError("--kept-draws must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
-    var fitOptions: FitOptions {
-        FitOptions(noise: noise,
-                   sampler: SamplerSettings(sampler: sampler, chains: chains, warmup: warmup, draws: draws,
-                                            seed: seed, threads: threads),
-                   keptDraws: keptDraws)
+    /// The definition fits start from: the `--model` file's, else the built-in
+    /// one for `--noise`. A bad file exits with status 2, naming the key.
+    func definition() throws -> ModelDefinition {
+        guard let model else { return .standard(noise: noise ?? .gaussian) }
+        do {
+            return try ModelDefinition.load(from: URL(fileURLWithPath: model))
+        } catch {
+            throw failWithBadInput(error)
+        }
+    }
+
+    /// The fit options: `definition`, with every option given on the command line over it.
+    func fitOptions(from definition: ModelDefinition) -> FitOptions {
+        var fit = definition.fit
+        if let noise { fit.noise = noise }
+        if let sampler { fit.sampler.sampler = sampler }
+        if let chains { fit.sampler.chains = chains }
+        if let warmup { fit.sampler.warmup = warmup }
+        if let draws { fit.sampler.draws = draws }
+        if let keptDraws { fit.keptDraws = keptDraws }
+        if let seed { fit.sampler.seed = seed }
+        fit.sampler.threads = threads
+        return fit
+    }
+
+    func fitOptions() throws -> FitOptions { fitOptions(from: try definition()) }
+
+    /// The model name stored with the results: the definition's, noting a
+    /// `--noise` that differs from it.
+    func modelName(_ definition: ModelDefinition) -> String {
+        guard let noise, noise != definition.fit.noise else { return definition.name }
+        return model == nil ? ModelDefinition.standard(noise: noise).name : "\(definition.name) (noise \(noise.rawValue))"
     }
 }
 

@@ -91,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw failWithBadInput("\(error)")
         }
-        var fit = model.fitOptions
+        let definition = try model.definition()
+        var fit = model.fitOptions(from: definition)
         fit.sampler.threads = 1
         let job = SeriesJobOptions(fit: fit, preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                    alertRule: AlertRule(threshold: threshold, minimumChange: minChange),
@@ -100,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
                                       replace: replace,
                                       filter: SeriesFilter(project: project, suite: suite, test: test, platform: platform),
                                       concurrency: model.threads, drawRetention: keepDraws.value,
-                                      modelName: "spline-\(model.noise.rawValue)")
+                                      modelName: model.modelName(definition))
         let reporter = ProgressReporter()
         let summary: DailyRunSummary
         do {

@@ -6,6 +6,6 @@ struct Slowreg: AsyncParsableCommand {
         commandName: "slowreg",
         abstract: "Find slow performance regressions with Bayesian smoothing splines.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, FitCommand.self, CompareCommand.self, AlertCommand.self, IngestCommand.self, FetchCommand.self, DemoCommand.self]
+        subcommands: [RunCommand.self, FitCommand.self, CompareCommand.self, AlertCommand.self, IngestCommand.self, FetchCommand.self, DiagnoseCommand.self, ReportCommand.self, DemoCommand.self]
     )
 }
