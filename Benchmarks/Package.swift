@@ -31,6 +31,11 @@ let package = Package(
             path: "Benchmarks/SplineModelDensity",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The full simulation-based calibration (scripts/validation/sbc.sh).
+        .executableTarget(
+            name: "SBC",
+            dependencies: [.product(name: "Sampling", package: "slowreg"), .product(name: "SplineModels", package: "slowreg")]
+        ),
         // A plain loop over the same workload for callgrind/perf.
         .executableTarget(
             name: "SplineModelProfile",

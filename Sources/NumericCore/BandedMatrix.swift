@@ -164,3 +164,32 @@ public struct BandedCholeskyFactor: Sendable {
         return x
     }
 }
+
+/// In-place banded Cholesky routines for hot loops that refactor a matrix of
+/// the same shape many times (the Gibbs sampler's τ update): no allocation,
+/// no copies. Same LAPACK routines and storage as `BandedCholeskyFactor`.
+public enum BandedCholeskyInPlace {
+    /// Overwrites `band` (upper band storage, `(kd + 1) × n`) with `U` of
+    /// `A = UᵀU` (LAPACK `dpbtrf`). Returns false when `A` is not positive definite.
+    @inlinable
+    public static func factor(_ band: UnsafeMutableBufferPointer<Double>, order n: Int, bandwidth kd: Int) -> Bool {
+        LAPACKE_dpbtrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), Int32(kd), band.baseAddress, Int32(kd + 1)) == 0
+    }
+
+    /// Solves `Uᵀx = b` (`transposed`) or `Ux = b` in place in `x` (LAPACK `dtbtrs`).
+    @inlinable
+    public static func solveTriangular(_ factor: UnsafeBufferPointer<Double>, order n: Int, bandwidth kd: Int,
+                                       _ x: UnsafeMutableBufferPointer<Double>, transposed: Bool) {
+        _ = LAPACKE_dtbtrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: transposed ? "T" : "N")),
+                                Int8(UInt8(ascii: "N")), Int32(n), Int32(kd), 1, factor.baseAddress, Int32(kd + 1),
+                                x.baseAddress, Int32(n))
+    }
+
+    /// `log det A = 2 Σ log Uᵢᵢ` from the factor.
+    @inlinable
+    public static func logDeterminant(_ factor: UnsafeBufferPointer<Double>, order n: Int, bandwidth kd: Int) -> Double {
+        var s = 0.0
+        for j in 0..<n { s += Double.log(factor[kd + j * (kd + 1)]) }
+        return 2 * s
+    }
+}

@@ -96,6 +96,17 @@ extension ConjugateGibbs {
     }
 }
 
+/// Reusable buffers for the τ evaluations of one chain (a class so the
+/// slice sampler's closure can use them without copying).
+final class GibbsWorkspace {
+    var band: [Double]
+    var rhs: [Double]
+    init(order: Int, bandwidth: Int) {
+        band = Array(repeating: 0, count: (bandwidth + 1) * order)
+        rhs = Array(repeating: 0, count: order)
+    }
+}
+
 /// The state of one Gibbs chain and its precomputed structure.
 struct GibbsState {
     let model: SplineModel
@@ -119,6 +130,12 @@ struct GibbsState {
     // Data cross products for the current weights.
     var btwb: SymmetricBandMatrix
     var btwy: [Double]
+
+    let workspace: GibbsWorkspace
+    /// Precision contributions of the intercept and trend priors for unit λ,
+    /// on the four indices `functionalFirst …`: `b bᵀ/A²` and `g gᵀ/S²`.
+    let levelOuter: [Double]
+    let trendOuter: [Double]
 
     var tauWidth = SliceWidthTuner(initialWidth: 1)
     var sigmaWidth = SliceWidthTuner(initialWidth: 0.5)
@@ -148,6 +165,16 @@ struct GibbsState {
         nu = 10 * Double.exp(2 * rng.uniform() - 1)
         beta = Array(repeating: 0, count: k)
         if model.noise == .studentT { weights = Array(repeating: 1, count: n) }
+        workspace = GibbsWorkspace(order: k, bandwidth: 3)
+        let a2 = model.priors.interceptScale * model.priors.interceptScale
+        let s2 = model.priors.trendScale * model.priors.trendScale
+        var lo = [Double](repeating: 0, count: 16), to = [Double](repeating: 0, count: 16)
+        for i in 0..<4 { for j in 0..<4 {
+            lo[4 * i + j] = levelValues[i] * levelValues[j] / a2
+            to[4 * i + j] = trendValues[i] * trendValues[j] / s2
+        } }
+        levelOuter = lo
+        trendOuter = to
         (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: nil)
     }
 
@@ -168,18 +195,47 @@ struct GibbsState {
         return q
     }
 
-    /// Log of p(τ | σ, λ, w, y) with β integrated out, plus the log-τ Jacobian.
+    /// Writes `Q` for σ, τ and the current λ, weights into the workspace band.
+    func fillPrecision(sigma: Double, tau: Double) {
+        let invS2 = 1 / (sigma * sigma)
+        let invT2 = 1 / (tau * tau)
+        let kd = 3
+        workspace.band.withUnsafeMutableBufferPointer { q in
+            btwb.band.withUnsafeBufferPointer { data in
+                penalty.band.withUnsafeBufferPointer { pen in
+                    for idx in 0..<q.count { q[idx] = data[idx] * invS2 + pen[idx] * invT2 }
+                }
+            }
+            for i in 0..<4 {
+                for j in i..<4 {
+                    let row = functionalFirst + i, col = functionalFirst + j
+                    q[kd + row - col + col * (kd + 1)] += lambdaLevel * levelOuter[4 * i + j] + lambdaTrend * trendOuter[4 * i + j]
+                }
+            }
+        }
+    }
+
+    /// Log of p(τ | σ, λ, w, y) with β integrated out, plus the log-τ Jacobian:
+    /// `−(K−2) log τ − ½ log|Q| + ½ bᵀQ⁻¹b + log p(τ) + log τ`, `b = BᵀWỹ/σ²`.
+    /// Allocation-free: it runs several times per sweep.
     func collapsedLogTau(_ logTau: Double) -> Double {
         let t = Double.exp(logTau)
         guard t.isFinite, t > 0 else { return -.infinity }
-        guard let chol = try? BandedCholeskyFactor(precision(sigma: sigma, tau: t)) else { return -.infinity }
+        fillPrecision(sigma: sigma, tau: t)
         let invS2 = 1 / (sigma * sigma)
-        let b = btwy.map { $0 * invS2 }
-        let c = chol.solveUpperTransposed(b)
-        var quad = 0.0
-        for v in c { quad += v * v }
-        return -Double(k - 2) * logTau - 0.5 * chol.logDeterminant + 0.5 * quad
-            + halfStudentTLogDensity(t, df: df, scale: model.priors.tauScale) + logTau
+        let k = self.k
+        return workspace.band.withUnsafeMutableBufferPointer { q -> Double in
+            guard BandedCholeskyInPlace.factor(q, order: k, bandwidth: 3) else { return -.infinity }
+            return workspace.rhs.withUnsafeMutableBufferPointer { c -> Double in
+                for j in 0..<k { c[j] = btwy[j] * invS2 }
+                BandedCholeskyInPlace.solveTriangular(UnsafeBufferPointer(q), order: k, bandwidth: 3, c, transposed: true)
+                var quad = 0.0
+                for v in c { quad += v * v }
+                let logDet = BandedCholeskyInPlace.logDeterminant(UnsafeBufferPointer(q), order: k, bandwidth: 3)
+                return -Double(k - 2) * logTau - 0.5 * logDet + 0.5 * quad
+                    + halfStudentTLogDensity(t, df: df, scale: model.priors.tauScale) + logTau
+            }
+        }
     }
 
     mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
@@ -255,10 +311,24 @@ struct GibbsState {
     /// β ~ Normal(Q⁻¹ BᵀWỹ/σ², Q⁻¹) by one band Cholesky `Q = UᵀU`:
     /// `β = U⁻¹(U⁻ᵀ b + z)`.
     mutating func drawCoefficients(rng: inout RandomStream) {
-        guard let chol = try? BandedCholeskyFactor(precision(sigma: sigma, tau: tau)) else { return }
+        fillPrecision(sigma: sigma, tau: tau)
         let invS2 = 1 / (sigma * sigma)
-        var c = chol.solveUpperTransposed(btwy.map { $0 * invS2 })
-        for i in c.indices { c[i] += rng.standardNormal() }
-        beta = chol.solveUpper(c)
+        let k = self.k
+        var z = [Double](repeating: 0, count: k)
+        for j in 0..<k { z[j] = rng.standardNormal() }
+        let ok = workspace.band.withUnsafeMutableBufferPointer { q -> Bool in
+            guard BandedCholeskyInPlace.factor(q, order: k, bandwidth: 3) else { return false }
+            return z.withUnsafeMutableBufferPointer { c -> Bool in
+                var b = [Double](repeating: 0, count: k)
+                for j in 0..<k { b[j] = btwy[j] * invS2 }
+                b.withUnsafeMutableBufferPointer { bp in
+                    BandedCholeskyInPlace.solveTriangular(UnsafeBufferPointer(q), order: k, bandwidth: 3, bp, transposed: true)
+                    for j in 0..<k { c[j] += bp[j] }
+                }
+                BandedCholeskyInPlace.solveTriangular(UnsafeBufferPointer(q), order: k, bandwidth: 3, c, transposed: false)
+                return true
+            }
+        }
+        if ok { beta = z }
     }
 }
