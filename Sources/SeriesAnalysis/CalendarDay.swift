@@ -86,7 +86,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Strideable, CustomStr
     // Howard Hinnant's days-from-civil / civil-from-days algorithms
     // ("chrono-Compatible Low-Level Date Algorithms", 2013): exact integer
     // arithmetic on 400-year eras, valid for every representable year.
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    /// Days since 1970-01-01 of the date `year-month-day` (month 1…12, day 1…31).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -96,7 +97,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Strideable, CustomStr
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    private static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    /// The date `days` days after 1970-01-01.
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -109,7 +111,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Strideable, CustomStr
         return (year, month, day)
     }
 
-    private static func daysInMonth(year: Int, month: Int) -> Int {
+    /// Days in `month` (1…12) of `year`, leap years included.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2:
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

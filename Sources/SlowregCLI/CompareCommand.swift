@@ -34,11 +34,7 @@ struct CompareCommand: AsyncParsableCommand {
 
     @OptionGroup var seriesFilter: SeriesFilterOptions
 
-    @Option(help: "Mark an alert when P(worse) is at least this.")
-    var threshold: Double = AlertRule.defaultThreshold
-
-    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
-    var minChange: Double = AlertRule.defaultMinimumChange
+    @OptionGroup var alertRule: AlertRuleOptions
 
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
@@ -48,14 +44,13 @@ struct CompareCommand: AsyncParsableCommand {
     func validate() throws {
         guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
         for d in days where CalendarDay(iso8601: d) == nil { throw ValidationError("--days '\(d)' is not a date (YYYY-MM-DD)") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
     }
 
     func run() async throws {
         let records: [ComparisonRecord]
         do {
             let store = try storeOptions.open()
-            let rule = AlertRule(threshold: threshold, minimumChange: minChange)
+            let rule = alertRule.rule
             records = days.isEmpty
                 ? try StoredComparisons.stored(store: store, runDate: date, filter: seriesFilter.filter, rule: rule)
                 : try StoredComparisons.fromDraws(store: store, runDate: date, days: days, filter: seriesFilter.filter, rule: rule)
@@ -85,11 +80,7 @@ struct AlertCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The stored run date D (YYYY-MM-DD).", valueName: "date"))
     var date: String
 
-    @Option(help: "Fire when P(worse) is at least this.")
-    var threshold: Double = AlertRule.defaultThreshold
-
-    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
-    var minChange: Double = AlertRule.defaultMinimumChange
+    @OptionGroup var alertRule: AlertRuleOptions
 
     @OptionGroup var seriesFilter: SeriesFilterOptions
 
@@ -100,8 +91,6 @@ struct AlertCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard minChange >= 0 else { throw ValidationError("--min-change must be 0 or more") }
     }
 
     func run() async throws {
@@ -109,7 +98,7 @@ struct AlertCommand: AsyncParsableCommand {
         do {
             let store = try storeOptions.open()
             alerts = try StoredComparisons.stored(store: store, runDate: date, filter: seriesFilter.filter,
-                                                  rule: AlertRule(threshold: threshold, minimumChange: minChange))
+                                                  rule: alertRule.rule)
                 .filter(\.alert)
         } catch {
             throw failWithBadInput("\(error)")

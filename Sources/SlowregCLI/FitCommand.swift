@@ -58,18 +58,13 @@ struct FitCommand: AsyncParsableCommand {
                                valueName: "file"), completion: .file())
     var calendar: String?
 
-    @Option(help: "Alert when P(worse) is at least this.")
-    var threshold: Double = AlertRule.defaultThreshold
-
-    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
-    var minChange: Double = AlertRule.defaultMinimumChange
+    @OptionGroup var alertRule: AlertRuleOptions
 
     @Flag(name: .customLong("omit-timing"), help: "Leave timings out of JSON so the same seed gives byte-identical output.")
     var omitTiming = false
 
     func validate() throws {
         guard maxDailyRuns >= 1 else { throw ValidationError("--max-daily-runs must be at least 1") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         if let runDate, CalendarDay(iso8601: runDate) == nil {
             throw ValidationError("--run-date '\(runDate)' is not a date (YYYY-MM-DD)")
         }
@@ -91,7 +86,7 @@ struct FitCommand: AsyncParsableCommand {
                                        preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                        filterOutliers: !noOutliers, recalibrate: !noRecalibration,
                                        lowerIsBetter: lowerIsBetter,
-                                       alertRule: AlertRule(threshold: threshold, minimumChange: minChange))
+                                       alertRule: alertRule.rule)
         options.runDate = runDate.flatMap { CalendarDay(iso8601: $0) }
         options.comparisonDays = compare.isEmpty ? nil : compare.compactMap { CalendarDay(iso8601: $0) }
         options.calendar = calendarValue

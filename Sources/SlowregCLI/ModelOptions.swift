@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import SplineModels
+import SeriesAnalysis
 import Sampling
 
 extension NoiseModel: ExpressibleByArgument {}
@@ -91,4 +92,21 @@ struct ModelOptions: ParsableArguments {
 /// Writes text to standard output.
 func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// `--threshold` and `--min-change`: the alert rule of SPEC §8, shared by
+/// every command that judges comparisons.
+struct AlertRuleOptions: ParsableArguments {
+    @Option(help: "Alert when P(worse) is at least this.")
+    var threshold: Double = AlertRule.defaultThreshold
+
+    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
+    var minChange: Double = AlertRule.defaultMinimumChange
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard minChange >= 0 else { throw ValidationError("--min-change must be 0 or more") }
+    }
+
+    var rule: AlertRule { AlertRule(threshold: threshold, minimumChange: minChange) }
 }

@@ -64,11 +64,7 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "file"), completion: .file())
     var calendar: String?
 
-    @Option(help: "Alert when P(worse) is at least this.")
-    var threshold: Double = AlertRule.defaultThreshold
-
-    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
-    var minChange: Double = AlertRule.defaultMinimumChange
+    @OptionGroup var alertRule: AlertRuleOptions
 
     @Option(name: .customLong("max-daily-runs"), help: "Runs kept per calendar day.")
     var maxDailyRuns: Int = SeriesPreparation.defaultMaxDailyRuns
@@ -78,7 +74,6 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
         guard historyDays >= 2 else { throw ValidationError("--history-days must be at least 2") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         guard maxDailyRuns >= 1 else { throw ValidationError("--max-daily-runs must be at least 1") }
     }
 
@@ -95,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
         var fit = model.fitOptions(from: definition)
         fit.sampler.threads = 1
         let job = SeriesJobOptions(fit: fit, preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
-                                   alertRule: AlertRule(threshold: threshold, minimumChange: minChange),
+                                   alertRule: alertRule.rule,
                                    calendar: calendarValue)
         let options = DailyRunOptions(runDate: CalendarDay(iso8601: date)!, historyDays: historyDays, job: job,
                                       replace: replace,
