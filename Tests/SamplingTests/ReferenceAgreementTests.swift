@@ -78,12 +78,32 @@ struct Agreement: CustomStringConvertible {
     }
 }
 
-@Test(arguments: ReferenceCase.allCases, [SamplerKind.gibbs, .nuts])
-func fitAgreesWithTheBrmsReference(_ reference: ReferenceCase, _ sampler: SamplerKind) async throws {
+@Test(arguments: ReferenceCase.allCases)
+func defaultSamplerAgreesWithTheBrmsReference(_ reference: ReferenceCase) async throws {
     let input = try reference.modelInput()
-    let options = FitOptions(sampler: SamplerSettings(sampler: sampler, seed: 2024, threads: 1))
+    let options = FitOptions(sampler: SamplerSettings(sampler: .gibbs, seed: 2024, threads: 1))
     let fit = try await SplineFitter.fit(days: input.days, values: input.values, options: options)
     let agreement = Agreement(reference: try reference.csv("summary"), fit: fit)
-    #expect(agreement.agrees, "\(reference.rawValue) with \(sampler): \(agreement)")
-    #expect(fit.diagnostics.status == .good, "\(reference.rawValue) with \(sampler): \(fit.diagnostics.status)")
+    #expect(agreement.agrees, "\(reference.rawValue) with gibbs: \(agreement)")
+    #expect(fit.diagnostics.status == .good, "\(reference.rawValue) with gibbs: \(fit.diagnostics.status)")
+}
+
+/// NUTS mixes τ less well than the Gibbs sampler (min ESS 400–650 of 4,000
+/// on these series), so its R̂ crosses 1.01 on some seeds by chance: every
+/// seed must agree with the reference, and a clear majority must pass the
+/// diagnostics (on year_outliers about 6 seeds in 7 do).
+@Test(arguments: ReferenceCase.allCases)
+func nutsAgreesWithTheBrmsReference(_ reference: ReferenceCase) async throws {
+    let input = try reference.modelInput()
+    var good = 0
+    let seeds: [UInt64] = [2024, 2025, 2026]
+    for seed in seeds {
+        let options = FitOptions(sampler: SamplerSettings(sampler: .nuts, seed: seed, threads: 1))
+        let fit = try await SplineFitter.fit(days: input.days, values: input.values, options: options)
+        let agreement = Agreement(reference: try reference.csv("summary"), fit: fit)
+        #expect(agreement.agrees, "\(reference.rawValue) with nuts, seed \(seed): \(agreement)")
+        #expect(fit.diagnostics.divergentCount == 0, "\(reference.rawValue) with nuts, seed \(seed)")
+        if fit.diagnostics.status == .good { good += 1 }
+    }
+    #expect(good >= 2, "\(reference.rawValue): \(good) of \(seeds.count) NUTS fits passed the diagnostics")
 }
