@@ -32,7 +32,7 @@ def write_csv(path):
     return rows
 
 with tempfile.TemporaryDirectory() as tmp:
-    csv, store = os.path.join(tmp, "runs.csv"), os.path.join(tmp, "bench.sqlite")
+    csv, store = os.path.join(tmp, "runs.csv"), os.environ.get("BENCH_STORE", os.path.join(tmp, "bench.sqlite"))
     t0 = time.perf_counter(); rows = write_csv(csv); t_gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     subprocess.run([slowreg, "ingest", csv, "--store", store], check=True, capture_output=True)

@@ -16,8 +16,8 @@ import RealModule
 /// (`β = Q⁻¹BᵀWỹ/σ² + U⁻¹z`, `Q = UᵀU`). One sweep:
 ///
 /// 1. `τ | σ, λ, w, y` with β integrated out (a collapsed, blocked update that
-///    avoids the slow τ–β zig-zag of plain Gibbs), by random-walk Metropolis on
-///    log τ; each evaluation is one O(K) band factorization;
+///    avoids the slow τ–β zig-zag of plain Gibbs), by slice sampling log τ;
+///    each evaluation is one O(K) band factorization;
 /// 2. `β | σ, τ, λ, w, y` exactly;
 /// 3. `σ | β, w, y` by slice sampling log σ (O(1) per evaluation);
 /// 4. `λ_a, λ_s | β` from their Gamma conditionals;
@@ -25,20 +25,12 @@ import RealModule
 ///    sampling log ν on the t-likelihood, O(n) per evaluation), then
 ///    `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)`.
 ///
-/// Slice widths and the τ proposal scale are tuned in warm-up and frozen for
-/// the kept iterations.
+/// Slice widths are tuned in warm-up and frozen for the kept iterations.
 public enum ConjugateGibbs {
-    /// How τ is updated: random-walk Metropolis (2 evaluations a sweep, the
-    /// default) or slice sampling (5–6 evaluations, better exploration per
-    /// sweep: used by the pilot that initializes NUTS).
-    public enum TauUpdate: Sendable { case metropolis, slice }
-
-    public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream,
-                           tauUpdate: TauUpdate = .metropolis) -> ChainResult {
+    public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream) -> ChainResult {
         let clock = ContinuousClock()
         let t0 = clock.now
         var state = GibbsState(model: model, rng: &rng)
-        state.tauUpdate = tauUpdate
         for i in 0..<settings.warmup { state.sweep(rng: &rng, warmupIteration: i) }
         let t1 = clock.now
         var kept: [SplineParameters] = []
@@ -67,7 +59,7 @@ extension ConjugateGibbs {
     /// magnitude. The windowed adaptation still estimates the metric afresh.
     public static func pilot(model: SplineModel, rng: inout RandomStream) -> (start: [Double], inverseMetric: DiagonalMetric) {
         let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
-        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng, tauUpdate: .slice)
+        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng)
         var moments = Array(repeating: RunningMoments(), count: model.dimension)
         for theta in run.positions { for j in theta.indices { moments[j].add(theta[j]) } }
         let inverse = moments.map { m -> Double in
@@ -145,8 +137,6 @@ struct GibbsState {
     let levelOuter: [Double]
     let trendOuter: [Double]
 
-    var tauUpdate = ConjugateGibbs.TauUpdate.metropolis
-    var tauProposal = RandomWalkScale(initial: 0.3)
     var tauWidth = SliceWidthTuner(initialWidth: 1)
     /// `ỹᵀWỹ` for the current weights.
     var ytwy: Double
@@ -252,30 +242,18 @@ struct GibbsState {
     }
 
     mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
-        // 1. τ, collapsed over β, by random-walk Metropolis on log τ: two
-        //    evaluations (each a band factorization) instead of the five or six
-        //    a slice step costs; the proposal scale adapts in warm-up only.
+        // 1. τ, collapsed over β.
         let logTau = Double.log(tau)
-        let current = collapsedLogTau(logTau)
-        switch tauUpdate {
-        case .metropolis:
-            let proposal = logTau + tauProposal.scale * rng.standardNormal()
-            let candidate = collapsedLogTau(proposal)
-            let acceptance = candidate.isFinite ? Swift.min(1, Double.exp(candidate - current)) : 0
-            if rng.uniform() < acceptance { tau = Double.exp(proposal) }
-            if let i = warmupIteration { tauProposal.adapt(acceptance: acceptance, iteration: i) }
-        case .slice:
-            let updated = SliceSampler.step(from: logTau, current: current, width: tauWidth.width,
-                                            rng: &rng, logDensity: { collapsedLogTau($0) })
-            tau = Double.exp(updated.x)
-            if let i = warmupIteration { tauWidth.observe(updated.x, warmupIteration: i) }
-        }
+        let updatedTau = SliceSampler.step(from: logTau, current: collapsedLogTau(logTau), width: tauWidth.width,
+                                           rng: &rng, logDensity: { collapsedLogTau($0) })
+        tau = Double.exp(updatedTau.x)
+        if let i = warmupIteration { tauWidth.observe(updatedTau.x, warmupIteration: i) }
 
         // 2. β exactly.
         drawCoefficients(rng: &rng)
 
         // 3. σ given β. The weighted residual sum of squares from the cross
-        //    products, O(K): ỹᵀWỹ − 2βᵀBᵀWỹ + βᵀ(BᵀWB)β.
+        //    products, O(K): ỹᵀWỹ − 2βᵀBᵀWỹ + βᵀ(BᵀWB)β, not a pass over the points.
         let rss = Swift.max(0, ytwy - 2 * dot(beta, btwy) + dot(beta, btwb.multiply(beta)))
         let nD = Double(n)
         let sigmaScale = model.priors.sigmaScale

@@ -48,19 +48,3 @@ struct SliceWidthTuner: Sendable {
         }
     }
 }
-
-/// The scale of a one-dimensional random-walk Metropolis proposal, adapted
-/// during warm-up by a Robbins–Monro recursion on its logarithm towards the
-/// acceptance rate 0.44 that is optimal in one dimension (Roberts & Rosenthal
-/// 2001), then frozen.
-struct RandomWalkScale: Sendable {
-    private(set) var scale: Double
-    static let targetAcceptance = 0.44
-
-    init(initial: Double) { scale = initial }
-
-    mutating func adapt(acceptance: Double, iteration i: Int) {
-        let step = 1 / Double.pow(Double(i + 1), 0.6)
-        scale = Swift.min(Swift.max(scale * Double.exp(step * (acceptance - Self.targetAcceptance)), 1e-4), 10)
-    }
-}
