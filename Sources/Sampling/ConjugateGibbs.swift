@@ -181,20 +181,12 @@ struct GibbsState {
         ytwy = model.scaledValues.reduce(0) { $0 + $1 * $1 }
     }
 
-    /// `Q` for the given σ, τ and the current λ, weights.
+    /// `Q` for the given σ, τ and the current λ, weights, as a matrix (the
+    /// sampler's own assembly, `fillPrecision`, copied out of the workspace).
     func precision(sigma: Double, tau: Double) -> SymmetricBandMatrix {
-        var q = btwb
-        let invS2 = 1 / (sigma * sigma)
-        let invT2 = 1 / (tau * tau)
-        for idx in q.band.indices { q.band[idx] = q.band[idx] * invS2 + penalty.band[idx] * invT2 }
-        let a2 = model.priors.interceptScale * model.priors.interceptScale
-        let s2 = model.priors.trendScale * model.priors.trendScale
-        for i in 0..<4 {
-            for j in i..<4 {
-                let v = lambdaLevel / a2 * levelValues[i] * levelValues[j] + lambdaTrend / s2 * trendValues[i] * trendValues[j]
-                q.add(v, at: functionalFirst + i, functionalFirst + j)
-            }
-        }
+        fillPrecision(sigma: sigma, tau: tau)
+        var q = SymmetricBandMatrix(order: k, bandwidth: 3)
+        q.band = workspace.band
         return q
     }
 

@@ -35,46 +35,6 @@ func kolmogorovSmirnovPValue(statistic d: Double, sampleSize n: Int) -> Double {
     return min(1, max(0, 2 * sum))
 }
 
-/// Regularized lower incomplete gamma `P(a, x) = γ(a, x)/Γ(a)`: the series
-/// `P = xᵃe⁻ˣ/Γ(a+1) · Σₙ xⁿ/((a+1)…(a+n))` for `x < a + 1`, otherwise
-/// `1 − Q` with `Q` from its continued fraction
-/// `Q = xᵃe⁻ˣ/Γ(a) · 1/(x+1−a− 1(1−a)/(x+3−a− 2(2−a)/(x+5−a− …)))`,
-/// evaluated by the modified Lentz method (Abramowitz & Stegun 6.5.29, 6.5.31).
-func regularizedLowerGamma(_ a: Double, _ x: Double) -> Double {
-    guard x > 0 else { return 0 }
-    let logPrefix = a * log(x) - x
-    if x < a + 1 {
-        var term = 1.0
-        var sum = 1.0
-        var denominator = a
-        for _ in 0..<10_000 {
-            denominator += 1
-            term *= x / denominator
-            sum += term
-            if term < sum * 1e-17 { break }
-        }
-        return exp(logPrefix - logGamma(a + 1)) * sum
-    }
-    let tiny = 1e-300
-    var b = x + 1 - a
-    var c = 1 / tiny
-    var d = 1 / b
-    var fraction = d
-    for i in 1..<10_000 {
-        let an = -Double(i) * (Double(i) - a)
-        b += 2
-        d = an * d + b
-        if abs(d) < tiny { d = tiny }
-        c = b + an / c
-        if abs(c) < tiny { c = tiny }
-        d = 1 / d
-        let delta = d * c
-        fraction *= delta
-        if abs(delta - 1) < 1e-16 { break }
-    }
-    return 1 - exp(logPrefix - logGamma(a)) * fraction
-}
-
 /// Student-t CDF with 5 degrees of freedom in closed form: with
 /// `θ = atan(t/√5)`, `F(t) = ½ + (θ + sin θ (cos θ + ⅔cos³θ))/π`
 /// (Abramowitz & Stegun 26.7.3, odd ν).
