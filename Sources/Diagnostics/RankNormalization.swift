@@ -63,10 +63,9 @@ public func foldedDraws(_ values: [Double]) -> [Double] {
 
 /// Indices that sort `values` ascending (no NaN allowed).
 func ascendingOrder(_ values: UnsafeBufferPointer<Double>) -> [Int] {
-    var order = Array(0..<values.count)
-    order.withUnsafeMutableBufferPointer { indices in
-        indices.sort { values[$0] < values[$1] }
-    }
+    var order = [Int](repeating: 0, count: values.count)
+    var sorter = RadixSorter()
+    order.withUnsafeMutableBufferPointer { sorter.order(values, into: $0) }
     return order
 }
 

@@ -18,6 +18,38 @@ extension RandomStream {
         return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 
+    /// Two independent standard normal draws by Marsaglia's polar method
+    /// (Marsaglia & Bray 1964): a uniform point in the unit disc, `s = u² + v²`,
+    /// gives `(u, v)·√(−2 log s / s)`. One logarithm and no trigonometry per
+    /// pair; 21% of the points are rejected. For bulk draws (`fillStandardNormals`).
+    @inlinable
+    public mutating func standardNormalPair() -> (Double, Double) {
+        while true {
+            let u = 2 * uniform() - 1
+            let v = 2 * uniform() - 1
+            let s = u * u + v * v
+            if s < 1 && s > 0 {
+                let f = (-2 * Double.log(s) / s).squareRoot()
+                return (u * f, v * f)
+            }
+        }
+    }
+
+    /// Fills `buffer` with independent standard normal draws, two per
+    /// `standardNormalPair()`: about half the cost of calling `standardNormal()`
+    /// for each, for the many normals of a coefficient draw or a predictive matrix.
+    @inlinable
+    public mutating func fillStandardNormals(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        var i = 0
+        while i + 1 < buffer.count {
+            let (a, b) = standardNormalPair()
+            buffer[i] = a
+            buffer[i + 1] = b
+            i += 2
+        }
+        if i < buffer.count { buffer[i] = standardNormalPair().0 }
+    }
+
     /// Normal(mean, sd).
     @inlinable
     public mutating func normal(mean: Double = 0, sd: Double = 1) -> Double {

@@ -51,10 +51,10 @@ public struct SortedDraws: Sendable, Equatable {
     public init(_ draws: DrawMatrix) {
         var sorted = draws
         let n = draws.drawCount
+        var sorter = RadixSorter()
         sorted.values.withUnsafeMutableBufferPointer { buffer in
             for day in 0..<draws.dayCount {
-                var row = UnsafeMutableBufferPointer(rebasing: buffer[(day * n)..<((day + 1) * n)])
-                row.sort()
+                sorter.sort(UnsafeMutableBufferPointer(rebasing: buffer[(day * n)..<((day + 1) * n)]))
             }
         }
         rows = sorted

@@ -135,6 +135,36 @@ struct DistributionsTests {
         }
     }
 
+    /// Bulk normals come in pairs: each coordinate is standard normal (moments,
+    /// KS), and the two of a pair are independent — no correlation between
+    /// them, nor between their squares (a shared radius would correlate the
+    /// squares), within 4 standard errors. An odd count fills the last slot too.
+    @Test func filledStandardNormalsAreIndependentStandardNormals() {
+        var rng = RandomStream(seed: 20_240_602)
+        var draws = [Double](repeating: .nan, count: Self.drawCount + 1)
+        draws.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
+        #expect(draws.allSatisfy { $0.isFinite })
+        var moments = RunningMoments()
+        for x in draws { moments.add(x) }
+        let n = Double(draws.count)
+        #expect(abs(moments.mean) <= 4 / n.squareRoot())
+        #expect(abs(moments.variance - 1) <= 4 * (2 / n).squareRoot())
+        let d = kolmogorovSmirnovStatistic(draws) { normalCDF($0) }
+        #expect(kolmogorovSmirnovPValue(statistic: d, sampleSize: draws.count) > Self.ksThreshold)
+
+        let pairs = draws.count / 2
+        var cross = 0.0, crossSquares = 0.0
+        for i in 0..<pairs {
+            let a = draws[2 * i], b = draws[2 * i + 1]
+            cross += a * b
+            crossSquares += (a * a - 1) * (b * b - 1)
+        }
+        // E[ab] = 0 with sd 1; E[(a²−1)(b²−1)] = 0 with sd 2 under independence.
+        let m = Double(pairs)
+        #expect(abs(cross / m) <= 4 / m.squareRoot(), "correlation within pairs")
+        #expect(abs(crossSquares / m) <= 4 * 2 / m.squareRoot(), "correlation of squares within pairs")
+    }
+
     // MARK: The test's own tools
 
     /// The KS test has power: a 0.03σ shift in 100,000 normal draws is rejected.
