@@ -26,8 +26,32 @@ import RealModule
 ///    `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)`.
 ///
 /// Slice widths are tuned in warm-up and frozen for the kept iterations.
+///
+/// With Gaussian noise the data part of `Q` is fixed, and in the
+/// Demmler–Reinsch coordinates it is diagonal: the same sweep then runs in
+/// O(K) per update without any factorization (`DiagonalGibbsState`, the
+/// `.diagonal` solver). The band solver here serves Student-t noise, whose
+/// weights change `BᵀWB` every sweep.
 public enum ConjugateGibbs {
+    /// How the coefficients' conditional is factored.
+    public enum CoefficientSolver: String, Sendable, CaseIterable {
+        /// A band Cholesky of `Q` (any noise model).
+        case band
+        /// Diagonal plus rank 2 in the Demmler–Reinsch coordinates (Gaussian
+        /// noise only, O(K) per update: `DiagonalGibbsState`).
+        case diagonal
+    }
+
+    /// The solver a chain on `model` uses: diagonal whenever it is valid.
+    public static func solver(for model: SplineModel) -> CoefficientSolver {
+        var rng = RandomStream(seed: 0)
+        return DiagonalGibbsState(model: model, rng: &rng) == nil ? .band : .diagonal
+    }
+
     public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream) -> ChainResult {
+        if let state = DiagonalGibbsState(model: model, rng: &rng) {
+            return DiagonalGibbsState.run(state, settings: settings, rng: &rng)
+        }
         let clock = ContinuousClock()
         let t0 = clock.now
         var state = GibbsState(model: model, rng: &rng)
@@ -69,6 +93,15 @@ extension ConjugateGibbs {
         return (run.positions.last!, DiagonalMetric(inverse: inverse))
     }
 
+    /// Posterior medians of σ and τ from a pilot run: the estimates a
+    /// `.partial` model's non-centring exponents are set from.
+    public static func scaleEstimates(model: SplineModel, rng: inout RandomStream) -> (sigma: Double, tau: Double) {
+        let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
+        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng)
+        let parameters = run.parameters ?? run.positions.map { model.parameters($0) }
+        return (median(parameters.map(\.sigma)), median(parameters.map(\.tau)))
+    }
+
     /// The full conditional of the coefficients given σ and τ, with the
     /// scale-mixture weights at 1 (unit point weights, `λ_a = λ_s = 1`): the
     /// exactly Gaussian core of the sampler, exposed so it can be checked
@@ -84,15 +117,43 @@ extension ConjugateGibbs {
         return (mean, q)
     }
 
-    /// One exact draw from that conditional (the sampler's step 2).
+    /// One exact draw from that conditional (the sampler's step 2), by `solver`
+    /// (nil: the one the sampler uses for this model).
     public static func drawConditionalCoefficients(model: SplineModel, sigma: Double, tau: Double,
+                                                   solver: CoefficientSolver? = nil,
                                                    rng: inout RandomStream) -> [Double] {
         var setup = RandomStream(seed: 0)
+        if solver != .band, var state = DiagonalGibbsState(model: model, rng: &setup) {
+            state.sigma = sigma
+            state.tau = tau
+            state.drawCoefficients(rng: &rng)
+            return model.design.coefficients(reparametrized: state.v)
+        }
         var state = GibbsState(model: model, rng: &setup)
         state.sigma = sigma
         state.tau = tau
         state.drawCoefficients(rng: &rng)
         return state.beta
+    }
+}
+
+extension ConjugateGibbs {
+    /// The collapsed log density of log τ (step 1 of the sweep) at σ, with unit
+    /// λ, by `solver`: equal up to an additive constant whichever solver
+    /// computes it. Returns nil when the solver is not valid for the model.
+    public static func collapsedLogTauDensity(model: SplineModel, sigma: Double, logTau: Double,
+                                              solver: CoefficientSolver) -> Double? {
+        var rng = RandomStream(seed: 0)
+        switch solver {
+        case .band:
+            var state = GibbsState(model: model, rng: &rng)
+            state.sigma = sigma
+            return state.collapsedLogTau(logTau)
+        case .diagonal:
+            guard var state = DiagonalGibbsState(model: model, rng: &rng) else { return nil }
+            state.sigma = sigma
+            return state.collapsedLogTau(logTau)
+        }
     }
 }
 

@@ -50,7 +50,11 @@ func denseConditional(model: SplineModel, sigma: Double, tau: Double) throws -> 
     }
 }
 
-@Test func exactCoefficientDrawsHaveTheConditionalMomentsWithinMonteCarloError() throws {
+/// Both ways of drawing the coefficients — the band Cholesky and the
+/// diagonal-plus-rank-2 form of the Demmler–Reinsch coordinates — draw from
+/// the same dense conditional.
+@Test(arguments: ConjugateGibbs.CoefficientSolver.allCases)
+func exactCoefficientDrawsHaveTheConditionalMomentsWithinMonteCarloError(_ solver: ConjugateGibbs.CoefficientSolver) throws {
     let series = syntheticSeries(seed: 2)
     let model = try SplineModel(days: series.days, values: series.values)
     let dense = try denseConditional(model: model, sigma: 0.6, tau: 0.2)
@@ -58,7 +62,7 @@ func denseConditional(model: SplineModel, sigma: Double, tau: Double) throws -> 
     let n = 4000
     var moments = Array(repeating: RunningMoments(), count: model.design.count)
     for _ in 0..<n {
-        let beta = ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: 0.6, tau: 0.2, rng: &rng)
+        let beta = ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: 0.6, tau: 0.2, solver: solver, rng: &rng)
         for j in beta.indices { moments[j].add(beta[j]) }
     }
     for j in moments.indices {
@@ -68,4 +72,35 @@ func denseConditional(model: SplineModel, sigma: Double, tau: Double) throws -> 
         #expect(abs(moments[j].variance - dense.covariance[j, j]) < 4 * dense.covariance[j, j] * (2 / Double(n)).squareRoot(),
                 "variance of β[\(j)]")
     }
+}
+
+/// The collapsed density of log τ that step 1 slice-samples is the same
+/// function (up to a constant) whichever solver evaluates it: its
+/// differences between τ values agree to rounding over four orders of τ.
+@Test func collapsedTauDensityIsTheSameForBothSolvers() throws {
+    let series = syntheticSeries(seed: 3)
+    let model = try SplineModel(days: series.days, values: series.values)
+    for sigma in [0.3, 0.8, 2.0] {
+        let logTaus = stride(from: -7.0, through: 2.0, by: 0.75).map { $0 }
+        let band = logTaus.map { ConjugateGibbs.collapsedLogTauDensity(model: model, sigma: sigma, logTau: $0, solver: .band)! }
+        let diagonal = logTaus.map {
+            ConjugateGibbs.collapsedLogTauDensity(model: model, sigma: sigma, logTau: $0, solver: .diagonal)!
+        }
+        for i in 1..<logTaus.count {
+            let expected = band[i] - band[0]
+            #expect(abs((diagonal[i] - diagonal[0]) - expected) <= 1e-8 * (1 + abs(expected)),
+                    "σ = \(sigma), log τ = \(logTaus[i])")
+        }
+    }
+}
+
+/// The O(K) path serves Gaussian noise; Student-t weights change BᵀWB every
+/// sweep, so those chains keep the band solver.
+@Test func theDiagonalSolverIsUsedExactlyWhenTheNoiseIsGaussian() throws {
+    let series = syntheticSeries(seed: 4)
+    let gaussian = try SplineModel(days: series.days, values: series.values, noise: .gaussian)
+    let student = try SplineModel(days: series.days, values: series.values, noise: .studentT)
+    #expect(ConjugateGibbs.solver(for: gaussian) == .diagonal)
+    #expect(ConjugateGibbs.solver(for: student) == .band)
+    #expect(ConjugateGibbs.collapsedLogTauDensity(model: student, sigma: 1, logTau: 0, solver: .diagonal) == nil)
 }

@@ -1,0 +1,290 @@
+import NumericCore
+import SplineModels
+import RealModule
+
+/// The conjugate sweep for Gaussian noise in the Demmler–Reinsch coordinates,
+/// where every update costs O(K) instead of a band factorization.
+///
+/// In `v = [w; c] = G⁻¹β` (see `SplineDesign`) the data Gram matrix `GᵀBᵀBG`
+/// is diagonal (`h`) and the random-walk prior is `w ~ Normal(0, τ²I)`. The
+/// only other terms of the coefficients' conditional precision are the
+/// scale-mixture priors of the intercept and the trend, a rank-2 term:
+///
+///     Q = E + U Λ Uᵀ,   E = diag(h/σ² + 𝟙[j penalized]/τ²),
+///     U = Gᵀ[b_c g_c],  Λ = diag(λ_a/A², λ_s/S²).
+///
+/// With the 2×2 matrix `S = Λ⁻¹ + UᵀE⁻¹U` and `c = GᵀBᵀỹ/σ²`, the matrix
+/// determinant lemma and the Woodbury identity give, in O(K),
+///
+///     log|Q|   = Σ log e_j + log|Λ| + log|S|
+///     cᵀQ⁻¹c   = cᵀE⁻¹c − tᵀS⁻¹t,   t = UᵀE⁻¹c,
+///
+/// which is all the collapsed τ update needs; and an exact coefficient draw
+/// is `v = Q⁻¹(c + η)` with `η = E^{1/2}z₁ + UΛ^{1/2}z₂ ~ Normal(0, Q)`
+/// (perturb-and-solve: Papandreou & Yuille 2010), also O(K). The residual sum
+/// of squares is `ỹᵀỹ − 2vᵀGᵀBᵀỹ + Σ h_j v_j²`. The sweep is otherwise the one
+/// of `ConjugateGibbs` (same order, same conditionals); β = Gv is formed only
+/// for kept draws.
+///
+/// Valid only while `GᵀBᵀBG` is diagonal to rounding; `init` returns nil
+/// otherwise and the band sampler is used.
+struct DiagonalGibbsState {
+    let model: SplineModel
+    let k: Int
+    /// Number of penalized coordinates (`K − 2`): they come first in `v`.
+    let penalized: Int
+    let pointCount: Double
+    let df: Double
+    let h: [Double]
+    /// `GᵀBᵀỹ`.
+    let r: [Double]
+    let yy: Double
+    /// Columns of `U`: `Gᵀb_c` and `Gᵀg_c`.
+    let levelLoading: [Double]
+    let trendLoading: [Double]
+    let levelPriorPrecision: Double
+    let trendPriorPrecision: Double
+
+    var v: [Double]
+    var sigma: Double
+    var tau: Double
+    var lambdaLevel = 1.0
+    var lambdaTrend = 1.0
+    var tauWidth = SliceWidthTuner(initialWidth: 1)
+    var sigmaWidth = SliceWidthTuner(initialWidth: 0.5)
+    /// Reused buffer of the coefficient draw's normals.
+    private var normals: [Double]
+
+    /// Largest `|(GᵀBᵀBG)_ij| / √(h_i h_j)` off the diagonal accepted as rounding.
+    static let diagonalTolerance = 1e-9
+
+    init?(model: SplineModel, rng: inout RandomStream) {
+        guard model.noise == .gaussian else { return nil }
+        let design = model.design
+        let k = design.count
+        let g = design.reparametrization
+        let (btb, bty) = design.weightedCrossProducts(values: model.scaledValues, pointWeights: nil)
+        // GᵀHG, dense (K is small and this is done once per chain).
+        var hg = Matrix(rows: k, columns: k)
+        for col in 0..<k {
+            let column = (0..<k).map { g[$0, col] }
+            let product = btb.multiply(column)
+            for i in 0..<k { hg[i, col] = product[i] }
+        }
+        let gram = g.multiply(hg, transposeSelf: true)
+        var diagonal = [Double](repeating: 0, count: k)
+        for j in 0..<k { diagonal[j] = gram[j, j] }
+        guard diagonal.allSatisfy({ $0 > 0 && $0.isFinite }) else { return nil }
+        for j in 0..<k {
+            for i in 0..<j where abs(gram[i, j]) > Self.diagonalTolerance * (diagonal[i] * diagonal[j]).squareRoot() {
+                return nil
+            }
+        }
+        self.model = model
+        self.k = k
+        penalized = k - 2
+        pointCount = Double(design.pointCount)
+        df = model.priors.studentDF
+        h = diagonal
+        r = g.multiply(bty, transpose: true)
+        yy = model.scaledValues.reduce(0) { $0 + $1 * $1 }
+        levelLoading = g.multiply(design.levelRow, transpose: true)
+        trendLoading = g.multiply(design.trendRow, transpose: true)
+        levelPriorPrecision = 1 / (model.priors.interceptScale * model.priors.interceptScale)
+        trendPriorPrecision = 1 / (model.priors.trendScale * model.priors.trendScale)
+
+        // The same overdispersed start as the band sampler.
+        sigma = 0.5 * Double.exp(2 * rng.uniform() - 1)
+        tau = 0.1 * Double.exp(4 * rng.uniform() - 2)
+        _ = rng.uniform() // ν's start in the band sampler: keeps the streams aligned
+        v = Array(repeating: 0, count: k)
+        normals = Array(repeating: 0, count: k + 2)
+    }
+
+    /// Log kernel of a half-Student-t(df, 0, scale) density (constants dropped:
+    /// the slice sampler needs the density only up to a factor).
+    @inline(__always)
+    static func halfTKernel(_ x: Double, df: Double, scale: Double) -> Double {
+        let z = x / scale
+        return -0.5 * (df + 1) * Double.log(onePlus: z * z / df)
+    }
+
+    /// The pieces of `Q = E + UΛUᵀ` for σ, τ: the inverse diagonal is written
+    /// to `inverse` when given. Returns `log|E|`, `cᵀE⁻¹c`, `M = UᵀE⁻¹U`
+    /// (`maa, mas, mss`) and `t = UᵀE⁻¹c`.
+    @inline(__always)
+    func woodbury(sigma: Double, tau: Double)
+        -> (logDetE: Double, cEc: Double, maa: Double, mas: Double, mss: Double, ta: Double, ts: Double) {
+        let invS2 = 1 / (sigma * sigma)
+        let invT2 = 1 / (tau * tau)
+        var logDet = 0.0, product = 1.0
+        var cEc = 0.0, maa = 0.0, mas = 0.0, mss = 0.0, ta = 0.0, ts = 0.0
+        h.withUnsafeBufferPointer { h in
+            r.withUnsafeBufferPointer { r in
+                levelLoading.withUnsafeBufferPointer { ua in
+                    trendLoading.withUnsafeBufferPointer { us in
+                        for j in 0..<k {
+                            let e = h[j] * invS2 + (j < penalized ? invT2 : 0)
+                            let inv = 1 / e
+                            // Σ log e_j as the log of running products, rescaled before they leave range.
+                            product *= e
+                            if product > 1e150 || product < 1e-150 { logDet += Double.log(product); product = 1 }
+                            let ci = r[j] * invS2 * inv
+                            cEc += r[j] * invS2 * ci
+                            let a = ua[j], s = us[j]
+                            maa += a * a * inv
+                            mas += a * s * inv
+                            mss += s * s * inv
+                            ta += a * ci
+                            ts += s * ci
+                        }
+                    }
+                }
+            }
+        }
+        logDet += Double.log(product)
+        return (logDet, cEc, maa, mas, mss, ta, ts)
+    }
+
+    /// Log of p(log τ | σ, λ, y) with the coefficients integrated out, up to a
+    /// constant: `−(K−2) log τ − ½ log|Q| + ½ cᵀQ⁻¹c + log p(τ) + log τ`.
+    func collapsedLogTau(_ logTau: Double) -> Double {
+        let t = Double.exp(logTau)
+        guard t.isFinite, t > 0 else { return -.infinity }
+        let w = woodbury(sigma: sigma, tau: t)
+        let la = lambdaLevel * levelPriorPrecision, ls = lambdaTrend * trendPriorPrecision
+        let s00 = 1 / la + w.maa, s01 = w.mas, s11 = 1 / ls + w.mss
+        let det = s00 * s11 - s01 * s01
+        guard det > 0 else { return -.infinity }
+        let quad = w.cEc - (s11 * w.ta * w.ta - 2 * s01 * w.ta * w.ts + s00 * w.ts * w.ts) / det
+        // log|Λ| is constant in τ and left out.
+        return -Double(penalized) * logTau - 0.5 * (w.logDetE + Double.log(det)) + 0.5 * quad
+            + Self.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
+    }
+
+    /// v ~ Normal(Q⁻¹c, Q⁻¹) by perturb-and-solve.
+    mutating func drawCoefficients(rng: inout RandomStream) {
+        normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
+        let invS2 = 1 / (sigma * sigma)
+        let invT2 = 1 / (tau * tau)
+        let la = lambdaLevel * levelPriorPrecision, ls = lambdaTrend * trendPriorPrecision
+        let za = la.squareRoot() * normals[k], zs = ls.squareRoot() * normals[k + 1]
+        var maa = 0.0, mas = 0.0, mss = 0.0, ta = 0.0, ts = 0.0
+        let k = self.k, penalized = self.penalized
+        h.withUnsafeBufferPointer { h in
+            r.withUnsafeBufferPointer { r in
+                levelLoading.withUnsafeBufferPointer { ua in
+                    trendLoading.withUnsafeBufferPointer { us in
+                        normals.withUnsafeBufferPointer { z in
+                            v.withUnsafeMutableBufferPointer { v in
+                                for j in 0..<k {
+                                    let e = h[j] * invS2 + (j < penalized ? invT2 : 0)
+                                    let inv = 1 / e
+                                    let a = ua[j], s = us[j]
+                                    // E⁻¹(c + η), η = E^{1/2}z₁ + UΛ^{1/2}z₂.
+                                    let y = (r[j] * invS2 + e.squareRoot() * z[j] + a * za + s * zs) * inv
+                                    v[j] = y
+                                    maa += a * a * inv
+                                    mas += a * s * inv
+                                    mss += s * s * inv
+                                    ta += a * y
+                                    ts += s * y
+                                }
+                                // v = E⁻¹x − E⁻¹U S⁻¹ UᵀE⁻¹x.
+                                let s00 = 1 / la + maa, s01 = mas, s11 = 1 / ls + mss
+                                let det = s00 * s11 - s01 * s01
+                                let xa = (s11 * ta - s01 * ts) / det
+                                let xs = (s00 * ts - s01 * ta) / det
+                                for j in 0..<k {
+                                    let e = h[j] * invS2 + (j < penalized ? invT2 : 0)
+                                    v[j] -= (ua[j] * xa + us[j] * xs) / e
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
+        // 1. τ, collapsed over the coefficients.
+        let logTau = Double.log(tau)
+        let updatedTau = SliceSampler.step(from: logTau, current: collapsedLogTau(logTau), width: tauWidth.width,
+                                           rng: &rng, logDensity: { collapsedLogTau($0) })
+        tau = Double.exp(updatedTau.x)
+        if let i = warmupIteration { tauWidth.observe(updatedTau.x, warmupIteration: i) }
+
+        // 2. The coefficients exactly.
+        drawCoefficients(rng: &rng)
+
+        // 3. σ given the coefficients; the residual sum of squares in O(K).
+        var cross = 0.0, quadratic = 0.0, level = 0.0, trend = 0.0
+        for j in 0..<k {
+            cross += v[j] * r[j]
+            quadratic += h[j] * v[j] * v[j]
+            level += levelLoading[j] * v[j]
+            trend += trendLoading[j] * v[j]
+        }
+        let rss = Swift.max(0, yy - 2 * cross + quadratic)
+        let n = pointCount
+        let sigmaScale = model.priors.sigmaScale, df = self.df
+        let logSigmaTarget: (Double) -> Double = { ls in
+            let s = Double.exp(ls)
+            return -n * ls - rss / (2 * s * s) + Self.halfTKernel(s, df: df, scale: sigmaScale) + ls
+        }
+        let ls = Double.log(sigma)
+        let updatedSigma = SliceSampler.step(from: ls, current: logSigmaTarget(ls), width: sigmaWidth.width,
+                                             rng: &rng, logDensity: logSigmaTarget)
+        sigma = Double.exp(updatedSigma.x)
+        if let i = warmupIteration { sigmaWidth.observe(updatedSigma.x, warmupIteration: i) }
+
+        // 4. Scale-mixture weights of the intercept and trend priors.
+        let za = level / model.priors.interceptScale, zs = trend / model.priors.trendScale
+        lambdaLevel = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
+        lambdaTrend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
+    }
+
+    /// A chain: warm-up, then kept sweeps; β = Gv for all kept draws in one
+    /// matrix product, and θ straight from v (no round trip through β).
+    static func run(_ initial: DiagonalGibbsState, settings: SamplerSettings, rng: inout RandomStream) -> ChainResult {
+        var state = initial
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        for i in 0..<settings.warmup { state.sweep(rng: &rng, warmupIteration: i) }
+        let t1 = clock.now
+        let k = state.k, draws = settings.draws
+        var keptV = [Double](repeating: 0, count: k * draws)
+        var sigmas = [Double](repeating: 0, count: draws)
+        var taus = [Double](repeating: 0, count: draws)
+        for d in 0..<draws {
+            state.sweep(rng: &rng, warmupIteration: nil)
+            for j in 0..<k { keptV[d * k + j] = state.v[j] }
+            sigmas[d] = state.sigma
+            taus[d] = state.tau
+        }
+        let model = state.model
+        let betas = model.design.reparametrization.multiply(Matrix(rows: k, columns: draws, columnMajor: keptV))
+        var parameters: [SplineParameters] = []
+        var positions: [[Double]] = []
+        parameters.reserveCapacity(draws)
+        positions.reserveCapacity(draws)
+        let centred = model.parametrization == .centred
+        for d in 0..<draws {
+            let beta = Array(betas.storage[(d * k)..<((d + 1) * k)])
+            parameters.append(SplineParameters(coefficients: beta, sigma: sigmas[d], tau: taus[d], nu: nil))
+            var theta = [Double](repeating: 0, count: model.dimension)
+            let divisor = centred ? 1 : taus[d]
+            for j in 0..<(k - 2) { theta[j] = keptV[d * k + j] / divisor }
+            theta[model.interceptIndex] = keptV[d * k + k - 2]
+            theta[model.trendIndex] = keptV[d * k + k - 1]
+            theta[model.logSigmaIndex] = Double.log(sigmas[d])
+            theta[model.logTauIndex] = Double.log(taus[d])
+            positions.append(theta)
+        }
+        let t2 = clock.now
+        return ChainResult(positions: positions,
+                           info: Array(repeating: TransitionInfo(acceptance: 1), count: draws),
+                           warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1), parameters: parameters)
+    }
+}
