@@ -1,3 +1,4 @@
+import Dispatch
 import NumericCore
 import SplineModels
 import Diagnostics
@@ -118,7 +119,7 @@ public enum SplineFitter {
 
         let firstDay = Int(model.design.basis.lower)
         let lastDay = Int(model.design.basis.upper)
-        let (level, predictive) = try await perDayDraws(model: model, kept: kept, firstDay: firstDay, lastDay: lastDay,
+        let (level, predictive) = perDayDraws(model: model, kept: kept, firstDay: firstDay, lastDay: lastDay,
                                                        seed: s.seed, threads: s.threads)
         let diagnostics = try await diagnose(names: names, draws: quantityDraws, chains: chains,
                                              sampler: s.sampler, thresholds: options.thresholds, threads: s.threads)
@@ -159,41 +160,88 @@ public enum SplineFitter {
     static let dayBlock = 32
 
     /// Level and predictive draws for every day in `firstDay…lastDay`.
+    ///
+    /// Blocks of days are filled in parallel straight into the two matrices
+    /// (no per-block arrays joined afterwards: at 1,000 draws a year of days
+    /// is 6 MB, and first touches of fresh memory cost more than the arithmetic).
     static func perDayDraws(model: SplineModel, kept: [SplineParameters], firstDay: Int, lastDay: Int,
-                            seed: UInt64, threads: Int) async throws -> (DrawMatrix, DrawMatrix) {
+                            seed: UInt64, threads: Int) -> (DrawMatrix, DrawMatrix) {
         let dayCount = lastDay - firstDay + 1
         let blocks = (dayCount + dayBlock - 1) / dayBlock
-        let parts = try await parallelMap(count: blocks, threads: threads) { b -> ([Double], [Double]) in
-            let days = (b * dayBlock)..<Swift.min(dayCount, (b + 1) * dayBlock)
-            return drawBlock(model: model, kept: kept, days: days, firstDay: firstDay,
-                             rng: RandomStream(seed: seed, stream: predictiveStream + UInt64(b)))
+        let draws = KeptDraws(kept, basisCount: model.design.count)
+        let total = dayCount * kept.count
+        var predictiveValues: [Double] = []
+        let levelValues = [Double](unsafeUninitializedCapacity: total) { levelBuffer, levelCount in
+            predictiveValues = [Double](unsafeUninitializedCapacity: total) { predictiveBuffer, predictiveCount in
+                guard let level = levelBuffer.baseAddress, let predictive = predictiveBuffer.baseAddress else { return }
+                let output = BlockOutput(level: level, predictive: predictive)
+                let fill: @Sendable (Int) -> Void = { b in
+                    let days = (b * dayBlock)..<Swift.min(dayCount, (b + 1) * dayBlock)
+                    drawBlock(model: model, draws: draws, days: days, firstDay: firstDay,
+                              rng: RandomStream(seed: seed, stream: predictiveStream + UInt64(b)), into: output)
+                }
+                if threads > 1 && blocks > 1 {
+                    DispatchQueue.concurrentPerform(iterations: blocks, execute: fill)
+                } else {
+                    for b in 0..<blocks { fill(b) }
+                }
+                predictiveCount = total
+            }
+            levelCount = total
         }
-        let level = DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: Array(parts.map(\.0).joined()))
-        let predictive = DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: Array(parts.map(\.1).joined()))
-        return (level, predictive)
+        return (DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: levelValues),
+                DrawMatrix(dayCount: dayCount, drawCount: kept.count, values: predictiveValues))
     }
 
-    /// Level and predictive draws of the fit rows `days`, row by row.
-    static func drawBlock(model: SplineModel, kept: [SplineParameters], days: Range<Int>, firstDay: Int,
-                          rng initial: RandomStream) -> ([Double], [Double]) {
+    /// Where the blocks write: disjoint rows of the two matrices.
+    struct BlockOutput: @unchecked Sendable {
+        let level: UnsafeMutablePointer<Double>
+        let predictive: UnsafeMutablePointer<Double>
+    }
+
+    /// The kept draws laid out for per-day work: coefficient `k` of every draw
+    /// contiguous (`coefficients[k·count + j]`), so a day's level is four
+    /// scaled rows added, not a gather per draw.
+    struct KeptDraws: Sendable {
+        let count: Int
+        let coefficients: [Double]
+        let sigmas: [Double]
+        let nus: [Double]?
+
+        init(_ kept: [SplineParameters], basisCount k: Int) {
+            count = kept.count
+            var c = [Double](repeating: 0, count: k * kept.count)
+            for (j, p) in kept.enumerated() { for i in 0..<k { c[i * kept.count + j] = p.coefficients[i] } }
+            coefficients = c
+            sigmas = kept.map(\.sigma)
+            nus = kept.first?.nu == nil ? nil : kept.map { $0.nu ?? .infinity }
+        }
+    }
+
+    /// Level and predictive draws of the fit rows `days`, row by row, written
+    /// to rows `days` of the output.
+    static func drawBlock(model: SplineModel, draws: KeptDraws, days: Range<Int>, firstDay: Int,
+                          rng initial: RandomStream, into output: BlockOutput) {
         var rng = initial
-        var level = DrawMatrix(dayCount: days.count, drawCount: kept.count)
-        var predictive = DrawMatrix(dayCount: days.count, drawCount: kept.count)
-        for (row, d) in days.enumerated() {
-            let (m, w) = model.design.basis.evaluate(Double(firstDay + d))
-            for (j, p) in kept.enumerated() {
-                let b = p.coefficients
-                let mu = model.location + model.scale * (b[m] * w.0 + b[m + 1] * w.1 + b[m + 2] * w.2 + b[m + 3] * w.3)
-                let noise: Double
-                if let nu = p.nu {
-                    noise = rng.studentT(df: nu)
-                } else {
-                    noise = rng.standardNormal()
+        let n = draws.count
+        var normals = [Double](repeating: 0, count: n)
+        let location = model.location, scale = model.scale
+        draws.coefficients.withUnsafeBufferPointer { c in
+            for d in days {
+                let (m, w) = model.design.basis.evaluate(Double(firstDay + d))
+                normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
+                // Student-t noise: Z / √(χ²_ν/ν).
+                if let nus = draws.nus {
+                    for j in 0..<n { normals[j] /= (rng.chiSquare(df: nus[j]) / nus[j]).squareRoot() }
                 }
-                level[row, j] = mu
-                predictive[row, j] = mu + model.scale * p.sigma * noise
+                let c0 = m * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
+                let level = output.level + d * n, predictive = output.predictive + d * n
+                for j in 0..<n {
+                    let mu = location + scale * (c[c0 + j] * w.0 + c[c1 + j] * w.1 + c[c2 + j] * w.2 + c[c3 + j] * w.3)
+                    level[j] = mu
+                    predictive[j] = mu + scale * draws.sigmas[j] * normals[j]
+                }
             }
         }
-        return (level.values, predictive.values)
     }
 }

@@ -57,9 +57,6 @@ public struct SeriesJobResult: Sendable {
     /// Calendar day of row 0 of the fit's draw matrices.
     public let fitStart: CalendarDay
     public let runDate: CalendarDay
-    /// Predictive draws after recalibration (equal to `fit.predictive` without
-    /// it), paired with the level draws.
-    public let predictive: DrawMatrix
     /// Each day's level and (raw) predictive draws sorted once, for quantiles.
     public let sortedLevel: SortedDraws
     public let sortedRawPredictive: SortedDraws
@@ -71,6 +68,17 @@ public struct SeriesJobResult: Sendable {
     public let notes: [String]
 
     public func date(ofRow row: Int) -> CalendarDay { fitStart.advanced(by: row) }
+
+    /// Draw `draw` of the (recalibrated) predictive draws of fit row `row`:
+    /// the raw draw rescaled about the day's median by the recalibration
+    /// factor (`Recalibration.apply`, one draw at a time: only the stored days
+    /// need them), paired with the level draws.
+    public func predictiveDraw(row: Int, draw: Int) -> Double {
+        let raw = fit.predictive[row, draw]
+        guard let factor = recalibration?.factor else { return raw }
+        let m = sortedRawPredictive.quantile(day: row, 0.5)
+        return m + factor * (raw - m)
+    }
 
     /// Quantiles of the (recalibrated) predictive draws of fit row `row`.
     public func predictiveQuantiles(row: Int, _ ps: [Double]) -> [Double] {
@@ -110,15 +118,14 @@ public enum SeriesJob {
         let rowDays = modelRows.map { $0.day - fit.firstDay }
         let rowValues = modelRows.map(\.value)
         // Sort each day's draws once; every quantile below is then O(1).
-        let sortedLevel = SortedDraws(fit.level)
+        async let sortingLevel = SortedDraws(fit.level)
         let sortedRaw = SortedDraws(fit.predictive)
-        var predictive = fit.predictive
+        let sortedLevel = await sortingLevel
         var recalibration: Recalibration?
         if options.recalibrate {
             do {
                 let r = try Recalibration(sorted: sortedRaw, days: rowDays, values: rowValues)
                 recalibration = r
-                predictive = r.apply(to: fit.predictive, sorted: sortedRaw)
             } catch {
                 notes.append("recalibration skipped: \(error)")
             }
@@ -171,7 +178,7 @@ public enum SeriesJob {
                                                     skipReason: error.description, alert: false))
             }
         }
-        return SeriesJobResult(prepared: prepared, fit: fit, fitStart: fitStart, runDate: runDate, predictive: predictive,
+        return SeriesJobResult(prepared: prepared, fit: fit, fitStart: fitStart, runDate: runDate,
                                sortedLevel: sortedLevel, sortedRawPredictive: sortedRaw, recalibration: recalibration, calibrationCheck: check, modes: modes,
                                comparisons: comparisons, notes: notes)
     }

@@ -76,7 +76,7 @@ enum StoredResults {
             let date = result.date(ofRow: r).description
             for j in 0..<fit.level.drawCount {
                 out.append(DrawRow(day: fit.firstDay + r, date: date, draw: j, level: fit.level[r, j],
-                                   predictive: result.predictive[r, j]))
+                                   predictive: result.predictiveDraw(row: r, draw: j)))
             }
         }
         return out
