@@ -31,9 +31,7 @@ struct DiagnoseCommand: ParsableCommand {
         }
         switch format {
         case .json, .csv:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            printOut(String(decoding: try encoder.encode(health), as: UTF8.self) + "\n")
+            printOut(String(decoding: try PrettyJSON.encode(health), as: UTF8.self) + "\n")
         case .table:
             printOut("store \(storeOptions.path): " + health.table())
         }

@@ -164,8 +164,6 @@ public struct FitReport: Encodable, Sendable {
 
     /// Pretty, key-sorted JSON (stable byte for byte for the same input and seed).
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try PrettyJSON.encode(self)
     }
 }

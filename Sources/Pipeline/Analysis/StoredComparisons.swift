@@ -94,9 +94,7 @@ public enum StoredComparisons {
 
     public static func json(_ records: [ComparisonRecord]) throws -> String {
         if records.isEmpty { return "[]\n" }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(records), as: UTF8.self) + "\n"
+        return String(decoding: try PrettyJSON.encode(records), as: UTF8.self) + "\n"
     }
 
     public static func csv(_ records: [ComparisonRecord]) -> String {
