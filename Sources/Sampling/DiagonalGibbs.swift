@@ -269,13 +269,12 @@ struct DiagonalGibbsState {
         var positions: [[Double]] = []
         parameters.reserveCapacity(draws)
         positions.reserveCapacity(draws)
-        let centred = model.parametrization == .centred
         for d in 0..<draws {
             let beta = Array(betas.storage[(d * k)..<((d + 1) * k)])
             parameters.append(SplineParameters(coefficients: beta, sigma: sigmas[d], tau: taus[d], nu: nil))
             var theta = [Double](repeating: 0, count: model.dimension)
-            let divisor = centred ? 1 : taus[d]
-            for j in 0..<(k - 2) { theta[j] = keptV[d * k + j] / divisor }
+            let multipliers = model.penalizedMultipliers(logTau: Double.log(taus[d]))
+            for j in 0..<(k - 2) { theta[j] = keptV[d * k + j] / multipliers[j] }
             theta[model.interceptIndex] = keptV[d * k + k - 2]
             theta[model.trendIndex] = keptV[d * k + k - 1]
             theta[model.logSigmaIndex] = Double.log(sigmas[d])

@@ -27,13 +27,13 @@ public enum SimulationBasedCalibration {
         public var bins: Int
         public var seed: UInt64
         public var threads: Int
-        /// Coordinates NUTS and Metropolis see (SBC draws weakly informed
-        /// series from the prior, where the non-centred form avoids a funnel).
+        /// Coordinates NUTS and Metropolis see: by default the fit service's
+        /// (`.partial`, set by a Gibbs pilot), so the calibration is of what runs.
         public var parametrization: SplineModel.Parametrization
 
         public init(noise: NoiseModel, sampler: SamplerKind, replicates: Int = 100, days: Int = 48, runsPerDay: Int = 2,
                     chains: Int = 2, warmup: Int = 300, draws: Int = 400, rankedDraws: Int = 99, bins: Int = 10,
-                    seed: UInt64 = 7, threads: Int = 1, parametrization: SplineModel.Parametrization = .nonCentred) {
+                    seed: UInt64 = 7, threads: Int = 1, parametrization: SplineModel.Parametrization = .partial) {
             self.noise = noise
             self.sampler = sampler
             self.replicates = replicates
@@ -128,8 +128,14 @@ public enum SimulationBasedCalibration {
             return mu + sigma * e
         }
 
-        let model = try SplineModel(days: days, values: values, noise: config.noise,
+        var model = try SplineModel(days: days, values: values, noise: config.noise,
                                     parametrization: config.parametrization, workingScale: (0, 1))
+        if config.parametrization == .partial && config.sampler != .gibbs {
+            // As the fit service does: a Gibbs pilot sets the coordinates.
+            var pilotRng = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: 1 << 33)
+            let estimates = ConjugateGibbs.scaleEstimates(model: model, rng: &pilotRng)
+            model = model.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
+        }
         let settings = SamplerSettings(sampler: config.sampler, chains: config.chains, warmup: config.warmup,
                                        draws: config.draws, seed: config.seed &+ UInt64(r) &* 7919, threads: 1)
         var draws: [SplineParameters] = []

@@ -15,7 +15,8 @@ public struct FitOptions: Sendable, Equatable {
     public var basisCount: Int?
     /// Limits a fit must meet to be `good` (SPEC §6 defaults).
     public var thresholds: DiagnosticThresholds
-    /// Coordinates of the penalized coefficients the gradient samplers see.
+    /// Coordinates of the penalized coefficients the gradient samplers see
+    /// (default `.partial`, set from a Gibbs pilot; the Gibbs sampler ignores it).
     public var parametrization: SplineModel.Parametrization
     /// A fixed working scale (location, scale) instead of the data's median and
     /// MAD; only for validation, where priors must not depend on the data.
@@ -32,7 +33,7 @@ public struct FitOptions: Sendable, Equatable {
     public init(noise: NoiseModel = .gaussian, priors: SplinePriors = .standard,
                 sampler: SamplerSettings = SamplerSettings(), keptDraws: Int = FitOptions.defaultKeptDraws,
                 basisCount: Int? = nil, thresholds: DiagnosticThresholds = .default,
-                parametrization: SplineModel.Parametrization = .centred, workingScale: WorkingScale? = nil) {
+                parametrization: SplineModel.Parametrization = .partial, workingScale: WorkingScale? = nil) {
         self.noise = noise
         self.priors = priors
         self.sampler = sampler
@@ -82,6 +83,8 @@ public struct SplineFit: Sendable {
 public enum SplineFitter {
     /// Stream ids below this are chains; the predictive noise uses its own stream.
     static let predictiveStream: UInt64 = 1 << 32
+    /// Stream of the pilot that sets a `.partial` model's coordinates.
+    static let coordinatePilotStream: UInt64 = 1 << 33
 
     public static func fit(days: [Int], values: [Double], options: FitOptions = FitOptions()) async throws -> SplineFit {
         let clock = ContinuousClock()
@@ -90,9 +93,16 @@ public enum SplineFitter {
         guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
             throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
         }
-        let model = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
+        var initialModel = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
                                     basisCount: options.basisCount, parametrization: options.parametrization,
                                     workingScale: options.workingScale.map { ($0.location, $0.scale) })
+        if initialModel.parametrization == .partial && s.sampler != .gibbs {
+            // One pilot, on its own stream, sets the coordinates every chain shares.
+            var rng = RandomStream(seed: s.seed, stream: coordinatePilotStream)
+            let estimates = ConjugateGibbs.scaleEstimates(model: initialModel, rng: &rng)
+            initialModel = initialModel.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
+        }
+        let model = initialModel
         let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> ChainResult in
             var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
             switch s.sampler {

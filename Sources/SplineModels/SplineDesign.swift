@@ -42,6 +42,10 @@ public struct SplineDesign: Sendable {
     public let reparametrization: Matrix
     /// `G⁻¹`, so that `[w; c] = G⁻¹β` (computed once by LAPACK).
     public let inverseReparametrization: Matrix
+    /// `diag(VᵀBᵀBV)`: the data's precision (at unit noise) on each penalized
+    /// coordinate `w_j` — the Demmler–Reinsch eigenvalues, ascending. With
+    /// noise σ and smoothing τ the data decide `w_j` when `h_j/σ² ≫ 1/τ²`.
+    public let penalizedDataPrecision: [Double]
 
     /// Basis rows at the data points: point `i` uses `B_{first[i]} … B_{first[i]+3}`
     /// with weights `weights[4i … 4i+3]`.
@@ -71,12 +75,12 @@ public struct SplineDesign: Sendable {
         }
         self.first = first
         self.weights = weights
-        (reparametrization, inverseReparametrization) = try Self.demmlerReinsch(
+        (reparametrization, inverseReparametrization, penalizedDataPrecision) = try Self.demmlerReinsch(
             basisCount: k, first: first, weights: weights)
     }
 
     /// `G` and `G⁻¹` of the type's documentation.
-    static func demmlerReinsch(basisCount k: Int, first: [Int], weights: [Double]) throws -> (Matrix, Matrix) {
+    static func demmlerReinsch(basisCount k: Int, first: [Int], weights: [Double]) throws -> (Matrix, Matrix, [Double]) {
         // Data Gram matrix H = BᵀB over the points (dense; K is small).
         var gram = Matrix(rows: k, columns: k)
         for i in first.indices {
@@ -108,8 +112,8 @@ public struct SplineDesign: Sendable {
 
         // Rotate so that the data Gram of the penalized columns is diagonal.
         let inner = wPerp.multiply(gram.multiply(wPerp), transposeSelf: true)
-        let rotation = try SymmetricEigen(inner).vectors
-        let v = wPerp.multiply(rotation)
+        let eigen2 = try SymmetricEigen(inner)
+        let v = wPerp.multiply(eigen2.vectors)
 
         var g = Matrix(rows: k, columns: k)
         for j in 0..<(k - 2) { for i in 0..<k { g[i, j] = v[i, j] } }
@@ -117,7 +121,7 @@ public struct SplineDesign: Sendable {
             g[i, k - 2] = n1[i]
             g[i, k - 1] = n2[i]
         }
-        return (g, try g.inverse())
+        return (g, try g.inverse(), eigen2.values)
     }
 
     /// `β = G v` for `v = [w; c]`.

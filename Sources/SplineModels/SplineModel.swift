@@ -24,6 +24,18 @@ import RealModule
 /// - `.nonCentred`: `w = τz`, `z ~ Normal(0, I)` in θ (as brms parameterizes
 ///   smooths). Best when the data are weak relative to the prior, where the
 ///   centred form has a funnel.
+/// - `.partial`: each coordinate on its own way between the two,
+///   `w_j = τ^{a_j} z_j` with `a_j = (1/τ̂²) / (1/τ̂² + h_j/σ̂²)` the prior's
+///   share of the information on `w_j` at estimates σ̂, τ̂ (`h_j` the data
+///   precision, `SplineDesign.penalizedDataPrecision`): partial non-centring
+///   (Papaspiliopoulos, Roberts & Sköld 2007, "A general framework for the
+///   parametrization of hierarchical models", Statistical Science 22(1)).
+///   A smoothing spline has both kinds of coordinate — the slow components the
+///   data pin down and the wiggly ones only the prior holds — so neither pure
+///   form suits all of them; the fit service sets σ̂, τ̂ from a short Gibbs pilot.
+///
+/// In every form `z_j`'s prior is `Normal(0, τ^{2(1−a_j)})` (a_j = 0 centred,
+/// 1 non-centred).
 /// One density+gradient costs two dense `K × K` products plus O(n) work over
 /// the points.
 public struct SplineModel: LogDensityModel {
@@ -41,6 +53,36 @@ public struct SplineModel: LogDensityModel {
     public enum Parametrization: String, Sendable, Equatable, Codable {
         case centred
         case nonCentred = "non-centred"
+        case partial
+    }
+
+    /// Exponents `a_j` of τ in `w_j = τ^{a_j} z_j`, one per penalized coordinate.
+    public private(set) var nonCentring: [Double]
+
+    /// Estimates σ̂, τ̂ a `.partial` model starts from until the fit service
+    /// gives better ones: the noise about one working-scale unit (the MAD of
+    /// the data), a smooth curve (τ a tenth of that).
+    public static let defaultNonCentringEstimates = (sigma: 1.0, tau: 0.1)
+
+    /// The same model with `.partial` exponents from the estimates σ̂, τ̂
+    /// (other parametrizations are returned unchanged).
+    public func withNonCentring(sigma: Double, tau: Double) -> SplineModel {
+        guard parametrization == .partial, sigma > 0, tau > 0, sigma.isFinite, tau.isFinite else { return self }
+        var copy = self
+        copy.nonCentring = Self.partialExponents(dataPrecision: design.penalizedDataPrecision, sigma: sigma, tau: tau)
+        return copy
+    }
+
+    /// `a_j = (1/τ²) / (1/τ² + h_j/σ²)`.
+    static func partialExponents(dataPrecision h: [Double], sigma: Double, tau: Double) -> [Double] {
+        let prior = 1 / (tau * tau), unit = 1 / (sigma * sigma)
+        return h.map { prior / (prior + Swift.max(0, $0) * unit) }
+    }
+
+    /// `τ^{a_j}`: θ's `z_j` times this is `w_j`.
+    public func penalizedMultipliers(logTau: Double) -> [Double] {
+        let tau = Double.exp(logTau)
+        return nonCentring.map { a in a == 0 ? 1 : (a == 1 ? tau : Double.exp(a * logTau)) }
     }
 
     public var basisCount: Int { design.count }
@@ -72,6 +114,14 @@ public struct SplineModel: LogDensityModel {
         self.noise = noise
         self.priors = priors
         self.parametrization = parametrization
+        switch parametrization {
+        case .centred: nonCentring = Array(repeating: 0, count: design.count - 2)
+        case .nonCentred: nonCentring = Array(repeating: 1, count: design.count - 2)
+        case .partial:
+            nonCentring = Self.partialExponents(dataPrecision: design.penalizedDataPrecision,
+                                                sigma: Self.defaultNonCentringEstimates.sigma,
+                                                tau: Self.defaultNonCentringEstimates.tau)
+        }
         // The priors scale with the data (median, MAD) as in the reference; a
         // fixed working scale makes them data-independent (simulation-based calibration).
         let (loc, sc) = fixedScale ?? Self.workingScale(values)
@@ -99,8 +149,8 @@ public struct SplineModel: LogDensityModel {
         let k = design.count
         let tau = Double.exp(theta[logTauIndex])
         var v = [Double](repeating: 0, count: k)
-        let multiplier = parametrization == .centred ? 1 : tau
-        for j in 0..<(k - 2) { v[j] = multiplier * theta[j] }
+        let multipliers = penalizedMultipliers(logTau: theta[logTauIndex])
+        for j in 0..<(k - 2) { v[j] = multipliers[j] * theta[j] }
         v[k - 2] = theta[interceptIndex]
         v[k - 1] = theta[trendIndex]
         return SplineParameters(coefficients: design.coefficients(reparametrized: v),
@@ -113,8 +163,8 @@ public struct SplineModel: LogDensityModel {
         let k = design.count
         let v = design.reparametrized(coefficients: p.coefficients)
         var theta = [Double](repeating: 0, count: dimension)
-        let divisor = parametrization == .centred ? 1 : p.tau
-        for j in 0..<(k - 2) { theta[j] = v[j] / divisor }
+        let multipliers = penalizedMultipliers(logTau: Double.log(p.tau))
+        for j in 0..<(k - 2) { theta[j] = v[j] / multipliers[j] }
         theta[interceptIndex] = v[k - 2]
         theta[trendIndex] = v[k - 1]
         theta[logSigmaIndex] = Double.log(p.sigma)
@@ -140,9 +190,9 @@ public struct SplineModel: LogDensityModel {
             return -.infinity
         }
 
-        let centred = parametrization == .centred
+        let multipliers = penalizedMultipliers(logTau: logTau)
         var v = [Double](repeating: 0, count: k)
-        for j in 0..<(k - 2) { v[j] = centred ? theta[j] : tau * theta[j] }
+        for j in 0..<(k - 2) { v[j] = multipliers[j] * theta[j] }
         v[k - 2] = theta[interceptIndex]
         v[k - 1] = theta[trendIndex]
         let beta = design.reparametrization.multiply(v)
@@ -238,28 +288,19 @@ public struct SplineModel: LogDensityModel {
         // Chain rule through β = G v: ∂/∂v = Gᵀ ∂/∂β.
         let gradV = design.reparametrization.multiply(gradBeta, transpose: true)
 
+        // w_j = m_j z_j with m_j = τ^{a_j}, w_j ~ Normal(0, τ²): in θ,
+        //   log p(z_j) = −½ z_j² m_j²/τ² − (1 − a_j) log τ,
+        //   ∂/∂z_j = m_j ∂ℓ/∂w_j − z_j m_j²/τ²,
+        //   ∂/∂log τ = (1 − a_j)(z_j² m_j²/τ² − 1) + a_j w_j ∂ℓ/∂w_j
+        // (a = 0: centred; a = 1: non-centred, w = τz).
         var dLogTauFromPenalized = 0.0
-        if centred {
-            // w ~ Normal(0, τ² I): −½|w|²/τ² − (K−2) log τ
-            let invTau2 = 1 / (tau * tau)
-            var sumSq = 0.0
-            for j in 0..<(k - 2) {
-                let w = theta[j]
-                sumSq += w * w
-                gradient[j] = gradV[j] - w * invTau2
-            }
-            logPrior -= 0.5 * sumSq * invTau2 + Double(k - 2) * logTau
-            dLogTauFromPenalized = sumSq * invTau2 - Double(k - 2)
-        } else {
-            // w = τz, z ~ Normal(0, I)
-            var dTau = 0.0
-            for j in 0..<(k - 2) {
-                let z = theta[j]
-                logPrior -= 0.5 * z * z
-                gradient[j] = tau * gradV[j] - z
-                dTau += gradV[j] * z
-            }
-            dLogTauFromPenalized = tau * dTau
+        let invTau2 = 1 / (tau * tau)
+        for j in 0..<(k - 2) {
+            let z = theta[j], m = multipliers[j], a = nonCentring[j]
+            let r = m * m * invTau2
+            logPrior -= 0.5 * z * z * r + (1 - a) * logTau
+            gradient[j] = m * gradV[j] - z * r
+            dLogTauFromPenalized += (1 - a) * (z * z * r - 1) + a * m * z * gradV[j]
         }
         logPrior -= Double(k - 2) * logSqrtTwoPi
         gradient[interceptIndex] = gradV[k - 2]

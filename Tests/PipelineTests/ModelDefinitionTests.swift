@@ -38,7 +38,7 @@ struct ModelDefinitionTests {
         #expect(loaded.knots.daysPerBasisFunction == KnotRule.daysPerBasisFunction)
         #expect(loaded.knots.minimumBasisFunctions == BSplineBasis.minimumCount)
         #expect(loaded.fit.thresholds == .default)
-        #expect(loaded.fit.parametrization == .centred)
+        #expect(loaded.fit.parametrization == .partial)
     }
 
     @Test("the two files differ in the noise only")

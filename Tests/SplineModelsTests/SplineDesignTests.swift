@@ -113,5 +113,11 @@ struct SplineDesignTests {
                 #expect(abs(inner[i, j]) <= 1e-9 * largest, "GᵀBᵀBG[\(i), \(j)] = \(inner[i, j])")
             }
         }
+        // Its penalized diagonal is what the design reports, ascending.
+        #expect(design.penalizedDataPrecision.count == k - 2)
+        for j in 0..<(k - 2) {
+            #expect(abs(design.penalizedDataPrecision[j] - inner[j, j]) <= 1e-9 * largest, "h[\(j)]")
+        }
+        #expect(zip(design.penalizedDataPrecision, design.penalizedDataPrecision.dropFirst()).allSatisfy { $0 <= $1 })
     }
 }

@@ -15,13 +15,15 @@ struct SplineModelTests {
     }
 
     static let configurations = [NoiseModel.gaussian, .studentT].flatMap { noise in
-        [SplineModel.Parametrization.centred, .nonCentred].map { Configuration(noise: noise, parametrization: $0) }
+        [SplineModel.Parametrization.centred, .nonCentred, .partial].map { Configuration(noise: noise, parametrization: $0) }
     }
 
     static func model(_ configuration: Configuration) throws -> SplineModel {
         let series = syntheticSeries()
+        // Partial exponents from estimates that leave some coordinates near
+        // each end of 0…1, as a real fit does.
         return try SplineModel(days: series.days, values: series.values, noise: configuration.noise,
-                               parametrization: configuration.parametrization)
+                               parametrization: configuration.parametrization).withNonCentring(sigma: 0.5, tau: 0.05)
     }
 
     /// A random point where a posterior could be: penalized coordinates of the
@@ -29,8 +31,10 @@ struct SplineModelTests {
     static func randomTheta(_ model: SplineModel, rng: inout RandomStream) -> [Double] {
         var theta = [Double](repeating: 0, count: model.dimension)
         let logTau = -3 + 3 * rng.uniform()
-        let penalizedScale = model.parametrization == .centred ? exp(logTau) : 1
-        for j in 0..<(model.basisCount - 2) { theta[j] = penalizedScale * rng.standardNormal() }
+        // z_j ~ Normal(0, τ^{1−a_j}) under the prior.
+        for j in 0..<(model.basisCount - 2) {
+            theta[j] = exp((1 - model.nonCentring[j]) * logTau) * rng.standardNormal()
+        }
         theta[model.interceptIndex] = 0.5 * rng.standardNormal()
         theta[model.trendIndex] = 0.5 * rng.standardNormal()
         theta[model.logSigmaIndex] = -1.5 + 2 * rng.uniform()
@@ -59,6 +63,35 @@ struct SplineModelTests {
                     #expect(isClose(got, expected, relative: 1e-8),
                             "\(item.name), \(parametrization.rawValue): \(got) vs reference \(expected)")
                 }
+            }
+        }
+    }
+
+    /// Partial non-centring changes coordinates only: at the same parameters
+    /// its density is the centred one plus the log-Jacobian `Σ a_j log τ` of
+    /// `w_j = τ^{a_j} z_j`; its exponents are the prior's share of the
+    /// information, smallest for the data-pinned (smooth) coordinates.
+    @Test func partialNonCentringIsTheCentredDensityPlusItsJacobian() throws {
+        for item in try ModelReference.load().cases {
+            let noise = try #require(NoiseModel(rawValue: item.noise))
+            let centred = try SplineModel(days: item.days, values: item.values, noise: noise)
+            let partial = try SplineModel(days: item.days, values: item.values, noise: noise, parametrization: .partial)
+                .withNonCentring(sigma: 0.4, tau: 0.03)
+            let h = partial.design.penalizedDataPrecision
+            for j in h.indices {
+                let expected = (1 / 0.03 / 0.03) / (1 / 0.03 / 0.03 + h[j] / 0.4 / 0.4)
+                #expect(isClose(partial.nonCentring[j], expected, relative: 1e-12))
+            }
+            // h ascends, so the exponents descend: the least-informed coordinates are the most non-centred.
+            #expect(zip(partial.nonCentring, partial.nonCentring.dropFirst()).allSatisfy { $0 >= $1 })
+            #expect(partial.nonCentring.allSatisfy { $0 > 0 && $0 < 1 })
+            for point in item.points {
+                let parameters = SplineParameters(coefficients: point.coefficients, sigma: point.sigma,
+                                                  tau: point.tau, nu: point.nu)
+                let jacobian = partial.nonCentring.reduce(0, +) * log(point.tau)
+                let expected = centred.logDensity(centred.unconstrained(parameters)) + jacobian
+                #expect(isClose(partial.logDensity(partial.unconstrained(parameters)), expected, relative: 1e-10),
+                        "\(item.name)")
             }
         }
     }

@@ -22,7 +22,7 @@ import Yams
 /// - `sampler`: `kind` (`gibbs`, `nuts`, `metropolis`), `chains`, `warmup`,
 ///   `draws`, `seed`, `max_tree_depth`, `target_acceptance`;
 /// - `kept_draws`: posterior draws kept per day;
-/// - `parametrization`: `centred` or `non-centred`;
+/// - `parametrization`: `partial` (default), `centred` or `non-centred`;
 /// - `diagnostics`: the thresholds of ``DiagnosticThresholds`` (`max_rhat`,
 ///   `max_divergent_transitions`, `min_bfmi`, `min_ess_bulk`, `min_ess_tail`,
 ///   `max_tree_depth_hits`, `null` for no limit).
@@ -140,7 +140,7 @@ public struct ModelDefinition: Sendable, Equatable {
         }
         if let n = top["kept_draws"] { fit.keptDraws = try n.integer(in: 1...Int.max) }
         if let n = top["parametrization"] {
-            fit.parametrization = try n.choice(["centred": .centred, "non-centred": .nonCentred])
+            fit.parametrization = try n.choice(["centred": .centred, "non-centred": .nonCentred, "partial": .partial])
         }
         if let node = top["diagnostics"] {
             let limits = try node.mapping(allowedKeys: diagnosticsKeys)
