@@ -3,11 +3,14 @@ import PackageDescription
 
 // Layers, dependencies pointing one way:
 //   NumericCore → SplineModels → Sampling, Diagnostics → SeriesAnalysis → (Pipeline) → SlowregCLI
+//   Pipeline → TreeherderFetch → SlowregFetch (the network helper `slowreg-fetch`)
 let package = Package(
     name: "slowreg",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "slowreg", targets: ["SlowregCLI"]),
+        // `slowreg fetch` runs this helper: the only program that links FoundationNetworking.
+        .executable(name: "slowreg-fetch", targets: ["SlowregFetch"]),
         .library(name: "NumericCore", targets: ["NumericCore"]),
         .library(name: "SplineModels", targets: ["SplineModels"]),
         .library(name: "Sampling", targets: ["Sampling"]),
@@ -44,10 +47,24 @@ let package = Package(
             // Real perfherder series bundled for `slowreg demo` (see Demo/Data/README.md).
             resources: [.copy("Demo/Data")]
         ),
+        // The Treeherder REST client (URLSession: FoundationNetworking, libcurl).
+        .target(name: "TreeherderFetch", dependencies: ["Pipeline"]),
+        // Option groups shared by the two executables.
+        .target(
+            name: "CommandLineOptions",
+            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "SlowregCLI",
             dependencies: [
-                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis", "Pipeline",
+                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis", "Pipeline", "CommandLineOptions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "SlowregFetch",
+            dependencies: [
+                "Pipeline", "TreeherderFetch", "CommandLineOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,8 +77,9 @@ let package = Package(
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore"],
                     resources: [.copy("Fixtures")]),
         // Runs the built `slowreg` executable as a user would.
-        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "Pipeline", "NumericCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "SeriesAnalysis", "NumericCore",
+        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Pipeline", "NumericCore"]),
+        // Also the Treeherder client, against a loopback server (FlyingFox).
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "SeriesAnalysis", "NumericCore",
                                                    .product(name: "FlyingFox", package: "FlyingFox")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SeriesAnalysisTests", dependencies: ["SeriesAnalysis", "NumericCore"],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import CommandLineOptions
 import SeriesAnalysis
 
 /// Series filters shared by the commands that read results.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import CommandLineOptions
 
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

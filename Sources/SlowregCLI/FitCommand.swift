@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NumericCore
 import Pipeline
+import CommandLineOptions
 import SeriesAnalysis
 import Sampling
 

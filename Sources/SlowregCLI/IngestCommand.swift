@@ -1,36 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-
-/// `--store PATH`, shared by every command that opens the store.
-struct StoreOptions: ParsableArguments {
-    @Option(name: .long,
-            help: ArgumentHelp("The store (an SQLite file, created when missing).",
-                               discussion: "Default: $\(StoreLocation.environmentVariable) when set, else \(StoreLocation.defaultPath).",
-                               valueName: "path"))
-    var store: String?
-
-    var path: String { StoreLocation.resolve(explicit: store) }
-
-    func open() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path) }
-}
-
-/// `--select`, shared by the commands that bring rows in.
-struct SelectOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Keep only the rows a selection keeps: '\(Selection.releaseCriteriaName)' (SPEC §3 defaults) or a YAML file.",
-        discussion: "Copy Models/selection-default.yaml to make your own. Without --select every row is kept.",
-        valueName: "release-criteria|file"))
-    var select: String?
-
-    func selection() throws(ConfigError) -> Selection { try Selection.named(select) }
-}
-
-/// Reports a failure the user must fix as one line on stderr and exits with 2.
-func failWithBadInput(_ message: CustomStringConvertible) -> ExitCode {
-    FileHandle.standardError.write(Data("slowreg: \(message.description)\n".utf8))
-    return ExitCode(2)
-}
+import CommandLineOptions
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

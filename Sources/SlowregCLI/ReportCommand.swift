@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import CommandLineOptions
 import SeriesAnalysis
 
 struct ReportCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import Pipeline
+import TreeherderFetch
 import Testing
 
 /// A Treeherder stand-in on 127.0.0.1 serving recorded-format responses. The

@@ -70,3 +70,24 @@ import Foundation
     #expect(health.stdout.contains("1 series failed"))
     #expect(try Slowreg.run(["diagnose", "--store", dir.path("absent.sqlite")]).status == 2)
 }
+
+/// `slowreg fetch` runs the helper `slowreg-fetch` in its place: the helper's
+/// help, its validation errors (exit 2) and its network failures (exit 1, one
+/// line naming the URL, the store untouched) reach the user unchanged.
+@Test func fetchRunsTheNetworkHelperWithItsExitStatus() throws {
+    let dir = try ScratchDirectory()
+    let store = dir.path("s.sqlite")
+    let help = try Slowreg.run(["fetch", "--help"])
+    #expect(help.status == 0 && help.stdout.contains("--project") && help.stdout.contains("slowreg fetch"), "\(help.stdout)")
+
+    let invalid = try Slowreg.run(["fetch", "--project", "p", "--base-url", "ftp://example.org", "--store", store])
+    #expect(invalid.status == 64 || invalid.status == 2, "validation error: \(invalid.status) \(invalid.stderr)")
+    #expect(invalid.stderr.contains("is not an http(s) URL"), "\(invalid.stderr)")
+
+    let refused = try Slowreg.run(["fetch", "--project", "p", "--base-url", "http://127.0.0.1:1", "--retries", "0",
+                                   "--store", store])
+    #expect(refused.status == 1, "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("http://127.0.0.1:1/api/"),
+            "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: store), "nothing fetched, no store created")
+}

@@ -20,7 +20,7 @@ import Foundation
 public enum PrettyJSON {
     /// The JSON text of `value` (no trailing newline).
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let node = try TreeEncoder.node(of: value, path: [])
+        let node = try TreeEncoder.node(of: value) { [] }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         write(node, depth: 0, into: &out)
@@ -124,25 +124,24 @@ public enum PrettyJSON {
 
         init(path: [CodingKey]) { codingPath = path }
 
-        /// The tree of one value: scalars directly, anything else through its `encode(to:)`.
-        static func node<T: Encodable>(of value: T, path: [CodingKey]) throws -> Node {
-            switch value {
-            case let x as Double: return try number(x, path: path)
-            case let x as Float: return try number(Double(x), path: path)
-            case let x as Int: return .number(String(x))
-            case let x as UInt64: return .number(String(x))
-            case let x as String: return .string(x)
-            case let x as Bool: return .bool(x)
-            default:
-                let encoder = TreeEncoder(path: path)
-                try value.encode(to: encoder)
-                return encoder.root ?? .object(ObjectBox())
-            }
+        /// The tree of one value: scalars directly (by type identity, no
+        /// dynamic cast), anything else through its `encode(to:)`. `path` is
+        /// built only when needed (a composite value or an error).
+        static func node<T: Encodable>(of value: T, path: () -> [CodingKey]) throws -> Node {
+            if T.self == Double.self { return try number(unsafeBitCast(value, to: Double.self), path: path) }
+            if T.self == Int.self { return .number(String(unsafeBitCast(value, to: Int.self))) }
+            if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+            if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+            if T.self == UInt64.self { return .number(String(unsafeBitCast(value, to: UInt64.self))) }
+            if T.self == Float.self { return try number(Double(unsafeBitCast(value, to: Float.self)), path: path) }
+            let encoder = TreeEncoder(path: path())
+            try value.encode(to: encoder)
+            return encoder.root ?? .object(ObjectBox())
         }
 
-        static func number(_ x: Double, path: [CodingKey]) throws -> Node {
+        static func number(_ x: Double, path: () -> [CodingKey]) throws -> Node {
             guard x.isFinite else {
-                throw InvalidValue(path: path.map(\.stringValue).joined(separator: "."), value: "\(x)")
+                throw InvalidValue(path: path().map(\.stringValue).joined(separator: "."), value: "\(x)")
             }
             return .number(PrettyJSON.numberText(x))
         }
@@ -178,7 +177,7 @@ public enum PrettyJSON {
         mutating func encodeNil(forKey key: K) throws { box.entries[key.stringValue] = .null }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: K) throws {
-            box.entries[key.stringValue] = try TreeEncoder.node(of: value, path: codingPath + [key])
+            box.entries[key.stringValue] = try TreeEncoder.node(of: value) { codingPath + [key] }
         }
 
         mutating func nestedContainer<N: CodingKey>(keyedBy keyType: N.Type, forKey key: K) -> KeyedEncodingContainer<N> {
@@ -210,7 +209,8 @@ public enum PrettyJSON {
         mutating func encodeNil() throws { box.items.append(.null) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            box.items.append(try TreeEncoder.node(of: value, path: codingPath + [PathKey(intValue: count)]))
+            let index = count
+            box.items.append(try TreeEncoder.node(of: value) { codingPath + [PathKey(intValue: index)] })
         }
 
         mutating func nestedContainer<N: CodingKey>(keyedBy keyType: N.Type) -> KeyedEncodingContainer<N> {
@@ -239,7 +239,7 @@ public enum PrettyJSON {
         let set: (Node) -> Void
         mutating func encodeNil() throws { set(.null) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            set(try TreeEncoder.node(of: value, path: codingPath))
+            set(try TreeEncoder.node(of: value) { codingPath })
         }
     }
 

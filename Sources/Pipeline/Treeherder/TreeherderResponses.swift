@@ -44,8 +44,8 @@ public struct TreeherderDatum: Sendable, Equatable {
 }
 
 /// Decoding of the response bodies; every problem names what is wrong.
-enum TreeherderResponses {
-    struct Problem: Error { let text: String }
+package enum TreeherderResponses {
+    package struct Problem: Error { package let text: String }
 
     static func json(_ data: Data) throws(Problem) -> JSONValue {
         do { return try JSONValue.parse(data) } catch { throw Problem(text: "not valid JSON") }
@@ -70,7 +70,7 @@ enum TreeherderResponses {
     }
 
     /// `[{"id": 1, "name": "talos"}, …]` → id → name.
-    static func frameworks(_ data: Data) throws(Problem) -> [Int: String] {
+    package static func frameworks(_ data: Data) throws(Problem) -> [Int: String] {
         guard case let .array(elements) = try json(data) else { throw Problem(text: "expected a list of frameworks") }
         var names: [Int: String] = [:]
         for (index, element) in elements.enumerated() {
@@ -80,7 +80,7 @@ enum TreeherderResponses {
         return names
     }
 
-    static func signatures(_ data: Data) throws(Problem) -> [TreeherderSignature] {
+    package static func signatures(_ data: Data) throws(Problem) -> [TreeherderSignature] {
         guard let members = try json(data).objectMembers else { throw Problem(text: "expected an object of signatures") }
         var result: [TreeherderSignature] = []
         for key in members.keys.sorted() {
@@ -110,7 +110,7 @@ enum TreeherderResponses {
         return result
     }
 
-    static func data(_ body: Data) throws(Problem) -> [TreeherderDatum] {
+    package static func data(_ body: Data) throws(Problem) -> [TreeherderDatum] {
         guard let members = try json(body).objectMembers else { throw Problem(text: "expected an object of data lists") }
         var result: [TreeherderDatum] = []
         for key in members.keys.sorted() {

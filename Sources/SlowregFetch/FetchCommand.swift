@@ -1,10 +1,18 @@
 import ArgumentParser
+import CommandLineOptions
 import Foundation
 import Pipeline
+import TreeherderFetch
 
+/// `slowreg fetch`, run as its own executable `slowreg-fetch` (the `slowreg`
+/// executable forwards to it): only this program links FoundationNetworking
+/// and libcurl, whose loading would otherwise add ~9 ms to the start of every
+/// slowreg command, `fit` and `alert` included (git keeps its HTTP transport
+/// in `git-remote-https` for the same reason).
+@main
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fetch",
+        commandName: "slowreg fetch",
         abstract: "Download performance data from Treeherder into the store.",
         discussion: """
             Lists the signatures of --project (those named with --signature, or all

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Pipeline
 
 /// Limits of a Treeherder fetch; every loop of the client is bounded by them.
 public struct TreeherderClientOptions: Sendable, Equatable {

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+// Option groups and error reporting shared by the `slowreg` executable and
+// its network helper `slowreg-fetch` (kept apart so that only the helper links
+// FoundationNetworking and libcurl; see SlowregFetch).
+
+/// `--store PATH`, shared by every command that opens the store.
+package struct StoreOptions: ParsableArguments {
+    package init() {}
+
+    @Option(name: .long,
+            help: ArgumentHelp("The store (an SQLite file, created when missing).",
+                               discussion: "Default: $\(StoreLocation.environmentVariable) when set, else \(StoreLocation.defaultPath).",
+                               valueName: "path"))
+    package var store: String?
+
+    package var path: String { StoreLocation.resolve(explicit: store) }
+
+    package func open() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path) }
+}
+
+/// `--select`, shared by the commands that bring rows in.
+package struct SelectOptions: ParsableArguments {
+    package init() {}
+
+    @Option(help: ArgumentHelp(
+        "Keep only the rows a selection keeps: '\(Selection.releaseCriteriaName)' (SPEC §3 defaults) or a YAML file.",
+        discussion: "Copy Models/selection-default.yaml to make your own. Without --select every row is kept.",
+        valueName: "release-criteria|file"))
+    package var select: String?
+
+    package func selection() throws(ConfigError) -> Selection { try Selection.named(select) }
+}
+
+/// Reports a failure the user must fix as one line on stderr and exits with 2.
+package func failWithBadInput(_ message: CustomStringConvertible) -> ExitCode {
+    FileHandle.standardError.write(Data("slowreg: \(message.description)\n".utf8))
+    return ExitCode(2)
+}
+
