@@ -26,7 +26,7 @@ public struct FirefoxVersion: Sendable, Hashable, CustomStringConvertible {
     /// digits, surrounding whitespace ignored); nil for anything else (nightly
     /// `a1`, `esr` suffixes, empty strings …).
     public init?(_ string: String) {
-        let trimmed = string.trimmingCharacters(in: .whitespaces)
+        let trimmed = string.trimmingWhitespace
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3, let major = Self.number(parts[0]) else { return nil }
         var minor: Int
@@ -147,7 +147,7 @@ public struct VersionCalendar: Sendable, Equatable {
     public init(dataRows: [(date: Date, version: String?)]) throws(VersionCalendarError) {
         var announcements: [(date: Date, row: Int, version: FirefoxVersion)] = []
         for (index, row) in dataRows.enumerated() {
-            guard let text = row.version, !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard let text = row.version, !text.trimmingWhitespace.isEmpty else { continue }
             guard row.date.timeIntervalSince1970.isFinite else { throw .nonFiniteDate(row: index + 1) }
             guard let version = FirefoxVersion(text) else {
                 throw .malformedVersion(row: index + 1, version: text)

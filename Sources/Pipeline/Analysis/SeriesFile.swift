@@ -38,7 +38,7 @@ public enum SeriesFile {
         let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let delimiter: Character = firstLine.contains("\t") ? "\t" : ","
         return firstLine.split(separator: delimiter).map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+            $0.trimmingWhitespace.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
         }
     }
 }
@@ -58,7 +58,7 @@ public enum CalendarFile {
         guard let headerLine = lines.first, !headerLine.isEmpty else {
             throw IngestError(file: path, line: 1, field: "(header)", problem: "empty file; expected a header with date, version, channel")
         }
-        let header = headerLine.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let header = headerLine.split(separator: ",").map { $0.trimmingWhitespace.lowercased() }
         guard let dateIndex = header.firstIndex(of: "date") ?? header.firstIndex(of: "time") else {
             throw IngestError(file: path, line: 1, field: "(header)", problem: "no date column")
         }
@@ -67,8 +67,8 @@ public enum CalendarFile {
         }
         let channelIndex = header.firstIndex(of: "channel")
         var records: [BuildRecord] = []
-        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingWhitespace.isEmpty {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
             let needed = Swift.max(dateIndex, versionIndex, channelIndex ?? 0)
             guard fields.count > needed else {
                 throw IngestError(file: path, line: offset + 1, field: "(row)", problem: "too few fields")

@@ -1,4 +1,5 @@
 import Foundation
+import SeriesAnalysis
 
 /// How the header of a delimited file maps to ``PerfRecord`` fields.
 ///
@@ -80,11 +81,11 @@ public struct ColumnMap: Sendable, Equatable {
     /// the first default name present. A mapped column missing from the header is
     /// an error naming it.
     func resolve(header: [String], location: IngestLocation) throws(IngestError) -> [RecordField: Int] {
-        let normalized = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let normalized = header.map { $0.trimmingWhitespace.lowercased() }
         var indices: [RecordField: Int] = [:]
         for field in RecordField.allCases {
             if let mapped = columns[field] {
-                guard let index = normalized.firstIndex(of: mapped.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                guard let index = normalized.firstIndex(of: mapped.trimmingWhitespace.lowercased()) else {
                     throw location.error(line: 1, field: mapped,
                                          "the column map names column \"\(mapped)\" for \(field.rawValue), but the header has no such column")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import SeriesAnalysis
 
 /// Reads a flat delimited file with a header row (CSV, TSV; SPEC §3 source 1)
 /// into records. The whole file is checked before anything is returned, so a
@@ -53,7 +54,7 @@ public struct DelimitedRecordParser: Sendable {
             guard let name = InputText.utf8String(cell) else {
                 throw location.error(line: headerRow.line, field: "(header)", "column \(index + 1) is not valid UTF-8")
             }
-            header.append(name.trimmingCharacters(in: .whitespaces))
+            header.append(name.trimmingWhitespace)
         }
         let indices = try columnMap.resolve(header: header, location: location)
         for field in RecordField.required where indices[field] == nil && columnMap.defaults[field] == nil {
@@ -94,7 +95,7 @@ public struct DelimitedRecordParser: Sendable {
                 guard let decoded = InputText.utf8String(row.fields[index]) else {
                     throw location.error(line: row.line, field: header[index], "not valid UTF-8")
                 }
-                value = decoded.trimmingCharacters(in: .whitespaces)
+                value = decoded.trimmingWhitespace
             }
             if value.isEmpty, let fallback = columnMap.defaults[field] { value = fallback }
             return value

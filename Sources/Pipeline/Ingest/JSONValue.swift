@@ -1,4 +1,5 @@
 import Foundation
+import SeriesAnalysis
 
 /// A parsed JSON value that keeps numbers, booleans and strings apart, so a
 /// `true` is never read as the number 1 (Foundation's `JSONSerialization` boxes
@@ -84,7 +85,7 @@ struct JSONFieldReader {
     /// Required non-empty text.
     func requiredText(_ value: JSONValue?, _ path: String) throws(IngestError) -> String {
         guard value != nil, value != .null else { throw fail(path, "missing; it is required") }
-        let result = try text(value, path).trimmingCharacters(in: .whitespaces)
+        let result = try text(value, path).trimmingWhitespace
         guard !result.isEmpty else { throw fail(path, "empty; it is required") }
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SeriesAnalysis
 
 /// Names of Treeherder's performance frameworks by id, as its
 /// `/api/performance/framework/` endpoint lists them (ids are stable; the table
@@ -15,7 +16,7 @@ public enum TreeherderFrameworks {
     /// The framework name for a cell that may hold a name or a numeric id; an
     /// unknown id is kept as written.
     public static func name(forCell cell: String) -> String {
-        let trimmed = cell.trimmingCharacters(in: .whitespaces)
+        let trimmed = cell.trimmingWhitespace
         if let id = Int(trimmed), let name = knownNames[id] { return name }
         return trimmed
     }
