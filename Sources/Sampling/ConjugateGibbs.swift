@@ -48,9 +48,14 @@ public enum ConjugateGibbs {
         return DiagonalGibbsState(model: model, rng: &rng) == nil ? .band : .diagonal
     }
 
-    public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream) -> ChainResult {
+    /// One chain. Its kept draws are `parameters`; `positions` (θ in the
+    /// model's coordinates) are filled only when `positions` is true — the fit
+    /// service does not need them, and for `.partial` coordinates they cost an
+    /// exponential per coefficient and draw.
+    public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream,
+                           positions: Bool = true) -> ChainResult {
         if let state = DiagonalGibbsState(model: model, rng: &rng) {
-            return DiagonalGibbsState.run(state, settings: settings, rng: &rng)
+            return DiagonalGibbsState.run(state, settings: settings, rng: &rng, positions: positions)
         }
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -64,7 +69,7 @@ public enum ConjugateGibbs {
             kept.append(state.parameters)
         }
         let t2 = clock.now
-        return ChainResult(positions: kept.map { model.unconstrained($0) },
+        return ChainResult(positions: positions ? kept.map { model.unconstrained($0) } : [],
                            info: Array(repeating: TransitionInfo(acceptance: 1), count: kept.count),
                            warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1), parameters: kept)
     }

@@ -247,7 +247,8 @@ struct DiagonalGibbsState {
 
     /// A chain: warm-up, then kept sweeps; β = Gv for all kept draws in one
     /// matrix product, and θ straight from v (no round trip through β).
-    static func run(_ initial: DiagonalGibbsState, settings: SamplerSettings, rng: inout RandomStream) -> ChainResult {
+    static func run(_ initial: DiagonalGibbsState, settings: SamplerSettings, rng: inout RandomStream,
+                    positions keepPositions: Bool) -> ChainResult {
         var state = initial
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -268,10 +269,11 @@ struct DiagonalGibbsState {
         var parameters: [SplineParameters] = []
         var positions: [[Double]] = []
         parameters.reserveCapacity(draws)
-        positions.reserveCapacity(draws)
+        positions.reserveCapacity(keepPositions ? draws : 0)
         for d in 0..<draws {
             let beta = Array(betas.storage[(d * k)..<((d + 1) * k)])
             parameters.append(SplineParameters(coefficients: beta, sigma: sigmas[d], tau: taus[d], nu: nil))
+            guard keepPositions else { continue }
             var theta = [Double](repeating: 0, count: model.dimension)
             let multipliers = model.penalizedMultipliers(logTau: Double.log(taus[d]))
             for j in 0..<(k - 2) { theta[j] = keptV[d * k + j] / multipliers[j] }

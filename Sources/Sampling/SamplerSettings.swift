@@ -62,7 +62,8 @@ private func sysconfCores() -> Int { ProcessInfo.processInfo.activeProcessorCoun
 
 /// What one chain returns.
 public struct ChainResult: Sendable {
-    /// Kept positions `θ`, one per kept iteration.
+    /// Kept positions `θ`, one per kept iteration (empty when a Gibbs chain
+    /// was run with `positions: false`; `parameters` then holds the draws).
     public var positions: [[Double]]
     /// Sampler information of each kept iteration.
     public var info: [TransitionInfo]

@@ -106,7 +106,7 @@ public enum SplineFitter {
         let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> ChainResult in
             var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
             switch s.sampler {
-            case .gibbs: return ConjugateGibbs.run(model: model, settings: s, rng: &rng)
+            case .gibbs: return ConjugateGibbs.run(model: model, settings: s, rng: &rng, positions: false)
             case .nuts:
                 let pilot = ConjugateGibbs.pilot(model: model, rng: &rng)
                 return try NUTSChain.run(model: model, settings: s, rng: &rng, start: pilot.start,
@@ -162,7 +162,7 @@ public enum SplineFitter {
             info = .none
         }
         return try FitDiagnostics(convergence: convergence, chainCount: chains.count,
-                                  drawsPerChain: chains.first?.positions.count ?? 0, sampler: info, thresholds: thresholds)
+                                  drawsPerChain: chains.first?.info.count ?? 0, sampler: info, thresholds: thresholds)
     }
 
     /// Days per block of per-day draws; each block has its own random stream,
