@@ -48,14 +48,14 @@ public enum PrettyJSON {
         case let .object(box):
             out.append(UInt8(ascii: "{"))
             out.append(UInt8(ascii: "\n"))
-            if box.entries.isEmpty { out.append(UInt8(ascii: "\n")) }
-            let keys = box.entries.keys.sorted()
-            for (i, key) in keys.enumerated() {
+            let entries = box.sortedEntries()
+            if entries.isEmpty { out.append(UInt8(ascii: "\n")) }
+            for (i, entry) in entries.enumerated() {
                 indent(depth + 1, into: &out)
-                writeString(key, into: &out)
+                writeString(entry.key, into: &out)
                 out.append(contentsOf: " : ".utf8)
-                write(box.entries[key]!, depth: depth + 1, into: &out)
-                if i < keys.count - 1 { out.append(UInt8(ascii: ",")) }
+                write(entry.node, depth: depth + 1, into: &out)
+                if i < entries.count - 1 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\n"))
             }
             indent(depth, into: &out)
@@ -97,7 +97,7 @@ public enum PrettyJSON {
 
     // MARK: - The tree
 
-    indirect enum Node {
+    enum Node {
         case null
         case bool(Bool)
         case number(String)
@@ -108,7 +108,31 @@ public enum PrettyJSON {
 
     /// Containers are filled after they are handed out, so they are references.
     final class ArrayBox { var items: [Node] = [] }
-    final class ObjectBox { var entries: [String: Node] = [:] }
+    /// An object's members in the order they were encoded (a key encoded
+    /// twice keeps its last value, as in a dictionary).
+    final class ObjectBox {
+        var entries: [(key: String, node: Node)] = []
+
+        func set(_ key: String, _ node: Node) { entries.append((key, node)) }
+
+        /// Replaces the value of `key` (a `superEncoder` slot filled later).
+        func replace(_ key: String, _ node: Node) {
+            if let i = entries.lastIndex(where: { $0.key == key }) { entries[i].node = node } else { set(key, node) }
+        }
+
+        /// Members sorted by key, the last of any repeated key kept.
+        func sortedEntries() -> [(key: String, node: Node)] {
+            let order = entries.indices.sorted { a, b in
+                entries[a].key != entries[b].key ? entries[a].key < entries[b].key : a < b
+            }
+            var out: [(key: String, node: Node)] = []
+            out.reserveCapacity(order.count)
+            for i in order {
+                if let last = out.last, last.key == entries[i].key { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
+            }
+            return out
+        }
+    }
 
     /// The error for a value JSON cannot hold.
     public struct InvalidValue: Error, CustomStringConvertible {
@@ -174,21 +198,21 @@ public enum PrettyJSON {
         let box: ObjectBox
         let codingPath: [CodingKey]
 
-        mutating func encodeNil(forKey key: K) throws { box.entries[key.stringValue] = .null }
+        mutating func encodeNil(forKey key: K) throws { box.set(key.stringValue, .null) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: K) throws {
-            box.entries[key.stringValue] = try TreeEncoder.node(of: value) { codingPath + [key] }
+            box.set(key.stringValue, try TreeEncoder.node(of: value) { codingPath + [key] })
         }
 
         mutating func nestedContainer<N: CodingKey>(keyedBy keyType: N.Type, forKey key: K) -> KeyedEncodingContainer<N> {
             let nested = ObjectBox()
-            box.entries[key.stringValue] = .object(nested)
+            box.set(key.stringValue, .object(nested))
             return KeyedEncodingContainer(KeyedContainer<N>(box: nested, codingPath: codingPath + [key]))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: K) -> UnkeyedEncodingContainer {
             let nested = ArrayBox()
-            box.entries[key.stringValue] = .array(nested)
+            box.set(key.stringValue, .array(nested))
             return UnkeyedContainer(box: nested, codingPath: codingPath + [key])
         }
 
@@ -196,8 +220,8 @@ public enum PrettyJSON {
         mutating func superEncoder(forKey key: K) -> Encoder { superEncoder(forKey: PathKey(stringValue: key.stringValue)) }
 
         private func superEncoder(forKey key: PathKey) -> Encoder {
-            box.entries[key.stringValue] = .object(ObjectBox())
-            return SlotEncoder(path: codingPath + [key]) { [box] node in box.entries[key.stringValue] = node }
+            box.set(key.stringValue, .object(ObjectBox()))
+            return SlotEncoder(path: codingPath + [key]) { [box] node in box.replace(key.stringValue, node) }
         }
     }
 
