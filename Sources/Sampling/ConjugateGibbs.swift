@@ -294,7 +294,7 @@ struct GibbsState {
                 for v in c { quad += v * v }
                 let logDet = BandedCholeskyInPlace.logDeterminant(UnsafeBufferPointer(q), order: k, bandwidth: 3)
                 return -Double(k - 2) * logTau - 0.5 * logDet + 0.5 * quad
-                    + halfStudentTLogDensity(t, df: df, scale: model.priors.tauScale) + logTau
+                    + GibbsSteps.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
             }
         }
     }
@@ -313,25 +313,13 @@ struct GibbsState {
         // 3. σ given β. The weighted residual sum of squares from the cross
         //    products, O(K): ỹᵀWỹ − 2βᵀBᵀWỹ + βᵀ(BᵀWB)β, not a pass over the points.
         let rss = Swift.max(0, ytwy - 2 * dot(beta, btwy) + dot(beta, btwb.multiply(beta)))
-        let nD = Double(n)
-        let sigmaScale = model.priors.sigmaScale
-        let dfLocal = df
-        let logSigmaTarget: (Double) -> Double = { ls in
-            let s = Double.exp(ls)
-            return -nD * ls - rss / (2 * s * s) + halfStudentTLogDensity(s, df: dfLocal, scale: sigmaScale) + ls
-        }
-        let ls = Double.log(sigma)
-        let updatedSigma = SliceSampler.step(from: ls, current: logSigmaTarget(ls), width: sigmaWidth.width,
-                                             rng: &rng, logDensity: logSigmaTarget)
-        sigma = Double.exp(updatedSigma.x)
-        if let i = warmupIteration { sigmaWidth.observe(updatedSigma.x, warmupIteration: i) }
+        sigma = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: Double(n), priors: model.priors,
+                                 width: &sigmaWidth, warmupIteration: warmupIteration, rng: &rng)
 
         // 4. Scale-mixture weights of the intercept and trend priors.
         let a = levelValues.indices.reduce(0.0) { $0 + levelValues[$1] * beta[functionalFirst + $1] }
         let s = trendValues.indices.reduce(0.0) { $0 + trendValues[$1] * beta[functionalFirst + $1] }
-        let za = a / model.priors.interceptScale, zs = s / model.priors.trendScale
-        lambdaLevel = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
-        lambdaTrend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
+        (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: a, trend: s, priors: model.priors, rng: &rng)
 
         // 5. Student-t: ν with the weights integrated out (a blocked update of
         //    (ν, w): ν from its t-likelihood given the residuals, then w | ν).
@@ -344,7 +332,7 @@ struct GibbsState {
                 let r = model.scaledValues[i] - fitted[i]
                 scaledSquares[i] = r * r * invS2
             }
-            let shape = model.priors.nuShape, rate = model.priors.nuRate
+            let shape = model.priors.nuShape, rate = model.priors.nuRate, nD = Double(n)
             let logNuTarget: (Double) -> Double = { lv in
                 let v = Double.exp(lv)
                 guard v.isFinite, v > 0 else { return -.infinity }

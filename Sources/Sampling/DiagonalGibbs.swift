@@ -101,14 +101,6 @@ struct DiagonalGibbsState {
         normals = Array(repeating: 0, count: k + 2)
     }
 
-    /// Log kernel of a half-Student-t(df, 0, scale) density (constants dropped:
-    /// the slice sampler needs the density only up to a factor).
-    @inline(__always)
-    static func halfTKernel(_ x: Double, df: Double, scale: Double) -> Double {
-        let z = x / scale
-        return -0.5 * (df + 1) * Double.log(onePlus: z * z / df)
-    }
-
     /// The pieces of `Q = E + UΛUᵀ` for σ, τ: the inverse diagonal is written
     /// to `inverse` when given. Returns `log|E|`, `cᵀE⁻¹c`, `M = UᵀE⁻¹U`
     /// (`maa, mas, mss`) and `t = UᵀE⁻¹c`.
@@ -159,7 +151,7 @@ struct DiagonalGibbsState {
         let quad = w.cEc - (s11 * w.ta * w.ta - 2 * s01 * w.ta * w.ts + s00 * w.ts * w.ts) / det
         // log|Λ| is constant in τ and left out.
         return -Double(penalized) * logTau - 0.5 * (w.logDetE + Double.log(det)) + 0.5 * quad
-            + Self.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
+            + GibbsSteps.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
     }
 
     /// v ~ Normal(Q⁻¹c, Q⁻¹) by perturb-and-solve.
@@ -227,22 +219,11 @@ struct DiagonalGibbsState {
             trend += trendLoading[j] * v[j]
         }
         let rss = Swift.max(0, yy - 2 * cross + quadratic)
-        let n = pointCount
-        let sigmaScale = model.priors.sigmaScale, df = self.df
-        let logSigmaTarget: (Double) -> Double = { ls in
-            let s = Double.exp(ls)
-            return -n * ls - rss / (2 * s * s) + Self.halfTKernel(s, df: df, scale: sigmaScale) + ls
-        }
-        let ls = Double.log(sigma)
-        let updatedSigma = SliceSampler.step(from: ls, current: logSigmaTarget(ls), width: sigmaWidth.width,
-                                             rng: &rng, logDensity: logSigmaTarget)
-        sigma = Double.exp(updatedSigma.x)
-        if let i = warmupIteration { sigmaWidth.observe(updatedSigma.x, warmupIteration: i) }
+        sigma = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: pointCount, priors: model.priors,
+                                 width: &sigmaWidth, warmupIteration: warmupIteration, rng: &rng)
 
         // 4. Scale-mixture weights of the intercept and trend priors.
-        let za = level / model.priors.interceptScale, zs = trend / model.priors.trendScale
-        lambdaLevel = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
-        lambdaTrend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
+        (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: level, trend: trend, priors: model.priors, rng: &rng)
     }
 
     /// A chain: warm-up, then kept sweeps; β = Gv for all kept draws in one

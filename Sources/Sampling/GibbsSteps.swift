@@ -1,0 +1,43 @@
+import NumericCore
+import SplineModels
+import RealModule
+
+/// The updates of a conjugate Gibbs sweep that do not depend on how the
+/// coefficients' conditional is factored: both solvers (`ConjugateGibbs`'s
+/// band and `DiagonalGibbsState`'s Demmler–Reinsch) call these.
+enum GibbsSteps {
+    /// Log kernel of a half-Student-t(df, 0, scale) density, constants
+    /// dropped (slice sampling needs the density only up to a factor).
+    @inline(__always)
+    static func halfTKernel(_ x: Double, df: Double, scale: Double) -> Double {
+        let z = x / scale
+        return -0.5 * (df + 1) * Double.log(onePlus: z * z / df)
+    }
+
+    /// Step 3: σ given the coefficients, by slice sampling log σ on
+    /// `−n log σ − RSS/(2σ²) + log p(σ) + log σ` (RSS weighted for Student-t
+    /// noise); the width is tuned in warm-up.
+    static func sigma(_ sigma: Double, residualSumOfSquares rss: Double, pointCount n: Double, priors: SplinePriors,
+                      width: inout SliceWidthTuner, warmupIteration: Int?, rng: inout RandomStream) -> Double {
+        let df = priors.studentDF, scale = priors.sigmaScale
+        let target: (Double) -> Double = { ls in
+            let s = Double.exp(ls)
+            return -n * ls - rss / (2 * s * s) + halfTKernel(s, df: df, scale: scale) + ls
+        }
+        let ls = Double.log(sigma)
+        let updated = SliceSampler.step(from: ls, current: target(ls), width: width.width, rng: &rng, logDensity: target)
+        if let i = warmupIteration { width.observe(updated.x, warmupIteration: i) }
+        return Double.exp(updated.x)
+    }
+
+    /// Step 4: the scale-mixture weights of the Student-t priors on the
+    /// intercept `a` and the trend `s`, `λ ~ Gamma((df+1)/2, (df + (x/scale)²)/2)`.
+    static func mixtureWeights(level a: Double, trend s: Double, priors: SplinePriors,
+                               rng: inout RandomStream) -> (level: Double, trend: Double) {
+        let df = priors.studentDF
+        let za = a / priors.interceptScale, zs = s / priors.trendScale
+        let level = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
+        let trend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
+        return (level, trend)
+    }
+}
