@@ -301,11 +301,11 @@ struct GibbsState {
 
     mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
         // 1. τ, collapsed over β.
-        let logTau = Double.log(tau)
-        let updatedTau = SliceSampler.step(from: logTau, current: collapsedLogTau(logTau), width: tauWidth.width,
-                                           rng: &rng, logDensity: { collapsedLogTau($0) })
-        tau = Double.exp(updatedTau.x)
-        if let i = warmupIteration { tauWidth.observe(updatedTau.x, warmupIteration: i) }
+        var width = tauWidth
+        tau = GibbsSteps.sliceLogScale(tau, width: &width, warmupIteration: warmupIteration, rng: &rng) {
+            collapsedLogTau($0)
+        }
+        tauWidth = width
 
         // 2. β exactly.
         drawCoefficients(rng: &rng)
@@ -341,11 +341,8 @@ struct GibbsState {
                 return nD * (logGamma((v + 1) / 2) - logGamma(v / 2) - 0.5 * Double.log(v))
                     - 0.5 * (v + 1) * sumLog + gammaLogDensity(v, shape: shape, rate: rate) + lv
             }
-            let lv = Double.log(nu)
-            let updatedNu = SliceSampler.step(from: lv, current: logNuTarget(lv), width: nuWidth.width,
-                                              rng: &rng, logDensity: logNuTarget)
-            nu = Double.exp(updatedNu.x)
-            if let i = warmupIteration { nuWidth.observe(updatedNu.x, warmupIteration: i) }
+            nu = GibbsSteps.sliceLogScale(nu, width: &nuWidth, warmupIteration: warmupIteration, rng: &rng,
+                                          logDensity: logNuTarget)
 
             var w = weights!
             for i in 0..<n { w[i] = rng.gamma(shape: (nu + 1) / 2, rate: (nu + scaledSquares[i]) / 2) }

@@ -201,11 +201,11 @@ struct DiagonalGibbsState {
 
     mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
         // 1. τ, collapsed over the coefficients.
-        let logTau = Double.log(tau)
-        let updatedTau = SliceSampler.step(from: logTau, current: collapsedLogTau(logTau), width: tauWidth.width,
-                                           rng: &rng, logDensity: { collapsedLogTau($0) })
-        tau = Double.exp(updatedTau.x)
-        if let i = warmupIteration { tauWidth.observe(updatedTau.x, warmupIteration: i) }
+        var width = tauWidth
+        tau = GibbsSteps.sliceLogScale(tau, width: &width, warmupIteration: warmupIteration, rng: &rng) {
+            collapsedLogTau($0)
+        }
+        tauWidth = width
 
         // 2. The coefficients exactly.
         drawCoefficients(rng: &rng)

@@ -24,8 +24,16 @@ enum GibbsSteps {
             let s = Double.exp(ls)
             return -n * ls - rss / (2 * s * s) + halfTKernel(s, df: df, scale: scale) + ls
         }
-        let ls = Double.log(sigma)
-        let updated = SliceSampler.step(from: ls, current: target(ls), width: width.width, rng: &rng, logDensity: target)
+        return sliceLogScale(sigma, width: &width, warmupIteration: warmupIteration, rng: &rng, logDensity: target)
+    }
+
+    /// One slice-sampling update of a positive quantity on the log scale
+    /// (`logDensity` is of log x, Jacobian included), the width tuned in warm-up.
+    static func sliceLogScale(_ x: Double, width: inout SliceWidthTuner, warmupIteration: Int?, rng: inout RandomStream,
+                              logDensity: (Double) -> Double) -> Double {
+        let lx = Double.log(x)
+        let updated = SliceSampler.step(from: lx, current: logDensity(lx), width: width.width, rng: &rng,
+                                        logDensity: logDensity)
         if let i = warmupIteration { width.observe(updated.x, warmupIteration: i) }
         return Double.exp(updated.x)
     }
