@@ -180,11 +180,14 @@ public enum SplineFitter {
         let blocks = (dayCount + dayBlock - 1) / dayBlock
         let draws = KeptDraws(kept, basisCount: model.design.count)
         let total = dayCount * kept.count
+        guard total > 0 else {
+            return (DrawMatrix(dayCount: dayCount, drawCount: kept.count), DrawMatrix(dayCount: dayCount, drawCount: kept.count))
+        }
         var predictiveValues: [Double] = []
         let levelValues = [Double](unsafeUninitializedCapacity: total) { levelBuffer, levelCount in
             predictiveValues = [Double](unsafeUninitializedCapacity: total) { predictiveBuffer, predictiveCount in
-                guard let level = levelBuffer.baseAddress, let predictive = predictiveBuffer.baseAddress else { return }
-                let output = BlockOutput(level: level, predictive: predictive)
+                // Non-empty buffers have base addresses; every element is written below.
+                let output = BlockOutput(level: levelBuffer.baseAddress!, predictive: predictiveBuffer.baseAddress!)
                 let fill: @Sendable (Int) -> Void = { b in
                     let days = (b * dayBlock)..<Swift.min(dayCount, (b + 1) * dayBlock)
                     drawBlock(model: model, draws: draws, days: days, firstDay: firstDay,
