@@ -11,14 +11,19 @@ package struct StoreOptions: ParsableArguments {
     package init() {}
 
     @Option(name: .long,
-            help: ArgumentHelp("The store (an SQLite file, created when missing).",
+            help: ArgumentHelp("The store (an SQLite file; commands that write create it when missing).",
                                discussion: "Default: $\(StoreLocation.environmentVariable) when set, else \(StoreLocation.defaultPath).",
                                valueName: "path"))
     package var store: String?
 
     package var path: String { StoreLocation.resolve(explicit: store) }
 
+    /// The store for a command that writes: created when missing.
     package func open() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path) }
+
+    /// The store for a command that only reads: it must exist, and it is
+    /// neither created nor changed (a read-only file is fine).
+    package func openForReading() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path, access: .readOnly) }
 }
 
 /// `--select`, shared by the commands that bring rows in.
@@ -34,9 +39,10 @@ package struct SelectOptions: ParsableArguments {
     package func selection() throws(ConfigError) -> Selection { try Selection.named(select) }
 }
 
-/// Reports a failure the user must fix as one line on stderr and exits with 2.
+/// Reports a failure the user must fix as one line on stderr (bounded in
+/// length, control characters made visible) and returns status 2 to throw.
 package func failWithBadInput(_ message: CustomStringConvertible) -> ExitCode {
-    FileHandle.standardError.write(Data("slowreg: \(message.description)\n".utf8))
-    return ExitCode(2)
+    writeStandardError("slowreg: \(boundedForErrorLine(TerminalText.visible(message.description)))\n")
+    return ExitCode(ExitStatus.badInput)
 }
 

@@ -44,6 +44,18 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Strideable, CustomStr
         self.init(year: y, month: m, day: d)
     }
 
+    /// A day as the command line takes it: `today` or `yesterday` (UTC, at
+    /// `now`), or an ISO 8601 date `YYYY-MM-DD`; nil for anything else.
+    /// Schedulers start the daily job for "the day that just ended" without
+    /// computing a date in a shell.
+    public init?(commandLine text: String, now: Date = Date()) {
+        switch text.lowercased() {
+        case "today": self.init(now)
+        case "yesterday": self = CalendarDay(now).advanced(by: -1)
+        default: self.init(iso8601: text)
+        }
+    }
+
     /// Midnight UTC at the start of the day.
     public var startDate: Date {
         Date(timeIntervalSince1970: Double(daysSince1970) * Self.secondsPerDay)

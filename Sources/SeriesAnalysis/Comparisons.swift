@@ -26,13 +26,21 @@ public struct DayComparison: Sendable, Equatable {
     public var p95: Double
     /// Share of draws in which D is worse than c.
     public var probabilityWorse: Double
+    /// The margin of practical equivalence `m` (percent, ≥ 0) that
+    /// ``probabilityWorseBeyondMinimum`` was computed for.
+    public var minimumChange: Double
+    /// Share of draws in which D is worse than c by more than
+    /// ``minimumChange`` percent: `change% > m` when lower is better,
+    /// `change% < −m` when higher is better (SPEC §8, the alert rule).
+    public var probabilityWorseBeyondMinimum: Double
     public var drawCount: Int
 
     /// SPEC §8 regression: the 80% interval of the change lies wholly on the
     /// worse side (`p10 > 0` when lower is better, `p90 < 0` when higher is better).
     /// A comparison from stored quantiles (e.g. read back from the store).
     public init(day: Int, baseline: Int, direction: MetricDirection, p05: Double, p10: Double, p50: Double,
-                p90: Double, p95: Double, probabilityWorse: Double, drawCount: Int) {
+                p90: Double, p95: Double, probabilityWorse: Double, minimumChange: Double = 0,
+                probabilityWorseBeyondMinimum: Double? = nil, drawCount: Int) {
         self.day = day
         self.baseline = baseline
         self.direction = direction
@@ -42,6 +50,8 @@ public struct DayComparison: Sendable, Equatable {
         self.p90 = p90
         self.p95 = p95
         self.probabilityWorse = probabilityWorse
+        self.minimumChange = minimumChange
+        self.probabilityWorseBeyondMinimum = probabilityWorseBeyondMinimum ?? probabilityWorse
         self.drawCount = drawCount
     }
 
@@ -78,8 +88,10 @@ public enum ComparisonError: Error, Equatable, Sendable, CustomStringConvertible
 /// `d` of both days comes from one posterior draw, these are draws of the
 /// change's posterior. D is worse in draw `d` when `μ_D,d > μ_c,d` (lower is
 /// better) or `μ_D,d < μ_c,d` (higher is better); equal levels are not worse.
-public func compareDays(level: DrawMatrix, day: Int, baseline: Int,
-                        direction: MetricDirection) throws(ComparisonError) -> DayComparison {
+/// It is worse *beyond the minimum* `m` when `change%_d > m` (lower is
+/// better) or `change%_d < −m` (higher is better).
+public func compareDays(level: DrawMatrix, day: Int, baseline: Int, direction: MetricDirection,
+                        minimumChange: Double = 0) throws(ComparisonError) -> DayComparison {
     for d in [day, baseline] where d < 0 || d >= level.dayCount {
         throw .dayOutOfRange(day: d, dayCount: level.dayCount)
     }
@@ -88,14 +100,19 @@ public func compareDays(level: DrawMatrix, day: Int, baseline: Int,
     let then = level.draws(day: baseline)
     var changes = [Double]()
     changes.reserveCapacity(level.drawCount)
-    var worse = 0
+    var worse = 0, worseBeyond = 0
     for (k, (a, c)) in zip(now, then).enumerated() {
         guard a.isFinite else { throw .undefinedChange(day: day, draw: k, level: a) }
         guard c != 0, c.isFinite else { throw .undefinedChange(day: baseline, draw: k, level: c) }
-        changes.append((a - c) / c * 100)
+        let change = (a - c) / c * 100
+        changes.append(change)
         switch direction {
-        case .lowerIsBetter: if a > c { worse += 1 }
-        case .higherIsBetter: if a < c { worse += 1 }
+        case .lowerIsBetter:
+            if a > c { worse += 1 }
+            if change > minimumChange { worseBeyond += 1 }
+        case .higherIsBetter:
+            if a < c { worse += 1 }
+            if change < -minimumChange { worseBeyond += 1 }
         }
     }
     changes.sort()
@@ -104,29 +121,9 @@ public func compareDays(level: DrawMatrix, day: Int, baseline: Int,
                          p50: quantile(sorted: changes, 0.50), p90: quantile(sorted: changes, 0.90),
                          p95: quantile(sorted: changes, 0.95),
                          probabilityWorse: Double(worse) / Double(level.drawCount),
+                         minimumChange: minimumChange,
+                         probabilityWorseBeyondMinimum: Double(worseBeyond) / Double(level.drawCount),
                          drawCount: level.drawCount)
-}
-
-/// The alert rule of SPEC §8: fire when `P(worse) ≥ threshold` and `|p50| ≥ minimumChange`.
-public struct AlertRule: Sendable, Equatable {
-    /// SPEC §8: alert when D is worse in at least 80% of the posterior.
-    public static let defaultThreshold = 0.8
-    /// SPEC §8: no minimum size of change by default (any probable regression alerts).
-    public static let defaultMinimumChange = 0.0
-
-    /// Probability of being worse at or above which the rule fires.
-    public var threshold: Double
-    /// Minimum `|p50|` of the change, in percent.
-    public var minimumChange: Double
-
-    public init(threshold: Double = defaultThreshold, minimumChange: Double = defaultMinimumChange) {
-        self.threshold = threshold
-        self.minimumChange = minimumChange
-    }
-
-    public func fires(_ comparison: DayComparison) -> Bool {
-        comparison.probabilityWorse >= threshold && abs(comparison.p50) >= minimumChange
-    }
 }
 
 /// A comparison day of a plan with its result, or why there is none.

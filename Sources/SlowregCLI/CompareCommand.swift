@@ -27,11 +27,14 @@ struct CompareCommand: AsyncParsableCommand {
             P(worse) is the share of draws where D is worse.
             """)
 
-    @Option(help: ArgumentHelp("The stored run date D (YYYY-MM-DD).", valueName: "date"))
-    var date: String
+    @Option(name: .customLong("date"), help: ArgumentHelp("The stored run date D: \(dayHelpSuffix).", valueName: "date"))
+    var runDate: DayArgument
+    var date: String { runDate.description }
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Days to compare D with (YYYY-MM-DD …).", valueName: "day"))
-    var days: [String] = []
+    @Option(name: .customLong("days"), parsing: .upToNextOption,
+            help: ArgumentHelp("Days to compare D with (\(dayHelpSuffix) …).", valueName: "day"))
+    var dayArguments: [DayArgument] = []
+    var days: [String] { dayArguments.map(\.description) }
 
     @OptionGroup var seriesFilter: SeriesFilterOptions
 
@@ -43,15 +46,13 @@ struct CompareCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-        guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
-        for d in days where CalendarDay(iso8601: d) == nil { throw ValidationError("--days '\(d)' is not a date (YYYY-MM-DD)") }
     }
 
     func run() async throws {
         let records: [ComparisonRecord]
         do {
-            let store = try storeOptions.open()
-            let rule = alertRule.rule
+            let store = try storeOptions.openForReading()
+            let rule = alertRule.choice
             records = days.isEmpty
                 ? try StoredComparisons.stored(store: store, runDate: date, filter: seriesFilter.filter, rule: rule)
                 : try StoredComparisons.fromDraws(store: store, runDate: date, days: days, filter: seriesFilter.filter, rule: rule)
@@ -59,7 +60,7 @@ struct CompareCommand: AsyncParsableCommand {
             throw failWithBadInput("\(error)")
         }
         switch format {
-        case .json: printOut(try StoredComparisons.json(records))
+        case .json: printOut(try StoredComparisons.json(records, runDate: date))
         case .csv: printOut(StoredComparisons.csv(records))
         case .table: printOut(StoredComparisons.table(records))
         }
@@ -69,46 +70,56 @@ struct CompareCommand: AsyncParsableCommand {
 struct AlertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alert",
-        abstract: "List the comparisons of a run date that fire an alert; exit 1 when any does.",
+        abstract: "List the series whose run date is probably worse by more than a minimum change; exit 1 when any alert fires.",
         discussion: """
-            An alert fires when P(worse) >= --threshold and |median change| >= --min-change
-            (percent). Output (JSON by default) is a list with one object per firing
-            comparison: project, suite, test, platform, run_date, label, date, p05,
-            p10, p50, p90, p95, p_worse, regression, alert.
-            Exit status: 1 when any alert fires, 0 when none, 2 on error.
+            A comparison of D with a comparison day fires when the posterior probability
+            that D is worse by more than --min-change percent reaches --threshold:
+            P(change > min) >= threshold (lower is better; P(change < -min) when higher
+            is better). Without the options, the rule `run` applied is used (its model
+            definition's, per suite; default threshold \(AlertRule.defaultThreshold), minimum \(AlertRule.defaultMinimumChange)%).
+            Alerts are per series and run date, with a stable id, the fit's status,
+            the firing comparisons, the change days, and new: false when the series
+            also alerted on the previous run date. Fits flagged by their diagnostics
+            are held back unless --include-flagged.
+            JSON (default): {"schema_version": 1, "run_date", "alerts": [...], "held_back": [...]}.
+            Exit status: 1 when any alert fires, 0 when none, 2 on bad input (no
+            results for the date, a filter that matches no series).
             """)
 
-    @Option(help: ArgumentHelp("The stored run date D (YYYY-MM-DD).", valueName: "date"))
-    var date: String
+    @Option(name: .customLong("date"), help: ArgumentHelp("The stored run date D: \(dayHelpSuffix).", valueName: "date"))
+    var runDate: DayArgument
+    var date: String { runDate.description }
 
     @OptionGroup var alertRule: AlertRuleOptions
 
     @OptionGroup var seriesFilter: SeriesFilterOptions
+
+    @Flag(name: .customLong("include-flagged"), help: "Also report (and exit 1 for) alerts of fits flagged by their diagnostics.")
+    var includeFlagged = false
+
+    @Flag(name: .customLong("new-only"), help: "Only alerts that are new (the series did not alert on the previous run date).")
+    var newOnly = false
 
     @Option(help: "Output format: json (default), table or csv.")
     var format: OutputFormat = .json
 
     @OptionGroup var storeOptions: StoreOptions
 
-    func validate() throws {
-        guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
-    }
-
     func run() async throws {
-        let alerts: [ComparisonRecord]
+        var report: AlertReport
         do {
-            let store = try storeOptions.open()
-            alerts = try StoredComparisons.stored(store: store, runDate: date, filter: seriesFilter.filter,
-                                                  rule: alertRule.rule)
-                .filter(\.alert)
+            let store = try storeOptions.openForReading()
+            report = try Alerts.report(store: store, runDate: date, filter: seriesFilter.filter, rule: alertRule.choice,
+                                       includeFlagged: includeFlagged)
         } catch {
             throw failWithBadInput("\(error)")
         }
+        if newOnly { report.alerts = report.alerts.filter(\.new) }
         switch format {
-        case .json: printOut(try StoredComparisons.json(alerts))
-        case .csv: printOut(StoredComparisons.csv(alerts))
-        case .table: printOut(StoredComparisons.table(alerts))
+        case .json: printOut(try report.json())
+        case .csv: printOut(report.csv())
+        case .table: printOut(report.table())
         }
-        if !alerts.isEmpty { throw ExitCode(1) }
+        if !report.alerts.isEmpty { throw ExitCode(ExitStatus.alertOrPartialFailure) }
     }
 }

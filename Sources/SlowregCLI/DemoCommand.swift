@@ -3,6 +3,7 @@ import Foundation
 import Pipeline
 import CommandLineOptions
 import SeriesAnalysis
+import Logging
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,17 +38,17 @@ struct DemoCommand: AsyncParsableCommand {
 
         var options = DailyRunOptions(runDate: DemoSeries.lastDay, replace: replace, modelName: "spline-gaussian")
         if threads > 0 { options.concurrency = threads }
-        let reporter = ProgressReporter()
+        let reporter = ProgressReporter(logger: Logger(label: "slowreg.demo"))
         let summary = try await DailyRun.run(store: store, options: options) { reporter.report($0) }
         reporter.finish()
         printOut(RunSummaryText.table(summary) + "\n")
 
         let date = DemoSeries.lastDay.description
-        let all = try StoredComparisons.stored(store: store, runDate: date, filter: SeriesFilter(), rule: AlertRule())
+        let all = try StoredComparisons.stored(store: store, runDate: date, filter: SeriesFilter())
         printOut("comparisons of \(date) (change of the level in %, P(worse) = probability that \(date) is worse):\n")
         printOut(StoredComparisons.table(all))
         let alerts = all.filter(\.alert)
-        printOut("\nalerts (P(worse) ≥ \(AlertRule.defaultThreshold)): \(alerts.count)\n")
+        printOut("\nalerts (P(worse by more than \(AlertRule.defaultMinimumChange)%) ≥ \(AlertRule.defaultThreshold)): \(alerts.count)\n")
         printOut(StoredComparisons.table(alerts))
         printOut("\nwhat the synthetic series were made to show:\n")
         for s in DemoSeries.all { printOut("  \(s.suite) / \(s.platform): \(s.expectation)\n") }

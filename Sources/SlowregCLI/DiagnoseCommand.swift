@@ -15,7 +15,7 @@ struct DiagnoseCommand: ParsableCommand {
             Exit status: 0 when healthy, 1 when problems were found, 2 on error.
             """)
 
-    @Option(help: "Output format: table or json.")
+    @Option(help: "Output format: table, json (an object with schema_version) or csv (one row per run date).")
     var format: OutputFormat = .table
 
     @OptionGroup var storeOptions: StoreOptions
@@ -23,16 +23,15 @@ struct DiagnoseCommand: ParsableCommand {
     func run() throws {
         let health: StoreHealth
         do {
-            guard FileManager.default.fileExists(atPath: storeOptions.path) else {
-                throw ValidationError("no store at \(storeOptions.path)")
-            }
-            health = StoreHealth(try storeOptions.open().coverage())
+            health = StoreHealth(try storeOptions.openForReading().coverage())
         } catch {
             throw failWithBadInput("\(error)")
         }
         switch format {
-        case .json, .csv:
-            printOut(String(decoding: try PrettyJSON.encode(health), as: UTF8.self) + "\n")
+        case .json:
+            printOut(try health.json())
+        case .csv:
+            printOut(health.csv())
         case .table:
             printOut("store \(storeOptions.path): " + health.table())
         }

@@ -49,7 +49,7 @@ struct FitCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-daily-runs"), help: "Runs kept per calendar day (the first by time).")
     var maxDailyRuns: Int = SeriesPreparation.defaultMaxDailyRuns
 
-    @Option(name: .customLong("run-date"), help: "The day to compare (YYYY-MM-DD); default the last day with data.")
+    @Option(name: .customLong("run-date"), help: "The day to compare (YYYY-MM-DD, today or yesterday, UTC); default the last day with data.")
     var runDate: String?
 
     @Option(parsing: .upToNextOption, help: "Compare the run date with these days (YYYY-MM-DD …).")
@@ -66,11 +66,11 @@ struct FitCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard maxDailyRuns >= 1 else { throw ValidationError("--max-daily-runs must be at least 1") }
-        if let runDate, CalendarDay(iso8601: runDate) == nil {
-            throw ValidationError("--run-date '\(runDate)' is not a date (YYYY-MM-DD)")
+        if let runDate, CalendarDay(commandLine: runDate) == nil {
+            throw ValidationError("--run-date '\(runDate)' is not a day (YYYY-MM-DD, today or yesterday)")
         }
-        for day in compare where CalendarDay(iso8601: day) == nil {
-            throw ValidationError("--compare '\(day)' is not a date (YYYY-MM-DD)")
+        for day in compare where CalendarDay(commandLine: day) == nil {
+            throw ValidationError("--compare '\(day)' is not a day (YYYY-MM-DD, today or yesterday)")
         }
     }
 
@@ -83,13 +83,14 @@ struct FitCommand: AsyncParsableCommand {
         } catch {
             throw failWithBadInput("\(error)")
         }
-        var options = SeriesJobOptions(fit: try model.fitOptions(),
+        let definition = try model.definition()
+        var options = SeriesJobOptions(fit: model.fitOptions(from: definition),
                                        preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                        filterOutliers: !noOutliers, recalibrate: !noRecalibration,
                                        lowerIsBetter: lowerIsBetter,
-                                       alertRule: alertRule.rule)
-        options.runDate = runDate.flatMap { CalendarDay(iso8601: $0) }
-        options.comparisonDays = compare.isEmpty ? nil : compare.compactMap { CalendarDay(iso8601: $0) }
+                                       alertRule: alertRule.rule(over: definition.alertRule))
+        options.runDate = runDate.flatMap { CalendarDay(commandLine: $0) }
+        options.comparisonDays = compare.isEmpty ? nil : compare.compactMap { CalendarDay(commandLine: $0) }
         options.calendar = calendarValue
         let result: SeriesJobResult
         do {

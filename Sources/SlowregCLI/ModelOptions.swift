@@ -96,18 +96,60 @@ func printOut(_ text: String) {
 }
 
 /// `--threshold` and `--min-change`: the alert rule of SPEC §8, shared by
-/// every command that judges comparisons.
+/// every command that judges comparisons. Each overrides the rule it is
+/// applied to (a model definition's, or what `run` stored); a `--min-change`
+/// given here applies to every suite.
 struct AlertRuleOptions: ParsableArguments {
-    @Option(help: "Alert when P(worse) is at least this.")
-    var threshold: Double = AlertRule.defaultThreshold
+    @Option(help: ArgumentHelp("Alert when the probability that D is worse by more than the minimum change reaches this (0…1). (default: \(AlertRule.defaultThreshold))",
+                               valueName: "probability"))
+    var threshold: Double?
 
-    @Option(name: .customLong("min-change"), help: "… and the median change is at least this many percent.")
-    var minChange: Double = AlertRule.defaultMinimumChange
+    @Option(name: .customLong("min-change"),
+            help: ArgumentHelp("The minimum change in percent: smaller changes are practically no change. (default: the model definition's per suite, else \(AlertRule.defaultMinimumChange))",
+                               valueName: "percent"))
+    var minChange: Double?
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard minChange >= 0 else { throw ValidationError("--min-change must be 0 or more") }
+        if let threshold { guard threshold.isFinite, (0...1).contains(threshold) else {
+            throw ValidationError("--threshold must be between 0 and 1, not \(threshold)") } }
+        if let minChange { guard minChange.isFinite, minChange >= 0 else {
+            throw ValidationError("--min-change must be a percentage of 0 or more, not \(minChange)") } }
     }
 
-    var rule: AlertRule { AlertRule(threshold: threshold, minimumChange: minChange) }
+    /// `base` with the options given here over it.
+    func rule(over base: AlertRule = AlertRule()) -> AlertRule {
+        var rule = base
+        if let threshold { rule.threshold = threshold }
+        if let minChange {
+            rule.minimumChange = minChange
+            rule.minimumChangeBySuite = [:]
+        }
+        return rule
+    }
+
+    var rule: AlertRule { rule() }
+
+    /// For commands that judge stored comparisons: the options given, the
+    /// stored rule for the rest.
+    var choice: AlertRuleChoice { AlertRuleChoice(threshold: threshold, minimumChange: minChange) }
 }
+
+/// A day on the command line (`--date`, `--days`, `--run-date`, `--compare`):
+/// `YYYY-MM-DD`, or `today` / `yesterday` in UTC (SPEC §10), so a scheduler
+/// can start the daily job without computing a date.
+struct DayArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    let day: CalendarDay
+
+    init?(argument: String) {
+        guard let day = CalendarDay(commandLine: argument) else { return nil }
+        self.day = day
+    }
+
+    /// `YYYY-MM-DD`.
+    var description: String { day.description }
+
+    static var defaultCompletionKind: CompletionKind { .list(["today", "yesterday"]) }
+}
+
+/// The help text of every day option.
+let dayHelpSuffix = "YYYY-MM-DD, today or yesterday (UTC)"

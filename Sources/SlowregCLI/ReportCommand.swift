@@ -22,8 +22,9 @@ struct ReportCommand: ParsableCommand {
             Example: slowreg report --date 2024-05-06 --out report.html --regressions-only
             """)
 
-    @Option(help: ArgumentHelp("The stored run date D (YYYY-MM-DD).", valueName: "date"))
-    var date: String
+    @Option(name: .customLong("date"), help: ArgumentHelp("The stored run date D: \(dayHelpSuffix).", valueName: "date"))
+    var runDate: DayArgument
+    var date: String { runDate.description }
 
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file"), completion: .file(extensions: ["html"]))
     var out: String
@@ -39,7 +40,6 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-        guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
         guard !out.isEmpty else { throw ValidationError("--out needs a file name") }
     }
 
@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
                                         regressionsOnly: regressionsOnly)
         let content: ReportContent
         do {
-            content = try ReportContent.load(store: try storeOptions.open(), runDate: date, selection: selection)
+            content = try ReportContent.load(store: try storeOptions.openForReading(), runDate: date, selection: selection)
         } catch {
             throw failWithBadInput("\(error)")
         }

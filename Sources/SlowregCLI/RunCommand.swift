@@ -4,6 +4,7 @@ import Pipeline
 import CommandLineOptions
 import SeriesAnalysis
 import Sampling
+import Logging
 
 /// How many days' draws `run` keeps, as given on the command line.
 enum KeepDraws: ExpressibleByArgument {
@@ -40,8 +41,8 @@ struct RunCommand: AsyncParsableCommand {
             failed, 2 on bad input, 0 otherwise.
             """)
 
-    @Option(help: ArgumentHelp("The run date D (YYYY-MM-DD).", valueName: "date"))
-    var date: String
+    @Option(name: .customLong("date"), help: ArgumentHelp("The run date D: \(dayHelpSuffix).", valueName: "date"))
+    var runDate: DayArgument
 
     @Option(name: .customLong("history-days"), help: "Days of history fitted, ending with D.")
     var historyDays: Int = DailyRunOptions.defaultHistoryDays
@@ -70,15 +71,26 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-daily-runs"), help: "Runs kept per calendar day.")
     var maxDailyRuns: Int = SeriesPreparation.defaultMaxDailyRuns
 
+    @Option(help: ArgumentHelp("Stop starting series after this many seconds; series being fitted are finished and stored, the rest are left for the next run (exit 1).",
+                               valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(help: "Summary format: table, json (an object with schema_version) or csv (one header row, one value row).")
+    var format: OutputFormat = .table
+
+    @OptionGroup var logging: LoggingOptions
+
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-        guard CalendarDay(iso8601: date) != nil else { throw ValidationError("--date '\(date)' is not a date (YYYY-MM-DD)") }
         guard historyDays >= 2 else { throw ValidationError("--history-days must be at least 2") }
         guard maxDailyRuns >= 1 else { throw ValidationError("--max-daily-runs must be at least 1") }
+        if let timeout { guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") } }
     }
 
     func run() async throws {
+        logging.bootstrap()
+        let logger = Logger(label: "slowreg.run")
         let store: SQLiteStore
         var calendarValue: VersionCalendar?
         do {
@@ -91,32 +103,49 @@ struct RunCommand: AsyncParsableCommand {
         var fit = model.fitOptions(from: definition)
         fit.sampler.threads = 1
         let job = SeriesJobOptions(fit: fit, preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
-                                   alertRule: alertRule.rule,
+                                   alertRule: alertRule.rule(over: definition.alertRule),
                                    calendar: calendarValue)
-        let options = DailyRunOptions(runDate: CalendarDay(iso8601: date)!, historyDays: historyDays, job: job,
+        var options = DailyRunOptions(runDate: runDate.day, historyDays: historyDays, job: job,
                                       replace: replace,
                                       filter: SeriesFilter(project: project, suite: suite, test: test, platform: platform),
                                       concurrency: model.threads, drawRetention: keepDraws.value,
                                       modelName: model.modelName(definition))
-        let reporter = ProgressReporter()
+        if let timeout { options.deadline = ContinuousClock().now + .milliseconds(Int64(timeout * 1000)) }
+        logger.info("run \(options.runDate): model \(options.modelName), sampler \(fit.sampler.sampler.rawValue), store \(store.location)")
+        let reporter = ProgressReporter(logger: logger, drawBar: !logging.quiet && logging.level <= .info)
         let summary: DailyRunSummary
         do {
             summary = try await DailyRun.run(store: store, options: options) { reporter.report($0) }
         } catch {
+            reporter.finish()
             throw failWithBadInput("\(error)")
         }
         reporter.finish()
-        printOut(RunSummaryText.table(summary))
-        if summary.failed > 0 { throw ExitCode(1) }
+        if summary.notStarted > 0 {
+            logger.warning("--timeout of \(timeout ?? 0) s reached: \(summary.notStarted) series not started; the next run fits them")
+        }
+        logger.info("run \(options.runDate) done: \(summary.fitted) fitted, \(summary.failed) failed, \(summary.alerts) alerts")
+        switch format {
+        case .table: printOut(RunSummaryText.table(summary))
+        case .json: printOut(try RunSummaryText.json(summary, model: options.modelName))
+        case .csv: printOut(RunSummaryText.csv(summary, model: options.modelName))
+        }
+        if summary.failed > 0 || summary.notStarted > 0 { throw ExitCode(ExitStatus.alertOrPartialFailure) }
     }
 }
 
-/// A progress bar on a terminal; plain lines every 10% otherwise (logs, CI).
+/// A progress bar on a terminal; log lines every 10% otherwise (logs, CI).
 final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
-    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let logger: Logger
+    private let isTerminal: Bool
     private var lastDecile = -1
     private var drewBar = false
+
+    init(logger: Logger, drawBar: Bool = true) {
+        self.logger = logger
+        isTerminal = drawBar && isatty(STDERR_FILENO) != 0
+    }
 
     func report(_ p: DailyRunProgress) {
         lock.lock(); defer { lock.unlock() }
@@ -125,24 +154,26 @@ final class ProgressReporter: @unchecked Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let name = p.series.displayName.prefix(40)
+            let name = TerminalText.visible(p.series.displayName).prefix(40)
             FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(p.done)/\(p.total) \(name)".utf8))
             drewBar = true
         } else {
             let decile = Int(fraction * 10)
             if decile > lastDecile || p.done == p.total {
                 lastDecile = decile
-                FileHandle.standardError.write(Data("slowreg run: \(p.done)/\(p.total) series (\(Int(fraction * 100))%)\n".utf8))
+                logger.info("\(p.done)/\(p.total) series (\(Int(fraction * 100))%)")
             }
         }
         if case let .failed(message) = p.outcome {
-            let prefix = isTerminal ? "\r\u{1B}[K" : ""
-            FileHandle.standardError.write(Data("\(prefix)slowreg run: \(p.series.displayName) failed: \(message)\n".utf8))
+            if drewBar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            logger.error("\(TerminalText.visible(p.series.displayName)) failed: \(boundedForErrorLine(TerminalText.visible(message)))")
         }
     }
 
     func finish() {
+        lock.lock(); defer { lock.unlock() }
         if drewBar { FileHandle.standardError.write(Data("\n".utf8)) }
+        drewBar = false
     }
 }
 
@@ -151,13 +182,47 @@ enum RunSummaryText {
         var out = "run \(s.runDate)\n"
         let rows: [(String, String)] = [
             ("series", "\(s.series)"), ("fitted", "\(s.fitted)"), ("skipped (already stored)", "\(s.skipped)"),
+            ("claimed by another run", "\(s.claimedElsewhere)"), ("not started (timeout)", "\(s.notStarted)"),
             ("failed", "\(s.failed)"), ("flagged by diagnostics", "\(s.flagged)"),
             ("regressions found", "\(s.regressions)"), ("alerts", "\(s.alerts)"),
             ("comparisons unavailable", "\(s.unavailableComparisons)"),
             ("wall time", String(format: "%.1f s", s.wallSeconds)),
         ]
         for (k, v) in rows { out += "  " + k.padding(toLength: 26, withPad: " ", startingAt: 0) + v + "\n" }
-        for f in s.failures { out += "  failed: \(f)\n" }
+        for f in s.failures { out += "  failed: \(TerminalText.visible(f))\n" }
         return out
+    }
+
+    struct Document: Encodable {
+        var schema_version: Int
+        var run_date: String
+        var model: String
+        var series, fitted, skipped, claimed_elsewhere, not_started, failed, flagged, regressions, alerts: Int
+        var comparisons_unavailable: Int
+        var wall_seconds: Double
+        var failures: [String]
+    }
+
+    static func document(_ s: DailyRunSummary, model: String) -> Document {
+        Document(schema_version: StoredComparisons.schemaVersion, run_date: s.runDate, model: model, series: s.series,
+                 fitted: s.fitted, skipped: s.skipped, claimed_elsewhere: s.claimedElsewhere, not_started: s.notStarted,
+                 failed: s.failed, flagged: s.flagged, regressions: s.regressions, alerts: s.alerts,
+                 comparisons_unavailable: s.unavailableComparisons, wall_seconds: (s.wallSeconds * 1000).rounded() / 1000,
+                 failures: s.failures)
+    }
+
+    /// The summary as one JSON object (`run --format json`).
+    static func json(_ s: DailyRunSummary, model: String) throws -> String {
+        String(decoding: try PrettyJSON.encode(document(s, model: model)), as: UTF8.self) + "\n"
+    }
+
+    static let csvColumns = ["run_date", "model", "series", "fitted", "skipped", "claimed_elsewhere", "not_started",
+                             "failed", "flagged", "regressions", "alerts", "comparisons_unavailable", "wall_seconds"]
+
+    static func csv(_ s: DailyRunSummary, model: String) -> String {
+        let values = [s.runDate, CSVText.field(model)] + [s.series, s.fitted, s.skipped, s.claimedElsewhere, s.notStarted,
+                      s.failed, s.flagged, s.regressions, s.alerts, s.unavailableComparisons].map { "\($0)" }
+                      + [String(format: "%.3f", s.wallSeconds)]
+        return csvColumns.joined(separator: ",") + "\n" + values.joined(separator: ",") + "\n"
     }
 }

@@ -3,6 +3,7 @@ import NumericCore
 import Pipeline
 import Sampling
 import SplineModels
+import SeriesAnalysis
 import Testing
 
 @Suite("ModelDefinition: Models/*.yaml equal the code's defaults; bad keys are named")
@@ -70,6 +71,7 @@ struct ModelDefinitionTests {
             kept_draws: 500
             parametrization: non-centred
             diagnostics: {max_rhat: 1.05, max_tree_depth_hits: 10}
+            alert: {threshold: 0.9, min_change: 3, min_change_by_suite: {speedometer: 1, tabpaint: 0}}
             """, file: "robust.yaml")
         #expect(loaded.name == "robust")
         #expect(loaded.fit.noise == .studentT)
@@ -81,6 +83,10 @@ struct ModelDefinitionTests {
         #expect(loaded.fit.parametrization == .nonCentred)
         #expect(loaded.fit.thresholds.maxRhat == 1.05)
         #expect(loaded.fit.thresholds.maxTreeDepthHits == 10)
+        #expect(loaded.alertRule == AlertRule(threshold: 0.9, minimumChange: 3,
+                                              minimumChangeBySuite: ["speedometer": 1, "tabpaint": 0]))
+        #expect(loaded.alertRule.resolved(forSuite: "speedometer").minimumChange == 1)
+        #expect(loaded.alertRule.resolved(forSuite: "tp6").minimumChange == 3)
     }
 
     @Test("a typo in a key is rejected with the key named", arguments: [
@@ -89,6 +95,7 @@ struct ModelDefinitionTests {
         ("sampler:\n  chians: 4\n", "sampler.chians"),
         ("knots:\n  days_per_basis: 8\n", "knots.days_per_basis"),
         ("diagnostics:\n  max_rhta: 1.01\n", "diagnostics.max_rhta"),
+        ("alert:\n  min_chnage: 2\n", "alert.min_chnage"),
     ])
     func typoNamed(yaml: String, key: String) {
         do {
@@ -117,6 +124,8 @@ struct ModelDefinitionTests {
         ("knots:\n  days_per_basis_function: 7\n", "knots.days_per_basis_function"),
         ("knots:\n  basis_functions: 3\n", "knots.basis_functions"),
         ("diagnostics:\n  max_rhat: 0.9\n", "diagnostics.max_rhat"),
+        ("alert:\n  threshold: 1.5\n", "alert.threshold"),
+        ("alert:\n  min_change_by_suite: {tabpaint: -1}\n", "alert.min_change_by_suite.tabpaint"),
         ("name: ''\n", "name"),
         ("- gaussian\n", "(document)"),
     ])

@@ -75,16 +75,55 @@ struct ComparisonsTests {
         #expect(try !compareDays(level: small, day: 1, baseline: 0, direction: .lowerIsBetter).isRegression)
     }
 
-    @Test("Alert: P(worse) ≥ threshold and |p50| ≥ minimum change")
+    @Test("P(worse beyond m) matches Φ((s − m)/σ) within 4 MCSE, both directions", arguments: [
+        (2.5, 1.0, 2.0), (3.0, 1.0, 2.0), (1.0, 2.0, 0.5), (0.1, 0.05, 2.0),
+    ])
+    func probabilityBeyondMinimum(shift: Double, sd: Double, minimum: Double) throws {
+        let draws = Self.levelDraws(shift: shift, sd: sd, seed: 31)
+        let c = try compareDays(level: draws, day: 1, baseline: 0, direction: .lowerIsBetter, minimumChange: minimum)
+        let expected = normalCDF((shift - minimum) / sd)
+        let mcse = (expected * (1 - expected) / Double(Self.drawCount)).squareRoot()
+        #expect(abs(c.probabilityWorseBeyondMinimum - expected) <= 4 * mcse + 1e-12,
+                "P(change > \(minimum)) = \(c.probabilityWorseBeyondMinimum), expected \(expected)")
+        #expect(c.minimumChange == minimum)
+        // Higher is better: worse beyond m means change% < −m.
+        let h = try compareDays(level: draws, day: 1, baseline: 0, direction: .higherIsBetter, minimumChange: minimum)
+        let expectedHigher = normalCDF((-minimum - shift) / sd)
+        let mcseHigher = (expectedHigher * (1 - expectedHigher) / Double(Self.drawCount)).squareRoot()
+        #expect(abs(h.probabilityWorseBeyondMinimum - expectedHigher) <= 4 * mcseHigher + 1e-12)
+    }
+
+    @Test("Alert: P(change worse than the minimum) ≥ threshold — a region of practical equivalence")
     func alert() throws {
-        let draws = Self.levelDraws(shift: 2, sd: 1, seed: 21) // P(worse) ≈ 0.977, p50 ≈ 2
-        let c = try compareDays(level: draws, day: 1, baseline: 0, direction: .lowerIsBetter)
+        #expect(AlertRule.defaultThreshold == 0.8 && AlertRule.defaultMinimumChange == 2)
+        // A certain but tiny change (+0.09% ± 0.01%): P(worse) = 1, yet no alert at the 2% minimum.
+        let tiny = Self.levelDraws(shift: 0.09, sd: 0.01, seed: 21)
+        let t = try compareDays(level: tiny, day: 1, baseline: 0, direction: .lowerIsBetter,
+                                minimumChange: AlertRule.defaultMinimumChange)
+        #expect(t.probabilityWorse > 0.999)
+        #expect(!AlertRule().fires(t))
+        // A change of 3.5% ± 1%: P(> 2%) = Φ(1.5) ≈ 0.93 fires at 0.8, not at 0.99.
+        let clear = Self.levelDraws(shift: 3.5, sd: 1, seed: 22)
+        let c = try compareDays(level: clear, day: 1, baseline: 0, direction: .lowerIsBetter, minimumChange: 2)
         #expect(AlertRule().fires(c))
-        #expect(AlertRule.defaultThreshold == 0.8 && AlertRule.defaultMinimumChange == 0)
-        #expect(!AlertRule(minimumChange: 5).fires(c))
         #expect(!AlertRule(threshold: 0.99).fires(c))
-        let improved = try compareDays(level: draws, day: 1, baseline: 0, direction: .higherIsBetter)
+        // The median is beyond the minimum (2.1%) but the posterior is wide:
+        // P(> 2%) ≈ 0.52 does not fire, where a test on the median would.
+        let wide = Self.levelDraws(shift: 2.1, sd: 2, seed: 23)
+        let w = try compareDays(level: wide, day: 1, baseline: 0, direction: .lowerIsBetter, minimumChange: 2)
+        #expect(w.p50 > 2 && w.probabilityWorse > 0.8)
+        #expect(!AlertRule().fires(w))
+        // An improvement never fires.
+        let improved = try compareDays(level: clear, day: 1, baseline: 0, direction: .higherIsBetter, minimumChange: 2)
         #expect(!AlertRule().fires(improved))
+    }
+
+    @Test("Per-suite minimum changes: the suite's own, else the rule's")
+    func perSuiteMinimum() {
+        let rule = AlertRule(threshold: 0.9, minimumChange: 2, minimumChangeBySuite: ["speedometer": 0.5])
+        #expect(rule.minimumChange(forSuite: "speedometer") == 0.5)
+        #expect(rule.minimumChange(forSuite: "tabpaint") == 2)
+        #expect(rule.resolved(forSuite: "speedometer") == AlertRule(threshold: 0.9, minimumChange: 0.5))
     }
 
     @Test("Errors: days outside the draws, zero baseline levels")

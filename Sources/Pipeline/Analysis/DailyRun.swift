@@ -29,8 +29,24 @@ public struct DailyRunOptions: Sendable {
     public var drawRetention: DrawRetention
     /// Name of the model definition, recorded with the diagnostics.
     public var modelName: String
+    /// Stop starting series at this instant (`run --timeout`); series being
+    /// fitted then are finished and stored, the rest are reported not started.
+    public var deadline: ContinuousClock.Instant?
+    /// How long a claim on a series holds before another process may take it
+    /// over (a killed process's series are fitted by the next run after this).
+    public var claimLease: TimeInterval
+    /// This process's name in `claims`.
+    public var claimOwner: String
 
     public static let defaultHistoryDays = 365
+    /// Ten minutes: a fit takes well under a second, a slow NUTS fit of a long
+    /// series a minute; a killed run's series wait this long at most.
+    public static let defaultClaimLease: TimeInterval = 600
+
+    /// The fit every series of this run gets, as `diagnostics` records it.
+    public var fitIdentity: FitIdentity {
+        FitIdentity(model: modelName, sampler: job.fit.sampler.sampler.rawValue, noise: job.fit.noise.rawValue)
+    }
 
     public init(runDate: CalendarDay, historyDays: Int = DailyRunOptions.defaultHistoryDays,
                 job: SeriesJobOptions = SeriesJobOptions(), replace: Bool = false, filter: SeriesFilter = SeriesFilter(),
@@ -44,6 +60,9 @@ public struct DailyRunOptions: Sendable {
         self.concurrency = concurrency
         self.drawRetention = drawRetention
         self.modelName = modelName
+        self.deadline = nil
+        self.claimLease = Self.defaultClaimLease
+        self.claimOwner = ClaimOwner.current()
     }
 }
 
@@ -51,6 +70,10 @@ public struct DailyRunOptions: Sendable {
 public enum SeriesOutcome: Sendable, Equatable {
     case fitted(status: StoredFitStatus, regressions: Int, alerts: Int, unavailableComparisons: Int)
     case skippedExisting
+    /// Another process holds the claim on it and is fitting it.
+    case claimedElsewhere
+    /// The run's time-out came before the series was started.
+    case notStarted
     case failed(String)
 }
 
@@ -68,6 +91,10 @@ public struct DailyRunSummary: Sendable, Equatable {
     public var series = 0
     public var fitted = 0
     public var skipped = 0
+    /// Series another `run` process was fitting at the same time.
+    public var claimedElsewhere = 0
+    /// Series not started before `--timeout`.
+    public var notStarted = 0
     public var failed = 0
     public var flagged = 0
     public var regressions = 0
@@ -88,11 +115,24 @@ public enum DailyRun {
         var filter = options.filter
         filter.withDataSince = first.description
         let all = try store.listSeries(filter)
+        guard !all.isEmpty else {
+            let matching = try store.listSeries(options.filter).count
+            throw DailyRunError.nothingToRun(filter: options.filter, matchingSeries: matching,
+                                             from: first, through: options.runDate)
+        }
         let runDate = options.runDate.description
         let counter = ProgressCounter()
+        // Milliseconds, as `diagnostics.created_at` keeps them.
+        let now = Date()
+        let startedAt = StoreTime.instant(StoreTime.instantText(now)) ?? now
         let outcomes = try await parallelMap(count: all.count, threads: options.concurrency) { i -> SeriesOutcome in
             let series = all[i]
-            let outcome = await fitAndStore(series, store: store, options: options, from: first)
+            let outcome: SeriesOutcome
+            if let deadline = options.deadline, ContinuousClock().now >= deadline {
+                outcome = .notStarted
+            } else {
+                outcome = await fitAndStore(series, store: store, options: options, from: first, runStartedAt: startedAt)
+            }
             progress(DailyRunProgress(done: counter.increment(), total: all.count, series: series, outcome: outcome))
             return outcome
         }
@@ -107,6 +147,10 @@ public enum DailyRun {
                 summary.alerts += alerts
             case .skippedExisting:
                 summary.skipped += 1
+            case .claimedElsewhere:
+                summary.claimedElsewhere += 1
+            case .notStarted:
+                summary.notStarted += 1
             case let .failed(message):
                 summary.failed += 1
                 summary.failures.append("\(series.displayName): \(message)")
@@ -119,10 +163,18 @@ public enum DailyRun {
     /// Fits one series and writes its results in one transaction; a failure
     /// is recorded in `diagnostics` with its error and reported, never thrown.
     static func fitAndStore(_ series: SeriesRecord, store: any PerfStore, options: DailyRunOptions,
-                            from first: CalendarDay) async -> SeriesOutcome {
+                            from first: CalendarDay, runStartedAt: Date = .distantFuture) async -> SeriesOutcome {
         let runDate = options.runDate.description
         do {
-            if !options.replace, try store.hasResults(runDate: runDate, seriesId: series.id) { return .skippedExisting }
+            let now = Date()
+            let request = ClaimRequest(runDate: runDate, seriesId: series.id, owner: options.claimOwner, now: now,
+                                       expiresAt: now.addingTimeInterval(options.claimLease), fit: options.fitIdentity,
+                                       replace: options.replace, runStartedAt: runStartedAt)
+            switch try store.claim(request) {
+            case .alreadyStored: return .skippedExisting
+            case .claimedElsewhere: return .claimedElsewhere
+            case .claimed: break
+            }
         } catch {
             return .failed("\(error)")
         }
@@ -133,6 +185,7 @@ public enum DailyRun {
         job.fit.sampler.threads = 1
         job.runDate = options.runDate
         job.lowerIsBetter = series.lowerIsBetterOrDefault
+        job.alertRule = options.job.alertRule.resolved(forSuite: series.suite)
         return await fitAndStoreAsync(series, store: store, options: options, job: job, from: first)
     }
 
@@ -148,7 +201,9 @@ public enum DailyRun {
             let rows = measurements.map { SeriesRow(time: $0.time, value: $0.value) }
             let result = try await SeriesJob.run(rows, options: jobOptions)
             let results = StoredResults.make(result, series: series, options: options, job: jobOptions)
-            try store.writeResults(results, replace: options.replace)
+            // The claim decided to fit: what is stored (failed, another model,
+            // --replace) gives way, in the same transaction that frees the claim.
+            try store.writeResults(results, replace: true)
             let regressions = result.comparisons.filter { $0.change?.isRegression == true }.count
             let alerts = result.comparisons.filter(\.alert).count
             return .fitted(status: results.diagnostics.status, regressions: regressions, alerts: alerts,
@@ -161,6 +216,24 @@ public enum DailyRun {
                                                                    seed: job.fit.sampler.seed, createdAt: Date()))
             _ = try? store.writeResults(failed, replace: true)
             return .failed(message)
+        }
+    }
+}
+
+/// Why a daily run could not start.
+public enum DailyRunError: Error, Equatable, CustomStringConvertible {
+    /// No series has data in the window (or the filter matches no series):
+    /// a scheduler must hear of it, not get a silent success.
+    case nothingToRun(filter: SeriesFilter, matchingSeries: Int, from: CalendarDay, through: CalendarDay)
+
+    public var description: String {
+        switch self {
+        case let .nothingToRun(filter, matching, from, through):
+            if matching == 0 {
+                return filter.isUnrestricted ? "the store holds no series; ingest data first"
+                    : "no series matches \(filter.optionText)"
+            }
+            return "none of the \(matching) series\(filter.isUnrestricted ? "" : " matching \(filter.optionText)") has data from \(from) to \(through)"
         }
     }
 }

@@ -87,11 +87,16 @@ public struct FitReport: Encodable, Sendable {
         public var label: String
         public var date: String?
         public var p05, p10, p50, p90, p95, p_worse: Double?
+        /// The alert rule's minimum change (percent) and P(worse by more than it).
+        public var min_change: Double?
+        public var p_worse_beyond: Double?
         public var regression: Bool?
         public var alert: Bool
         public var skipped: String?
     }
 
+    /// Version of this JSON document (``StoredComparisons/schemaVersion``).
+    public var schema_version = StoredComparisons.schemaVersion
     public var model: Model
     public var days: [Day]
     public var diagnostics: DiagnosticsSummary
@@ -136,6 +141,7 @@ public struct FitReport: Encodable, Sendable {
         comparisons = result.comparisons.map { c in
             Comparison(label: c.label, date: c.date?.description, p05: c.change?.p05, p10: c.change?.p10,
                        p50: c.change?.p50, p90: c.change?.p90, p95: c.change?.p95, p_worse: c.change?.probabilityWorse,
+                       min_change: c.change?.minimumChange, p_worse_beyond: c.change?.probabilityWorseBeyondMinimum,
                        regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason)
         }
         notes = result.notes

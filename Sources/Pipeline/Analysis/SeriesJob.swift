@@ -170,7 +170,8 @@ public enum SeriesJob {
                 continue
             }
             do {
-                let change = try compareDays(level: fit.level, day: runIndex, baseline: baseline, direction: direction)
+                let change = try compareDays(level: fit.level, day: runIndex, baseline: baseline, direction: direction,
+                                             minimumChange: options.alertRule.minimumChange)
                 comparisons.append(SeriesComparison(label: entry.label, date: date, change: change, skipReason: nil,
                                                     alert: options.alertRule.fires(change)))
             } catch {

@@ -46,9 +46,39 @@ public struct StoreHealth: Sendable, Encodable {
 
     public var isHealthy: Bool { problems.isEmpty }
 
+    struct Document: Encodable {
+        var schema_version: Int
+        var healthy: Bool
+        var coverage: StoreCoverage
+        var missing_run_dates: [String]
+        var problems: [String]
+    }
+
+    /// `{"schema_version": 1, "healthy", "coverage": {...}, "missing_run_dates", "problems"}`.
+    public func json() throws -> String {
+        let document = Document(schema_version: StoredComparisons.schemaVersion, healthy: isHealthy, coverage: coverage,
+                                missing_run_dates: missing_run_dates, problems: problems)
+        return String(decoding: try PrettyJSON.encode(document), as: UTF8.self) + "\n"
+    }
+
+    /// One row per run date: how many series each result table holds and
+    /// the fits' statuses.
+    public static let csvColumns = ["run_date", "model_input", "intervals", "draws", "comparisons", "diagnostics",
+                                    "good", "flagged", "failed"]
+
+    public func csv() -> String {
+        var out = Self.csvColumns.joined(separator: ",") + "\n"
+        for r in coverage.run_dates {
+            let t = r.series_per_table
+            out += ([r.run_date] + ["model_input", "intervals", "draws", "comparisons", "diagnostics"].map { "\(t[$0] ?? 0)" }
+                    + ["\(r.good)", "\(r.flagged)", "\(r.failed)"]).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
     public func table() -> String {
         let c = coverage
-        var out = "schema v\(c.schema_version), integrity \(c.integrity)\nrows: "
+        var out = "schema v\(c.store_schema_version), integrity \(c.integrity)\nrows: "
         out += (["series", "measurements"] + ["model_input", "intervals", "draws", "comparisons", "diagnostics"])
             .map { "\($0) \(c.row_counts[$0] ?? 0)" }.joined(separator: ", ") + "\n\n"
         if c.run_dates.isEmpty {
@@ -66,7 +96,7 @@ public struct StoreHealth: Sendable, Encodable {
         }
         out += "\nseries" + String(repeating: " ", count: 44) + "runs  first data  last data   latest run  status\n"
         for s in c.series {
-            let name = [s.project, s.suite, s.test, s.platform].filter { !$0.isEmpty }.joined(separator: " / ")
+            let name = TerminalText.visible([s.project, s.suite, s.test, s.platform].filter { !$0.isEmpty }.joined(separator: " / "))
             let latest = s.runs.keys.max()
             out += String(name.prefix(49)).padding(toLength: 50, withPad: " ", startingAt: 0)
                 + String(format: "%4d", s.runs.count) + "  " + (s.first_time.map { String($0.prefix(10)) } ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0)

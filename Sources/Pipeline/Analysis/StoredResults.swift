@@ -45,7 +45,9 @@ enum StoredResults {
             guard let change = c.change, let date = c.date else { return nil }
             return ComparisonRow(label: c.label, date: date.description, p05: change.p05, p10: change.p10, p50: change.p50,
                                  p90: change.p90, p95: change.p95, pWorse: change.probabilityWorse,
-                                 regression: change.isRegression, alert: c.alert)
+                                 regression: change.isRegression, alert: c.alert, minChange: change.minimumChange,
+                                 threshold: job.alertRule.threshold,
+                                 pWorseBeyond: change.probabilityWorseBeyondMinimum)
         }
         return SeriesResults(runDate: runDate, seriesId: series.id, modelInput: modelInput, intervals: intervals,
                              draws: draws, diagnostics: diagnostics, comparisons: comparisons)

@@ -56,6 +56,21 @@ struct ConfigNode {
         return result
     }
 
+    /// The mapping's entries for keys the data names (e.g. suite names), each
+    /// given once.
+    func openMapping() throws(ConfigError) -> [String: ConfigNode] {
+        if node.null != nil { return [:] }
+        guard let mapping = node.mapping else { throw failure("expected a mapping of keys to values") }
+        var result: [String: ConfigNode] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string, !key.isEmpty else { throw failure("keys must be non-empty plain text") }
+            let entry = child(valueNode, key: key)
+            guard result[key] == nil else { throw entry.failure("given twice") }
+            result[key] = entry
+        }
+        return result
+    }
+
     /// A scalar as text (numbers are read as written: `10` is "10").
     func string() throws(ConfigError) -> String {
         guard let scalar = node.scalar else { throw failure("expected a single text value") }

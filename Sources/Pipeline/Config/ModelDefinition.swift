@@ -3,6 +3,7 @@ import NumericCore
 import SplineModels
 import Sampling
 import Diagnostics
+import SeriesAnalysis
 import Yams
 
 /// A model definition a user can read and change (`Models/*.yaml`, loaded by
@@ -25,7 +26,9 @@ import Yams
 /// - `parametrization`: `partial` (default), `centred` or `non-centred`;
 /// - `diagnostics`: the thresholds of ``DiagnosticThresholds`` (`max_rhat`,
 ///   `max_divergent_transitions`, `min_bfmi`, `min_ess_bulk`, `min_ess_tail`,
-///   `max_tree_depth_hits`, `null` for no limit).
+///   `max_tree_depth_hits`, `null` for no limit);
+/// - `alert`: the alert rule of SPEC §8 — `threshold` (0…1), `min_change`
+///   (percent) and `min_change_by_suite` (a mapping of suite name to percent).
 ///
 /// An unknown key or a bad value is a ``ConfigError`` naming the key.
 public struct ModelDefinition: Sendable, Equatable {
@@ -35,6 +38,8 @@ public struct ModelDefinition: Sendable, Equatable {
     /// and an optional fixed K. `sampler.threads` is this machine's, not the file's.
     public var fit: FitOptions
     public var knots: KnotSettings
+    /// The alert rule `run` judges comparisons by (SPEC §8), per suite.
+    public var alertRule: AlertRule
 
     /// The knot rule of SPEC §5 as a definition states it.
     public struct KnotSettings: Sendable, Equatable {
@@ -51,10 +56,12 @@ public struct ModelDefinition: Sendable, Equatable {
         public static let standard = KnotSettings()
     }
 
-    public init(name: String, fit: FitOptions = FitOptions(), knots: KnotSettings = .standard) {
+    public init(name: String, fit: FitOptions = FitOptions(), knots: KnotSettings = .standard,
+                alertRule: AlertRule = AlertRule()) {
         self.name = name
         self.fit = fit
         self.knots = knots
+        self.alertRule = alertRule
     }
 
     /// The built-in definition with `noise`: the code's defaults, named
@@ -65,7 +72,9 @@ public struct ModelDefinition: Sendable, Equatable {
 
     // MARK: - Reading a file
 
-    static let topLevelKeys = ["name", "noise", "knots", "priors", "sampler", "kept_draws", "parametrization", "diagnostics"]
+    static let topLevelKeys = ["name", "noise", "knots", "priors", "sampler", "kept_draws", "parametrization", "diagnostics",
+                                "alert"]
+    static let alertKeys = ["threshold", "min_change", "min_change_by_suite"]
     static let knotKeys = ["days_per_basis_function", "minimum_basis_functions", "basis_functions"]
     static let priorKeys = ["student_df", "intercept_scale", "tau_scale", "sigma_scale", "trend_scale", "nu_shape", "nu_rate"]
     static let samplerKeys = ["kind", "chains", "warmup", "draws", "seed", "max_tree_depth", "target_acceptance"]
@@ -154,6 +163,20 @@ public struct ModelDefinition: Sendable, Equatable {
                     fit.thresholds.maxTreeDepthHits = nil
                 } else {
                     fit.thresholds.maxTreeDepthHits = try n.integer(in: 0...Int.max)
+                }
+            }
+        }
+        if let node = top["alert"] {
+            let alert = try node.mapping(allowedKeys: alertKeys)
+            if let n = alert["threshold"] {
+                definition.alertRule.threshold = try n.number(where: { (0...1).contains($0) }, "a probability between 0 and 1")
+            }
+            if let n = alert["min_change"] {
+                definition.alertRule.minimumChange = try n.number(where: { $0 >= 0 }, "a percentage of 0 or more")
+            }
+            if let n = alert["min_change_by_suite"] {
+                for (suite, entry) in try n.openMapping() {
+                    definition.alertRule.minimumChangeBySuite[suite] = try entry.number(where: { $0 >= 0 }, "a percentage of 0 or more")
                 }
             }
         }

@@ -158,6 +158,11 @@ public enum PrettyJSON {
             if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
             if T.self == UInt64.self { return .number(String(unsafeBitCast(value, to: UInt64.self))) }
             if T.self == Float.self { return try number(Double(unsafeBitCast(value, to: Float.self)), path: path) }
+            // Every other integer width (Int64 row ids, Int32 …): its encode(to:)
+            // would hand the value back to this function through a single-value
+            // container, for ever.
+            if let integer = value as? any BinaryInteger { return .number(String(describing: integer)) }
+            if let real = value as? any BinaryFloatingPoint { return try number(Double(real), path: path) }
             let encoder = TreeEncoder(path: path())
             try value.encode(to: encoder)
             return encoder.root ?? .object(ObjectBox())

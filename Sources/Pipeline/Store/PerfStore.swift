@@ -33,7 +33,19 @@ public protocol PerfStore: Sendable {
     /// Run dates with any results, ascending.
     func runDates() throws(StoreError) -> [String]
 
-    /// Writes all results of one (run date, series) in one transaction. When
+    /// What `diagnostics` holds for (run date, series), or `nil`.
+    func storedFit(runDate: String, seriesId: Int64) throws(StoreError) -> StoredFit?
+
+    /// Decides, in one transaction, whether this process fits (run date,
+    /// series) and if so claims it until `request.expiresAt` (``ClaimRequest``).
+    func claim(_ request: ClaimRequest) throws(StoreError) -> ClaimOutcome
+
+    /// Gives a claim of `owner` back without results (e.g. a run stopped by
+    /// its time-out before fitting the series).
+    func releaseClaim(runDate: String, seriesId: Int64, owner: String) throws(StoreError)
+
+    /// Writes all results of one (run date, series) in one transaction, and
+    /// deletes any claim on it in the same transaction. When
     /// results exist: replaces them if `replace`, else changes nothing and
     /// returns ``ResultWriteOutcome/skippedExisting``.
     @discardableResult

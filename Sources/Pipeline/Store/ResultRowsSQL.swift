@@ -44,12 +44,14 @@ enum ResultRowsSQL {
         }
 
         let comparisons = try db.makeStatement(sql: """
-            INSERT INTO comparisons (run_date, series_id, label, date, p05, p10, p50, p90, p95, p_worse, regression, alert)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO comparisons (run_date, series_id, label, date, p05, p10, p50, p90, p95, p_worse, regression, alert,
+                                     min_change, threshold, p_worse_beyond)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for row in results.comparisons {
             try comparisons.execute(arguments: [runDate, seriesId, row.label, row.date, row.p05, row.p10, row.p50,
-                                                row.p90, row.p95, row.pWorse, row.regression, row.alert])
+                                                row.p90, row.p95, row.pWorse, row.regression, row.alert,
+                                                row.minChange, row.threshold, row.pWorseBeyond])
         }
 
         let d = results.diagnostics
@@ -109,7 +111,8 @@ enum ResultRowsSQL {
     static func comparison(_ row: Row) -> ComparisonRow {
         ComparisonRow(label: row["label"], date: row["date"], p05: row["p05"], p10: row["p10"], p50: row["p50"],
                       p90: row["p90"], p95: row["p95"], pWorse: row["p_worse"], regression: row["regression"],
-                      alert: row["alert"])
+                      alert: row["alert"], minChange: row["min_change"], threshold: row["threshold"],
+                      pWorseBeyond: row["p_worse_beyond"])
     }
 
     static func diagnostics(_ row: Row) throws -> DiagnosticsRow {

@@ -14,22 +14,69 @@ public final class SQLiteStore: PerfStore {
     static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
 
     public let location: String
-    private let pool: DatabasePool
+    private let database: any DatabaseWriter
+    /// Whether the store was opened by a read-only command.
+    public let isReadOnly: Bool
 
-    /// Opens the store at `path`, creating it (and its schema) when the file does
-    /// not exist. An existing file must be an SQLite database made by slowreg.
-    public init(path: String) throws(StoreError) {
+    /// How a command opens the store.
+    public enum Access: Sendable {
+        /// Commands that write (`ingest`, `run`, `demo`, `fetch`): the file and
+        /// its schema are created when missing, older schemas are upgraded.
+        case readWrite
+        /// Commands that only read (`compare`, `alert`, `report`, `diagnose`):
+        /// a missing file is an error, nothing is created or changed, and a
+        /// file the user may not write is fine (SPEC §9 v2).
+        case readOnly
+    }
+
+    /// Opens the store at `path`. With `.readWrite` it is created (with its
+    /// schema) when the file does not exist; with `.readOnly` it must exist.
+    /// An existing file must be an SQLite database made by slowreg.
+    public init(path: String, access: Access = .readWrite) throws(StoreError) {
         location = path
+        isReadOnly = access == .readOnly
+        if isReadOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw .noStore(path: path) }
+        }
         try Self.checkFile(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            if isReadOnly {
+                // A queue, not a pool: a read-only pool would still try to
+                // switch the file to WAL. SQLITE_OPEN_READONLY: no write of any kind.
+                configuration.readonly = true
+                database = try DatabaseQueue(path: path, configuration: configuration)
+            } else {
+                database = try DatabasePool(path: path, configuration: configuration)
+            }
         } catch {
             throw Self.map(error, path: path)
         }
-        try prepareSchema()
+        if isReadOnly { try checkSchemaReadable() } else { try prepareSchema() }
+    }
+
+    /// A read-only open upgrades nothing: the store must be one of ours and
+    /// not newer than this binary (an older one is read as it is).
+    private func checkSchemaReadable() throws(StoreError) {
+        let known = Set(StoreSchema.migrations.map(\.identifier))
+        do {
+            let (tables, applied) = try database.read { db -> ([String], Set<String>) in
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    """)
+                let applied = tables.contains("grdb_migrations")
+                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+                return (tables, applied)
+            }
+            if tables.isEmpty { throw StoreError.noStore(path: location) }
+            if applied.isDisjoint(with: known) { throw StoreError.notASlowregStore(path: location) }
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty { throw StoreError.newerSchema(path: location, unknownMigrations: unknown.sorted()) }
+        } catch {
+            throw Self.map(error, path: location)
+        }
     }
 
     /// Refuses a path that is a directory, lies in a missing directory, or holds
@@ -57,7 +104,7 @@ public final class SQLiteStore: PerfStore {
         let migrator = StoreSchema.migrator
         let known = Set(StoreSchema.migrations.map(\.identifier))
         do {
-            let (tables, applied) = try pool.read { db -> ([String], Set<String>) in
+            let (tables, applied) = try database.read { db -> ([String], Set<String>) in
                 let tables = try String.fetchAll(db, sql: """
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                     """)
@@ -74,11 +121,11 @@ public final class SQLiteStore: PerfStore {
             let unknown = applied.subtracting(known)
             if !unknown.isEmpty { throw StoreError.newerSchema(path: location, unknownMigrations: unknown.sorted()) }
             do {
-                try migrator.migrate(pool)
+                try migrator.migrate(database)
             } catch {
                 // Two processes creating one store race on the first step; the loser
                 // finds it applied by the winner, which is what it wanted.
-                let done = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+                let done = try database.read { db in try migrator.hasCompletedMigrations(db) }
                 if !done { throw error }
             }
         } catch {
@@ -101,8 +148,9 @@ public final class SQLiteStore: PerfStore {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction.
     private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        guard !isReadOnly else { throw .cannotOpen(path: location, reason: "opened read-only; this command does not write") }
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -116,7 +164,7 @@ public final class SQLiteStore: PerfStore {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch { throw Self.map(error, path: location) }
+        do { return try database.read(body) } catch { throw Self.map(error, path: location) }
     }
 
     // MARK: - Ingest
@@ -264,6 +312,50 @@ public final class SQLiteStore: PerfStore {
         }
     }
 
+    public func storedFit(runDate: String, seriesId: Int64) throws(StoreError) -> StoredFit? {
+        try read { db in try Self.storedFit(db, runDate: runDate, seriesId: seriesId) }
+    }
+
+    private static func storedFit(_ db: Database, runDate: String, seriesId: Int64) throws -> StoredFit? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT model, sampler, noise, status, created_at FROM diagnostics WHERE run_date = ? AND series_id = ?
+            """, arguments: [runDate, seriesId]) else { return nil }
+        let statusText: String = row["status"]
+        let created: String = row["created_at"]
+        return StoredFit(fit: FitIdentity(model: row["model"], sampler: row["sampler"], noise: row["noise"]),
+                         status: StoredFitStatus(rawValue: statusText) ?? .failed,
+                         createdAt: StoreTime.instant(created))
+    }
+
+    public func claim(_ request: ClaimRequest) throws(StoreError) -> ClaimOutcome {
+        try write { db in
+            if let stored = try Self.storedFit(db, runDate: request.runDate, seriesId: request.seriesId),
+               request.countsAsDone(stored) {
+                return .alreadyStored
+            }
+            let now = StoreTime.instantText(request.now)
+            if let holder = try Row.fetchOne(db, sql: """
+                SELECT owner, expires_at FROM claims WHERE run_date = ? AND series_id = ?
+                """, arguments: [request.runDate, request.seriesId]) {
+                let owner: String = holder["owner"]
+                let expires: String = holder["expires_at"]
+                if owner != request.owner && expires > now { return .claimedElsewhere(owner: owner) }
+            }
+            try db.execute(sql: """
+                INSERT INTO claims (run_date, series_id, owner, expires_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (run_date, series_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                """, arguments: [request.runDate, request.seriesId, request.owner, StoreTime.instantText(request.expiresAt)])
+            return .claimed
+        }
+    }
+
+    public func releaseClaim(runDate: String, seriesId: Int64, owner: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM claims WHERE run_date = ? AND series_id = ? AND owner = ?",
+                           arguments: [runDate, seriesId, owner])
+        }
+    }
+
     public func runDates() throws(StoreError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT run_date FROM diagnostics ORDER BY run_date") }
     }
@@ -286,6 +378,7 @@ public final class SQLiteStore: PerfStore {
                 }
             }
             try ResultRowsSQL.insert(results, into: db)
+            try db.execute(sql: "DELETE FROM claims WHERE run_date = ? AND series_id = ?", arguments: key)
             return exists ? .replaced : .written
         }
     }

@@ -49,6 +49,20 @@ public struct SeriesFilter: Sendable, Equatable {
     /// Only series with at least one measurement on or after this day (`YYYY-MM-DD`).
     public var withDataSince: String?
 
+    /// Whether no field restricts the series (every series matches).
+    public var isUnrestricted: Bool {
+        [project, suite, test, platform, framework, sname, os, withDataSince].allSatisfy { $0 == nil }
+    }
+
+    /// The restricting fields as command-line options, for messages:
+    /// `--suite 'typo' --platform 'linux64'`.
+    public var optionText: String {
+        [("project", project), ("suite", suite), ("test", test), ("platform", platform), ("framework", framework),
+         ("sname", sname), ("os", os)]
+            .compactMap { name, value in value.map { "--\(name) '\(TerminalText.visible($0))'" } }
+            .joined(separator: " ")
+    }
+
     public init(project: String? = nil, suite: String? = nil, test: String? = nil, platform: String? = nil,
                 framework: String? = nil, sname: String? = nil, os: String? = nil, withDataSince: String? = nil) {
         self.project = project

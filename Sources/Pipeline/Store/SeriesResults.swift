@@ -209,9 +209,20 @@ public struct ComparisonRow: Sendable, Equatable {
     public var pWorse: Double
     public var regression: Bool
     public var alert: Bool
+    /// The minimum change (percent) of the alert rule `run` applied; `nil` in
+    /// stores written before schema v2.
+    public var minChange: Double?
+    /// The probability threshold of that rule.
+    public var threshold: Double?
+    /// Share of draws in which D is worse than c by more than `minChange`.
+    public var pWorseBeyond: Double?
 
     public init(label: String, date: String, p05: Double, p10: Double, p50: Double, p90: Double, p95: Double,
-                pWorse: Double, regression: Bool, alert: Bool) {
+                pWorse: Double, regression: Bool, alert: Bool, minChange: Double? = nil, threshold: Double? = nil,
+                pWorseBeyond: Double? = nil) {
+        self.minChange = minChange
+        self.threshold = threshold
+        self.pWorseBeyond = pWorseBeyond
         self.label = label
         self.date = date
         self.p05 = p05

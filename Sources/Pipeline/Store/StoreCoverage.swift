@@ -26,7 +26,8 @@ public struct StoreCoverage: Sendable, Equatable, Encodable {
         public var runs: [String: String]
     }
 
-    public var schema_version: Int
+    /// How many schema steps the store has (``StoreSchema``).
+    public var store_schema_version: Int
     public var integrity: String
     public var row_counts: [String: Int]
     public var run_dates: [RunDate]
@@ -73,7 +74,8 @@ extension SQLiteStore {
                                             platform: row["platform"], measurements: row["n"],
                                             first_time: row["first_time"], last_time: row["last_time"], runs: runs[id] ?? [:])
             }
-            return StoreCoverage(schema_version: StoreSchema.currentVersion, integrity: integrity, row_counts: counts,
+            let applied = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0
+            return StoreCoverage(store_schema_version: applied, integrity: integrity, row_counts: counts,
                                  run_dates: runDates, series: series)
         }
     }

@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store was written by a newer slowreg whose schema this one does not know.
     case newerSchema(path: String, unknownMigrations: [String])
     case cannotOpen(path: String, reason: String)
+    /// A read-only command was given a store that does not exist.
+    case noStore(path: String)
     /// A result row that cannot be stored as given (a malformed date, a repeated key).
     case invalidResults(runDate: String, seriesId: Int64, problem: String)
     /// No series with this id.
@@ -28,6 +30,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): written by a newer slowreg (schema steps \(unknown.joined(separator: ", "))); upgrade slowreg"
         case let .cannotOpen(path, reason):
             return "\(path): cannot open the store: \(reason)"
+        case let .noStore(path):
+            return "\(path): no store there; check --store (or $SLOWREG_STORE), or make one with `slowreg ingest`"
         case let .invalidResults(runDate, seriesId, problem):
             return "results of series \(seriesId) for \(runDate): \(problem)"
         case let .unknownSeries(id):

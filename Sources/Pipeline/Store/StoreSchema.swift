@@ -13,7 +13,9 @@ import GRDB
 /// `YYYY-MM-DD` text, booleans 0/1, absent text ''.
 public enum StoreSchema {
     /// Schema steps in order; the version of a store is how many it has.
-    public static let migrations: [(identifier: String, sql: String)] = [("v1-initial", version1)]
+    public static let migrations: [(identifier: String, sql: String)] = [
+        ("v1-initial", version1), ("v2-alert-rule-and-claims", version2),
+    ]
 
     public static var currentVersion: Int { migrations.count }
 
@@ -125,6 +127,29 @@ public enum StoreSchema {
             PRIMARY KEY (run_date, series_id, label)
         );
         CREATE INDEX series_by_sname ON series (sname, os);
+        """
+
+    /// Schema step 2 (issue "A contract that alerting scripts and schedulers
+    /// can trust"):
+    /// - `comparisons.min_change`, `comparisons.threshold`,
+    ///   `comparisons.p_worse_beyond`: the alert rule `run` applied (minimum
+    ///   change in percent, probability threshold) and the posterior
+    ///   probability of a change worse than the minimum (SPEC §8 v2); NULL in
+    ///   rows of older runs;
+    /// - `claims`: which `run` process is fitting a series for a run date, until
+    ///   when (SPEC §9 v2: many processes share one store, each series is fitted
+    ///   once; a claim of a killed process expires).
+    public static let version2 = """
+        ALTER TABLE comparisons ADD COLUMN min_change REAL;
+        ALTER TABLE comparisons ADD COLUMN threshold REAL;
+        ALTER TABLE comparisons ADD COLUMN p_worse_beyond REAL;
+        CREATE TABLE claims (
+            run_date   TEXT NOT NULL,
+            series_id  INTEGER NOT NULL REFERENCES series(id),
+            owner      TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            PRIMARY KEY (run_date, series_id)
+        );
         """
 
     /// All steps as a GRDB migrator.
