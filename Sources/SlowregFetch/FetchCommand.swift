@@ -25,6 +25,11 @@ struct FetchCommand: AsyncParsableCommand {
             Example: slowreg fetch --project mozilla-beta --signature 3891031 --days 365
             """)
 
+    /// The exit-code contract of every slowreg command (``ExitStatus``).
+    static func main() async {
+        await runCommandLine(FetchCommand.self, name: "slowreg fetch")
+    }
+
     /// Treeherder's public instance.
     static let defaultBaseURL = "https://treeherder.mozilla.org"
     /// A year of history, what the model fits (SPEC §1).

@@ -41,6 +41,43 @@ enum Slowreg {
     }
 }
 
+extension Slowreg {
+    /// A process started and not yet waited for, with its output files.
+    struct Started {
+        var process: Process
+        var out: URL
+        var err: URL
+    }
+
+    /// Starts `slowreg arguments` in the background (output to files, so
+    /// that several can run at once).
+    static func start(_ arguments: [String]) throws -> Started {
+        let directory = FileManager.default.temporaryDirectory
+        let out = directory.appendingPathComponent("slowreg-out-\(UUID().uuidString)")
+        let err = directory.appendingPathComponent("slowreg-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return Started(process: process, out: out, err: err)
+    }
+
+    static func wait(_ started: Started) throws -> CommandResult {
+        started.process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: started.out)
+            try? FileManager.default.removeItem(at: started.err)
+        }
+        return CommandResult(status: started.process.terminationStatus,
+                             stdout: String(decoding: try Data(contentsOf: started.out), as: UTF8.self),
+                             stderr: String(decoding: try Data(contentsOf: started.err), as: UTF8.self))
+    }
+}
+
 /// A scratch directory removed at deinit.
 final class ScratchDirectory {
     let url: URL

@@ -114,6 +114,7 @@ public enum DailyRun {
         let first = options.runDate.advanced(by: -(options.historyDays - 1))
         var filter = options.filter
         filter.withDataSince = first.description
+        filter.withDataThrough = options.runDate.description
         let all = try store.listSeries(filter)
         guard !all.isEmpty else {
             let matching = try store.listSeries(options.filter).count

@@ -245,10 +245,21 @@ public final class SQLiteStore: PerfStore {
                 arguments.append(value)
             }
         }
-        if let since = filter.withDataSince {
-            guard StoreTime.isDayText(since) else { throw .invalidArgument("withDataSince \"\(since)\" is not a YYYY-MM-DD day") }
-            conditions.append("EXISTS (SELECT 1 FROM measurements m WHERE m.series_id = series.id AND m.time >= ?)")
-            arguments.append(since)
+        if filter.withDataSince != nil || filter.withDataThrough != nil {
+            var window: [String] = []
+            if let since = filter.withDataSince {
+                guard StoreTime.isDayText(since) else { throw .invalidArgument("withDataSince \"\(since)\" is not a YYYY-MM-DD day") }
+                window.append("m.time >= ?")
+                arguments.append(since)
+            }
+            if let through = filter.withDataThrough {
+                guard let day = StoreTime.daysSinceEpoch(dayText: through) else {
+                    throw .invalidArgument("withDataThrough \"\(through)\" is not a YYYY-MM-DD day")
+                }
+                window.append("m.time < ?")
+                arguments.append(StoreTime.dayText(daysSinceEpoch: day + 1))
+            }
+            conditions.append("EXISTS (SELECT 1 FROM measurements m WHERE m.series_id = series.id AND \(window.joined(separator: " AND ")))")
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(Self.seriesColumns) FROM series\(whereClause) ORDER BY project, suite, test, platform"

@@ -48,10 +48,12 @@ public struct SeriesFilter: Sendable, Equatable {
     public var os: String?
     /// Only series with at least one measurement on or after this day (`YYYY-MM-DD`).
     public var withDataSince: String?
+    /// … and on or before this day (`YYYY-MM-DD`): together, data in a window.
+    public var withDataThrough: String?
 
     /// Whether no field restricts the series (every series matches).
     public var isUnrestricted: Bool {
-        [project, suite, test, platform, framework, sname, os, withDataSince].allSatisfy { $0 == nil }
+        [project, suite, test, platform, framework, sname, os, withDataSince, withDataThrough].allSatisfy { $0 == nil }
     }
 
     /// The restricting fields as command-line options, for messages:
