@@ -155,6 +155,29 @@ struct ContractTests {
         #expect(onlyNew.status == 0, "no new alert: exit 0 (\(onlyNew.stdout))")
     }
 
+    @Test("a constant series is one clear error in fit, and a stored failure in run that the others survive")
+    func constantSeries() throws {
+        let dir = try ScratchDirectory()
+        var constant = "time,value\n"
+        for d in 0..<60 { for r in 0..<3 { constant += "\(1_714_521_600 + d * 86_400 + r * 3_600),100\n" } }
+        try constant.write(toFile: dir.path("constant.csv"), atomically: true, encoding: .utf8)
+        for sampler in ["gibbs", "nuts", "metropolis"] {
+            for noise in ["gaussian", "student-t"] {
+                let r = try Slowreg.run(["fit", dir.path("constant.csv"), "--sampler", sampler, "--noise", noise])
+                #expect(r.status == 2 && r.stderr.contains("constant series"), "\(sampler) \(noise): \(r.status) \(r.stderr)")
+                #expect(r.stderr.split(separator: "\n").count == 1)
+            }
+        }
+        let store = try Self.ingestedStore(dir)
+        var csv = "push_timestamp,value,machine_platform,suite\n"
+        for line in constant.split(separator: "\n").dropFirst() { csv += "\(line),linux64,flat\n" }
+        try csv.write(toFile: dir.path("flat.csv"), atomically: true, encoding: .utf8)
+        #expect(try Slowreg.run(["ingest", dir.path("flat.csv"), "--store", store]).status == 0)
+        let run = try Slowreg.run(["run", "--date", "2024-06-29", "--format", "json", "--quiet"] + Self.short + ["--store", store])
+        let summary = try Self.json(run.stdout)
+        #expect(run.status == 1 && summary["fitted"] as? Int == 2 && summary["failed"] as? Int == 1, "\(run.stdout)")
+    }
+
     @Test("two run processes on one store fit every series exactly once")
     func concurrentRunsFitEachSeriesOnce() throws {
         let dir = try ScratchDirectory()

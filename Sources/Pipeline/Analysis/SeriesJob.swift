@@ -90,12 +90,18 @@ public struct SeriesJobResult: Sendable {
 public enum SeriesJobError: Error, Equatable, CustomStringConvertible {
     case preparation(String)
     case tooFewPoints(count: Int)
+    /// Every point the model would see has the same value: the noise scale's
+    /// posterior collapses onto zero (the likelihood is unbounded there), so
+    /// no sampler can be trusted on it.
+    case constantSeries(value: Double, count: Int)
 
     public var description: String {
         switch self {
         case let .preparation(message): return message
         case let .tooFewPoints(count):
             return "only \(count) non-outlier point\(count == 1 ? "" : "s") to fit; at least \(SeriesJob.minimumPoints) on two or more days are needed"
+        case let .constantSeries(value, count):
+            return "all \(count) points to fit equal \(value): a constant series has no noise to model (its level is \(value) on every day)"
         }
     }
 }
@@ -110,6 +116,9 @@ public enum SeriesJob {
         do { prepared = try options.preparation.prepare(rows) } catch { throw SeriesJobError.preparation(error.description) }
         let modelRows = prepared.rows.filter { !options.filterOutliers || !$0.isOutlier }
         guard modelRows.count >= minimumPoints else { throw SeriesJobError.tooFewPoints(count: modelRows.count) }
+        if let first = modelRows.first?.value, modelRows.allSatisfy({ $0.value == first }) {
+            throw SeriesJobError.constantSeries(value: first, count: modelRows.count)
+        }
         let fit = try await SplineFitter.fit(days: modelRows.map(\.day), values: modelRows.map(\.value), options: options.fit)
         let fitStart = prepared.calendarDay(ofIndex: fit.firstDay)
         var notes: [String] = []
