@@ -84,7 +84,7 @@ struct FitCommand: AsyncParsableCommand {
             throw failWithBadInput("\(error)")
         }
         let definition = try model.definition()
-        var options = SeriesJobOptions(fit: model.fitOptions(from: definition),
+        var options = SeriesJobOptions(model: definition.kind, fit: model.fitOptions(from: definition),
                                        preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                        filterOutliers: !noOutliers, recalibrate: !noRecalibration,
                                        lowerIsBetter: lowerIsBetter,

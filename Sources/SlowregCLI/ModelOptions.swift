@@ -18,8 +18,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// (`--model FILE`, default the built-in one), with the options given on the
 /// command line overriding it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it.",
-                               valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
+    @Option(help: ArgumentHelp("The model: reference (SPEC §5, the brms-agreeing P-spline), step-level (alias default: SPEC §5b), or a model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it.",
+                               valueName: "name|file"), completion: .file(extensions: ["yaml", "yml"]))
     var model: String?
 
     @Option(help: "Noise distribution: gaussian or student-t. (default: the model's, else gaussian)")
@@ -59,6 +59,7 @@ struct ModelOptions: ParsableArguments {
     /// one for `--noise`. A bad file exits with status 2, naming the key.
     func definition() throws -> ModelDefinition {
         guard let model else { return .standard(noise: noise ?? .gaussian) }
+        if let builtIn = ModelDefinition.named(model) { return builtIn }
         do {
             return try ModelDefinition.load(from: URL(fileURLWithPath: model))
         } catch {
@@ -85,6 +86,7 @@ struct ModelOptions: ParsableArguments {
     /// The model name stored with the results: the definition's, noting a
     /// `--noise` that differs from it.
     func modelName(_ definition: ModelDefinition) -> String {
+        if definition.kind == .stepLevel { return "\(definition.name) v\(StepLevelFitter.modelVersion)" }
         guard let noise, noise != definition.fit.noise else { return definition.name }
         return model == nil ? ModelDefinition.standard(noise: noise).name : "\(definition.name) (noise \(noise.rawValue))"
     }

@@ -102,7 +102,12 @@ struct RunCommand: AsyncParsableCommand {
         let definition = try model.definition()
         var fit = model.fitOptions(from: definition)
         fit.sampler.threads = 1
-        let job = SeriesJobOptions(fit: fit, preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
+        if definition.kind == .stepLevel {
+            // The step-level model has one sampler (its exact Gibbs sweep) and Student-t noise.
+            fit.sampler.sampler = .gibbs
+            fit.noise = .studentT
+        }
+        let job = SeriesJobOptions(model: definition.kind, fit: fit, preparation: SeriesPreparation(maxDailyRuns: maxDailyRuns),
                                    alertRule: alertRule.rule(over: definition.alertRule),
                                    calendar: calendarValue)
         var options = DailyRunOptions(runDate: runDate.day, historyDays: historyDays, job: job,

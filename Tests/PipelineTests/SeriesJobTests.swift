@@ -24,9 +24,9 @@ func rows(days: Int, step: Double, seed: UInt64, noise: Double = 0.02) -> [Serie
     let result = try await SeriesJob.run(input, options: SeriesJobOptions())
     #expect(result.prepared.rows.count == input.count)
     #expect(result.prepared.outlierCount >= 1)
-    #expect(result.fit.model.design.pointCount == input.count - result.prepared.outlierCount)
+    #expect(result.fit.pointCount == input.count - result.prepared.outlierCount)
     let kept = try await SeriesJob.run(input, options: SeriesJobOptions(filterOutliers: false))
-    #expect(kept.fit.model.design.pointCount == input.count)
+    #expect(kept.fit.pointCount == input.count)
 }
 
 @Test func recalibrationBringsNinetyPercentCoverage() async throws {

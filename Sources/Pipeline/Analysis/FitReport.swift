@@ -8,6 +8,9 @@ import SeriesAnalysis
 /// alerting scripts rely on. Keys are snake_case; absent values are `null`.
 public struct FitReport: Encodable, Sendable {
     public struct Model: Encodable, Sendable {
+        /// The named model (SPEC §5): `reference` or `step-level`, and its version.
+        public var name: String
+        public var version: Int
         public var noise: String
         public var sampler: String
         public var parametrization: String
@@ -66,6 +69,14 @@ public struct FitReport: Encodable, Sendable {
         public var y: Double
         public var z: Double
         public var outlier: Bool
+        /// Whether the model saw the run (a flagged run in the tail does).
+        public var modelled: Bool
+    }
+
+    public struct ChangeDayRecord: Encodable, Sendable {
+        public var date: String
+        public var probability: Double
+        public var size_percent: Double
     }
 
     public struct RecalibrationSummary: Encodable, Sendable {
@@ -93,6 +104,7 @@ public struct FitReport: Encodable, Sendable {
         public var regression: Bool?
         public var alert: Bool
         public var skipped: String?
+        public var stale: String?
     }
 
     /// Version of this JSON document (``StoredComparisons/schemaVersion``).
@@ -106,15 +118,18 @@ public struct FitReport: Encodable, Sendable {
     public var recalibration: RecalibrationSummary
     public var modes: Modes
     public var comparisons: [Comparison]
+    /// Days the level probably stepped on (empty for the reference model).
+    public var change_days: [ChangeDayRecord]
     public var notes: [String]
 
     public init(_ result: SeriesJobResult, options: SeriesJobOptions, includeTiming: Bool = true) {
         let fit = result.fit
         let s = options.fit.sampler
-        model = Model(noise: options.fit.noise.rawValue, sampler: s.sampler.rawValue,
+        model = Model(name: fit.modelName, version: fit.modelVersion,
+                      noise: options.model == .stepLevel ? "student-t" : options.fit.noise.rawValue, sampler: s.sampler.rawValue,
                       parametrization: options.fit.parametrization.rawValue, chains: s.chains, warmup: s.warmup,
-                      draws: s.draws, kept_draws: fit.level.drawCount, seed: s.seed, k: fit.model.basisCount,
-                      n_points: fit.model.design.pointCount, n_outliers: result.prepared.outlierCount,
+                      draws: s.draws, kept_draws: fit.level.drawCount, seed: s.seed, k: fit.parameterCount,
+                      n_points: fit.pointCount, n_outliers: result.prepared.outlierCount,
                       n_rows: result.prepared.rows.count,
                       first_date: result.fitStart.description,
                       last_date: result.date(ofRow: fit.dayCount - 1).description,
@@ -129,8 +144,13 @@ public struct FitReport: Encodable, Sendable {
         diagnostics = Self.summary(fit.diagnostics)
         timing = includeTiming ? Timing(warmup_ms: fit.timing.warmupMilliseconds, sampling_ms: fit.timing.samplingMilliseconds,
                                         total_ms: fit.timing.totalMilliseconds) : nil
-        points = result.prepared.rows.map {
-            Point(time: StoreTime.instantText($0.time), day: $0.day, y: $0.value, z: $0.z, outlier: $0.isOutlier)
+        points = zip(result.prepared.rows, result.modelled).map { row, modelled in
+            Point(time: StoreTime.instantText(row.time), day: row.day, y: row.value, z: row.z, outlier: row.isOutlier,
+                  modelled: modelled)
+        }
+        change_days = result.changeDays.map {
+            ChangeDayRecord(date: result.date(ofRow: $0.row).description, probability: $0.probability,
+                            size_percent: $0.sizePercent)
         }
         recalibration = RecalibrationSummary(
             factor: result.recalibration?.factor, coverage_before: result.recalibration?.coverageBefore,
@@ -142,7 +162,7 @@ public struct FitReport: Encodable, Sendable {
             Comparison(label: c.label, date: c.date?.description, p05: c.change?.p05, p10: c.change?.p10,
                        p50: c.change?.p50, p90: c.change?.p90, p95: c.change?.p95, p_worse: c.change?.probabilityWorse,
                        min_change: c.change?.minimumChange, p_worse_beyond: c.change?.probabilityWorseBeyondMinimum,
-                       regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason)
+                       regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason, stale: c.stale)
         }
         notes = result.notes
     }

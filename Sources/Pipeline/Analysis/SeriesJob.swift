@@ -10,6 +10,8 @@ import SeriesAnalysis
 /// predictive draws, modes, and the comparisons of the run date with the
 /// comparison days. Used by `slowreg fit` (one file) and `slowreg run` (the store).
 public struct SeriesJobOptions: Sendable {
+    /// Which model of SPEC §5 the series gets.
+    public var model: LevelModelKind
     public var fit: FitOptions
     public var preparation: SeriesPreparation
     /// Drop outliers (SPEC §4) before fitting; when false every row is fitted.
@@ -24,10 +26,11 @@ public struct SeriesJobOptions: Sendable {
     public var comparisonDays: [CalendarDay]?
     public var calendar: VersionCalendar?
 
-    public init(fit: FitOptions = FitOptions(), preparation: SeriesPreparation = SeriesPreparation(),
+    public init(model: LevelModelKind = .reference, fit: FitOptions = FitOptions(), preparation: SeriesPreparation = SeriesPreparation(),
                 filterOutliers: Bool = true, recalibrate: Bool = true, lowerIsBetter: Bool = true,
                 alertRule: AlertRule = AlertRule(), runDate: CalendarDay? = nil,
                 comparisonDays: [CalendarDay]? = nil, calendar: VersionCalendar? = nil) {
+        self.model = model
         self.fit = fit
         self.preparation = preparation
         self.filterOutliers = filterOutliers
@@ -40,6 +43,17 @@ public struct SeriesJobOptions: Sendable {
     }
 }
 
+/// The two named models of SPEC §5.
+public enum LevelModelKind: String, Sendable, CaseIterable {
+    /// SPEC §5 exactly: the seed system's P-spline (what brms agrees with);
+    /// every flagged run dropped; the day range ends at the last run.
+    case reference
+    /// SPEC §5b: ``StepLevelModel`` — a daily level with horseshoe increments
+    /// and Student-t noise, the tail rule of SPEC §4.5, the day range ending
+    /// at the run date.
+    case stepLevel = "step-level"
+}
+
 /// A comparison of the run date with one comparison day, or why there is none.
 public struct SeriesComparison: Sendable, Equatable {
     public var label: String
@@ -48,12 +62,15 @@ public struct SeriesComparison: Sendable, Equatable {
     public var change: DayComparison?
     public var skipReason: String?
     public var alert: Bool
+    /// Why the comparison is stale (the run date's level is a prediction
+    /// from runs older than ``SeriesJob/staleAfterDays``), or nil.
+    public var stale: String? = nil
 }
 
 /// The answers for one series.
 public struct SeriesJobResult: Sendable {
     public let prepared: PreparedSeries
-    public let fit: SplineFit
+    public let fit: LevelFit
     /// Calendar day of row 0 of the fit's draw matrices.
     public let fitStart: CalendarDay
     public let runDate: CalendarDay
@@ -66,6 +83,10 @@ public struct SeriesJobResult: Sendable {
     public let comparisons: [SeriesComparison]
     /// Messages a user should see (skipped comparisons, degenerate recalibration …).
     public let notes: [String]
+    /// Whether each prepared row reached the model.
+    public let modelled: [Bool]
+    /// Days the level probably stepped on (``StepLevelFitter``; none for the reference).
+    public var changeDays: [ChangeDay] { fit.changeDays }
 
     public func date(ofRow row: Int) -> CalendarDay { fitStart.advanced(by: row) }
 
@@ -94,6 +115,8 @@ public enum SeriesJobError: Error, Equatable, CustomStringConvertible {
     /// posterior collapses onto zero (the likelihood is unbounded there), so
     /// no sampler can be trusted on it.
     case constantSeries(value: Double, count: Int)
+    /// The run date lies further after the last run than a forecast is worth.
+    case runDateFarBeyondData(days: Int)
 
     public var description: String {
         switch self {
@@ -102,6 +125,8 @@ public enum SeriesJobError: Error, Equatable, CustomStringConvertible {
             return "only \(count) non-outlier point\(count == 1 ? "" : "s") to fit; at least \(SeriesJob.minimumPoints) on two or more days are needed"
         case let .constantSeries(value, count):
             return "all \(count) points to fit equal \(value): a constant series has no noise to model (its level is \(value) on every day)"
+        case let .runDateFarBeyondData(days):
+            return "the run date is \(days) days after the last run; more than \(SeriesJob.maximumForecastDays) days is no longer an answer about the series"
         }
     }
 }
@@ -110,16 +135,45 @@ public enum SeriesJob {
     /// Fewest model points worth fitting: fewer leave the spline's level and
     /// trend barely identified.
     public static let minimumPoints = 5
+    /// A comparison is stale when the last run is more than this many days
+    /// before the run date: a week without runs (a weekend, an outage, a merge
+    /// gap) is normal, more means the answer about D is a forecast.
+    public static let staleAfterDays = 7
+    /// Longest forecast from the last run to the run date: beyond a quarter
+    /// the level is the prior's guess, not the series'.
+    public static let maximumForecastDays = 90
 
     public static func run(_ rows: [SeriesRow], options: SeriesJobOptions) async throws -> SeriesJobResult {
         let prepared: PreparedSeries
         do { prepared = try options.preparation.prepare(rows) } catch { throw SeriesJobError.preparation(error.description) }
-        let modelRows = prepared.rows.filter { !options.filterOutliers || !$0.isOutlier }
+        let modelled: [Bool]
+        switch options.model {
+        case .reference:
+            modelled = prepared.rows.map { !options.filterOutliers || !$0.isOutlier }
+        case .stepLevel:
+            let dropped = TailRule.dropped(flags: prepared.rows.map(\.isOutlier), window: options.preparation.outlierScore.window)
+            modelled = dropped.map { !options.filterOutliers || !$0 }
+        }
+        let modelRows = zip(prepared.rows, modelled).filter(\.1).map(\.0)
         guard modelRows.count >= minimumPoints else { throw SeriesJobError.tooFewPoints(count: modelRows.count) }
         if let first = modelRows.first?.value, modelRows.allSatisfy({ $0.value == first }) {
             throw SeriesJobError.constantSeries(value: first, count: modelRows.count)
         }
-        let fit = try await SplineFitter.fit(days: modelRows.map(\.day), values: modelRows.map(\.value), options: options.fit)
+        let fit: LevelFit
+        switch options.model {
+        case .reference:
+            fit = try await SplineFitter.fit(days: modelRows.map(\.day), values: modelRows.map(\.value), options: options.fit).levelFit
+        case .stepLevel:
+            // The day range runs to the run date, whether or not D has runs.
+            let firstDay = modelRows.map(\.day).min() ?? 0
+            let lastData = modelRows.map(\.day).max() ?? 0
+            let runIndex = options.runDate.map { prepared.firstDay.distance(to: $0) } ?? lastData
+            guard runIndex <= lastData + maximumForecastDays else {
+                throw SeriesJobError.runDateFarBeyondData(days: runIndex - lastData)
+            }
+            fit = try await StepLevelFitter.fit(days: modelRows.map(\.day), values: modelRows.map(\.value),
+                                                firstDay: firstDay, lastDay: Swift.max(lastData, runIndex), options: options.fit)
+        }
         let fitStart = prepared.calendarDay(ofIndex: fit.firstDay)
         var notes: [String] = []
 
@@ -159,6 +213,13 @@ public enum SeriesJob {
                 return (day.label, day.day, nil)
             }
         }
+        // The last run the model saw, against the run date.
+        let lastRunDay = prepared.calendarDay(ofIndex: modelRows.map(\.day).max() ?? 0)
+        let daysSinceLastRun = lastRunDay.distance(to: runDate)
+        let staleReason: String? = daysSinceLastRun > staleAfterDays
+            ? "the last run is \(daysSinceLastRun) days before \(runDate) (\(lastRunDay)): the level on \(runDate) is a forecast"
+            : nil
+        if let staleReason { notes.append("stale: \(staleReason)") }
         for entry in plan {
             if let reason = entry.unavailable {
                 comparisons.append(SeriesComparison(label: entry.label, date: entry.date, change: nil, skipReason: reason, alert: false))
@@ -182,7 +243,7 @@ public enum SeriesJob {
                 let change = try compareDays(level: fit.level, day: runIndex, baseline: baseline, direction: direction,
                                              minimumChange: options.alertRule.minimumChange)
                 comparisons.append(SeriesComparison(label: entry.label, date: date, change: change, skipReason: nil,
-                                                    alert: options.alertRule.fires(change)))
+                                                    alert: options.alertRule.fires(change), stale: staleReason))
             } catch {
                 comparisons.append(SeriesComparison(label: entry.label, date: date, change: nil,
                                                     skipReason: error.description, alert: false))
@@ -190,6 +251,6 @@ public enum SeriesJob {
         }
         return SeriesJobResult(prepared: prepared, fit: fit, fitStart: fitStart, runDate: runDate,
                                sortedLevel: sortedLevel, sortedRawPredictive: sortedRaw, recalibration: recalibration, calibrationCheck: check, modes: modes,
-                               comparisons: comparisons, notes: notes)
+                               comparisons: comparisons, notes: notes, modelled: modelled)
     }
 }

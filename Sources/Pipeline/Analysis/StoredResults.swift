@@ -30,9 +30,9 @@ enum StoredResults {
         let diagnostics = DiagnosticsRow(
             model: options.modelName, sampler: job.fit.sampler.sampler.rawValue, noise: job.fit.noise.rawValue,
             status: d.status == .good ? .good : .flagged, reasons: summary.warnings.joined(separator: "; "),
-            nPoints: fit.model.design.pointCount, nOutliers: result.prepared.outlierCount,
+            nPoints: fit.pointCount, nOutliers: result.prepared.outlierCount,
             firstDate: result.fitStart.description, lastDate: result.date(ofRow: fit.dayCount - 1).description,
-            k: fit.model.basisCount, nDivergent: d.divergentCount, maxRhat: summary.max_rhat,
+            k: fit.parameterCount, nDivergent: d.divergentCount, maxRhat: summary.max_rhat,
             minEssBulk: summary.min_ess_bulk, minEssTail: summary.min_ess_tail, nEffRatio: summary.n_eff_ratio,
             exceededMaxTreedepth: d.treeDepthHitCount, minBfmi: summary.min_bfmi,
             recalibrationFactor: result.recalibration?.factor, coverageBefore: result.recalibration?.coverageBefore,

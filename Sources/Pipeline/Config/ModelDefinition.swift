@@ -34,6 +34,8 @@ import Yams
 public struct ModelDefinition: Sendable, Equatable {
     /// The name stored with each fit (`diagnostics.model`).
     public var name: String
+    /// Which of the two models of SPEC §5 it is.
+    public var kind: LevelModelKind
     /// Noise, priors, sampler settings, kept draws, parametrization, thresholds
     /// and an optional fixed K. `sampler.threads` is this machine's, not the file's.
     public var fit: FitOptions
@@ -56,9 +58,10 @@ public struct ModelDefinition: Sendable, Equatable {
         public static let standard = KnotSettings()
     }
 
-    public init(name: String, fit: FitOptions = FitOptions(), knots: KnotSettings = .standard,
-                alertRule: AlertRule = AlertRule()) {
+    public init(name: String, kind: LevelModelKind = .reference, fit: FitOptions = FitOptions(),
+                knots: KnotSettings = .standard, alertRule: AlertRule = AlertRule()) {
         self.name = name
+        self.kind = kind
         self.fit = fit
         self.knots = knots
         self.alertRule = alertRule
@@ -70,9 +73,21 @@ public struct ModelDefinition: Sendable, Equatable {
         ModelDefinition(name: "spline-\(noise.rawValue)", fit: FitOptions(noise: noise))
     }
 
+    /// The built-in models by name: `reference` (SPEC §5 exactly, Gaussian
+    /// noise, the model brms agrees with) and `step-level` (alias `default`:
+    /// SPEC §5b, ``StepLevelModel``); nil for any other name.
+    public static func named(_ name: String) -> ModelDefinition? {
+        switch name {
+        case "reference": return ModelDefinition(name: "reference", kind: .reference, fit: FitOptions(noise: .gaussian))
+        case "default", LevelModelKind.stepLevel.rawValue:
+            return ModelDefinition(name: LevelModelKind.stepLevel.rawValue, kind: .stepLevel, fit: FitOptions(noise: .studentT))
+        default: return nil
+        }
+    }
+
     // MARK: - Reading a file
 
-    static let topLevelKeys = ["name", "noise", "knots", "priors", "sampler", "kept_draws", "parametrization", "diagnostics",
+    static let topLevelKeys = ["name", "model", "noise", "knots", "priors", "sampler", "kept_draws", "parametrization", "diagnostics",
                                 "alert"]
     static let alertKeys = ["threshold", "min_change", "min_change_by_suite"]
     static let knotKeys = ["days_per_basis_function", "minimum_basis_functions", "basis_functions"]
@@ -96,6 +111,9 @@ public struct ModelDefinition: Sendable, Equatable {
         let top = try root.mapping(allowedKeys: topLevelKeys)
         var definition = ModelDefinition(name: try top["name"]?.nonEmptyString() ?? defaultName)
         var fit = FitOptions()
+        if let node = top["model"] {
+            definition.kind = try node.choice(Dictionary(uniqueKeysWithValues: LevelModelKind.allCases.map { ($0.rawValue, $0) }))
+        }
         if let node = top["noise"] {
             fit.noise = try node.choice(Dictionary(uniqueKeysWithValues: NoiseModel.allCases.map { ($0.rawValue, $0) }))
         }

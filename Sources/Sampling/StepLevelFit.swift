@@ -1,0 +1,214 @@
+import Foundation
+import NumericCore
+import SplineModels
+import Diagnostics
+
+/// A day on which the level of a fit probably stepped (SPEC §5b change days).
+public struct ChangeDay: Sendable, Equatable {
+    /// Row of the fit's draw matrices (day index − `firstDay`).
+    public var row: Int
+    /// Posterior probability that the level moved by at least
+    /// ``StepLevelFitter/materialStepPercent`` that day.
+    public var probability: Double
+    /// Posterior median of the day's change of the level, in percent.
+    public var sizePercent: Double
+}
+
+/// What the series job needs of any model's fit: per-day level and predictive
+/// draws over `firstDay…lastDay`, diagnostics, timing, and the change days
+/// when the model has steps.
+public struct LevelFit: Sendable {
+    /// The model's name and version, stored with every fit (SPEC §5).
+    public let modelName: String
+    public let modelVersion: Int
+    public let firstDay: Int
+    public let lastDay: Int
+    public let level: DrawMatrix
+    public let predictive: DrawMatrix
+    public let diagnostics: FitDiagnostics
+    public let timing: FitTiming
+    /// Points the model saw.
+    public let pointCount: Int
+    /// Size of the level's parametrization (K for the spline, days for the step level).
+    public let parameterCount: Int
+    public let changeDays: [ChangeDay]
+
+    public var dayCount: Int { lastDay - firstDay + 1 }
+
+    public init(modelName: String, modelVersion: Int, firstDay: Int, lastDay: Int, level: DrawMatrix,
+                predictive: DrawMatrix, diagnostics: FitDiagnostics, timing: FitTiming, pointCount: Int,
+                parameterCount: Int, changeDays: [ChangeDay]) {
+        self.modelName = modelName
+        self.modelVersion = modelVersion
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.level = level
+        self.predictive = predictive
+        self.diagnostics = diagnostics
+        self.timing = timing
+        self.pointCount = pointCount
+        self.parameterCount = parameterCount
+        self.changeDays = changeDays
+    }
+}
+
+extension SplineFit {
+    /// The spline fit as the series job sees any fit.
+    public var levelFit: LevelFit {
+        LevelFit(modelName: "reference", modelVersion: 1, firstDay: firstDay, lastDay: lastDay, level: level,
+                 predictive: predictive, diagnostics: diagnostics, timing: timing,
+                 pointCount: model.design.pointCount, parameterCount: model.basisCount, changeDays: [])
+    }
+}
+
+/// Fits ``StepLevelModel`` with ``StepLevelGibbs``: chains in parallel, each
+/// on its own random stream, warm-up discarded, draws thinned evenly to the
+/// kept number, per-day level and predictive draws on the original scale,
+/// diagnostics of the scales and of the level on the days compared.
+public enum StepLevelFitter {
+    public static let modelName = "step-level"
+    /// Raised when the model changes in a way that changes its answers.
+    public static let modelVersion = 1
+    /// A step is material when the level moves by at least this share in a
+    /// day: half the default alert minimum (SPEC §8), so a 2% change made of
+    /// two steps still shows both.
+    public static let materialStepPercent = 1.0
+    /// Change days reported: at least this posterior probability of a material step.
+    public static let changeDayProbability = 0.5
+    static let predictiveStream: UInt64 = 1 << 32
+
+    /// - Parameters:
+    ///   - days: day index of each point (0 = the series' first day);
+    ///   - firstDay, lastDay: the day range; `lastDay` is the run date, which
+    ///     may lie after the last point.
+    public static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int,
+                           options: FitOptions, priors: StepLevelPriors = .standard) async throws -> LevelFit {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let s = options.sampler
+        guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
+            throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
+        }
+        let model = try StepLevelModel(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
+                                       priors: priors)
+        let kernel = StepLevelGibbs(model: model)
+        let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
+        let watched = watchedDays(dayCount: model.dayCount)
+        let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> StepLevelChain in
+            var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
+            return run(kernel: kernel, warmup: s.warmup, draws: s.draws, kept: perChain, watched: watched, rng: &rng)
+        }
+        // σ and the level on the days that matter. Not ν: a discrete grid
+        // value, often the same in every draw, has no R̂ or ESS to speak of.
+        let names = ["sigma"] + watched.map { "level[\($0.label)]" }
+        let convergence = try names.indices.map { q in
+            ParameterConvergence(name: names[q], draws: try ChainDraws(chains.map { $0.quantities.map { $0[q] } }))
+        }
+        let diagnostics = try FitDiagnostics(convergence: convergence, chainCount: s.chains, drawsPerChain: s.draws,
+                                             sampler: .none, thresholds: options.thresholds)
+        let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
+        let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
+                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
+                               totalMilliseconds: 1000 * seconds(clock.now - start))
+        return LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
+                        level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
+                        pointCount: model.pointCount, parameterCount: model.dayCount,
+                        changeDays: changeDays(level))
+    }
+
+    /// The days whose level the diagnostics watch: the run date, a week and
+    /// two weeks before (the comparisons), and the first day and the middle.
+    static func watchedDays(dayCount: Int) -> [(row: Int, label: String)] {
+        var rows: [(Int, String)] = [(dayCount - 1, "D"), (0, "first"), (dayCount / 2, "middle")]
+        if dayCount > 7 { rows.append((dayCount - 8, "D-7")) }
+        if dayCount > 14 { rows.append((dayCount - 15, "D-14")) }
+        return rows.map { (row: $0.0, label: $0.1) }
+    }
+
+    struct StepLevelChain: Sendable {
+        /// Kept states: level (working scale), σ, ν.
+        var levels: [[Double]]
+        var sigmas: [Double]
+        var nus: [Double]
+        /// Per iteration: σ, τ, ν and the watched levels, original scale.
+        var quantities: [[Double]]
+        var failedFactorizations: Int
+        var warmupSeconds: Double
+        var samplingSeconds: Double
+    }
+
+    static func run(kernel: StepLevelGibbs, warmup: Int, draws: Int, kept: Int,
+                    watched: [(row: Int, label: String)], rng: inout RandomStream) -> StepLevelChain {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var state = kernel.initialState()
+        var failures = 0
+        for _ in 0..<warmup { if kernel.step(&state, rng: &rng).levelFactorizationFailed { failures += 1 } }
+        let t1 = clock.now
+        let model = kernel.model
+        var chain = StepLevelChain(levels: [], sigmas: [], nus: [], quantities: [], failedFactorizations: 0,
+                                   warmupSeconds: 0, samplingSeconds: 0)
+        chain.quantities.reserveCapacity(draws)
+        var nextKept = 0
+        for j in 0..<draws {
+            if kernel.step(&state, rng: &rng).levelFactorizationFailed { failures += 1 }
+            let sigma = state.sigma2.squareRoot()
+            chain.quantities.append([model.scale * sigma] + watched.map { model.original(state.level[$0.row]) })
+            if nextKept < kept && j == nextKept * draws / kept {
+                chain.levels.append(state.level)
+                chain.sigmas.append(sigma)
+                chain.nus.append(state.nu)
+                nextKept += 1
+            }
+        }
+        chain.failedFactorizations = failures
+        chain.warmupSeconds = seconds(t1 - t0)
+        chain.samplingSeconds = seconds(clock.now - t1)
+        return chain
+    }
+
+    /// Level and predictive (level plus one Student-t noise draw) for every
+    /// day, original scale, draws in chain order.
+    static func perDayDraws(model: StepLevelModel, chains: [StepLevelChain], seed: UInt64) -> (DrawMatrix, DrawMatrix) {
+        let drawCount = chains.reduce(0) { $0 + $1.levels.count }
+        var level = DrawMatrix(dayCount: model.dayCount, drawCount: drawCount)
+        var predictive = DrawMatrix(dayCount: model.dayCount, drawCount: drawCount)
+        var rng = RandomStream(seed: seed, stream: predictiveStream)
+        var d = 0
+        for chain in chains {
+            for (k, levels) in chain.levels.enumerated() {
+                let sigma = chain.sigmas[k], nu = chain.nus[k]
+                for t in 0..<model.dayCount {
+                    let w = rng.gamma(shape: nu / 2, rate: nu / 2)
+                    let noise = sigma / Swift.max(w, 1e-300).squareRoot() * rng.standardNormal()
+                    level[t, d] = model.original(levels[t])
+                    predictive[t, d] = model.original(levels[t] + noise)
+                }
+                d += 1
+            }
+        }
+        return (level, predictive)
+    }
+
+    /// Days with a material step in at least ``changeDayProbability`` of the
+    /// draws, with the median size of that day's change.
+    static func changeDays(_ level: DrawMatrix) -> [ChangeDay] {
+        guard level.dayCount > 1, level.drawCount > 0 else { return [] }
+        var out: [ChangeDay] = []
+        var sizes = [Double](repeating: 0, count: level.drawCount)
+        for t in 1..<level.dayCount {
+            var material = 0
+            for d in 0..<level.drawCount {
+                let before = level[t - 1, d]
+                let change = before != 0 ? (level[t, d] - before) / abs(before) * 100 : 0
+                sizes[d] = change
+                if abs(change) >= materialStepPercent { material += 1 }
+            }
+            let probability = Double(material) / Double(level.drawCount)
+            if probability >= changeDayProbability {
+                out.append(ChangeDay(row: t, probability: probability, sizePercent: quantile(sorted: sizes.sorted(), 0.5)))
+            }
+        }
+        return out
+    }
+}
