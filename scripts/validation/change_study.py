@@ -168,7 +168,7 @@ def run_all(args, cells, tmp):
         ok, j, wall = fitlib.fit(args.slowreg, s['path'], model=m, compare=[compare_day], seed=s['fit_seed'],
                                  timeout=args.timeout)
         r = {k: v for k, v in s.items() if k != 'path'}
-        r.update(model=fitlib.model_label(m), ok=ok, wall_s=wall)
+        r.update(model=fitlib.model_label(m, args.default_label), ok=ok, wall_s=wall)
         if not ok:
             r['error'] = j
         else:
@@ -280,6 +280,9 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix='change_study_') as tmp:
         recs, wall = run_all(args, cells, tmp)
     report(recs, args, wall, version)
+    note = fitlib.binary_changed_note(args.slowreg, version)
+    if note:
+        print(note)
     if args.out:
         import json
         with open(args.out, 'w') as fh:

@@ -10,6 +10,7 @@ run the study once per model and put the models side by side in the tables).
 """
 import argparse
 import concurrent.futures as cf
+import hashlib
 import datetime as dt
 import json
 import math
@@ -19,6 +20,8 @@ import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 DEFAULT_MODEL_LABEL = '(binary default)'
+RETRIES = 30        # a binary rebuilt in place is briefly busy or missing
+RETRY_WAIT_S = 10
 
 
 def add_common_args(p):
@@ -27,6 +30,9 @@ def add_common_args(p):
     p.add_argument('--model', action='append', default=None,
                    help='passed as `slowreg fit --model NAME`; repeat to compare models side by side '
                         '(default: not passed, the binary\'s default model)')
+    p.add_argument('--default-label', default=DEFAULT_MODEL_LABEL,
+                   help='name shown for the run without --model (e.g. "reference" for a binary whose '
+                        'default is the reference model)')
     p.add_argument('--jobs', type=int, default=2, help='fits run at once (default 2; each uses --threads 1)')
     p.add_argument('--timeout', type=float, default=120, help='seconds per fit before it counts as failed')
     p.add_argument('--quick', action='store_true', help='small smoke run')
@@ -39,15 +45,26 @@ def models_of(args):
     return args.model if args.model else [None]
 
 
-def model_label(m):
-    return m if m is not None else DEFAULT_MODEL_LABEL
+def model_label(m, default_label=DEFAULT_MODEL_LABEL):
+    return m if m is not None else default_label
+
+
+def binary_sha(binary):
+    try:
+        with open(binary, 'rb') as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:12]
+    except OSError:
+        return '?'
 
 
 def slowreg_version(binary):
+    """'0.2.0 (sha256 712f4e1324d0)': the version and the binary's hash, so a
+    table says which build made it (a rebuild in place keeps the version)."""
     try:
-        return subprocess.run([binary, '--version'], capture_output=True, text=True, timeout=30).stdout.strip()
+        v = subprocess.run([binary, '--version'], capture_output=True, text=True, timeout=30).stdout.strip()
     except Exception:
-        return '?'
+        v = '?'
+    return f'{v} (sha256 {binary_sha(binary)})'
 
 
 def fit(binary, csv_path, model=None, compare=(), run_date=None, seed=1, timeout=120, extra=()):
@@ -61,11 +78,17 @@ def fit(binary, csv_path, model=None, compare=(), run_date=None, seed=1, timeout
     if model is not None:
         cmd += ['--model', model]
     cmd += list(extra)
-    t0 = time.monotonic()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return False, f'timeout after {timeout:.0f} s', time.monotonic() - t0
+    for attempt in range(RETRIES):
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            return False, f'timeout after {timeout:.0f} s', time.monotonic() - t0
+        except OSError as e:  # binary being rebuilt (ETXTBSY) or missing: wait and retry
+            if attempt == RETRIES - 1:
+                return False, f'cannot run {binary}: {e}', time.monotonic() - t0
+            time.sleep(RETRY_WAIT_S)
     wall = time.monotonic() - t0
     if p.returncode != 0:
         lines = [x for x in p.stderr.strip().splitlines() if x.strip()]
@@ -129,3 +152,11 @@ def table(header, rows):
 
 def today_utc():
     return dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+
+
+def binary_changed_note(binary, version_at_start):
+    """A warning line when the binary was rebuilt during the run (its results mix builds)."""
+    now = slowreg_version(binary)
+    if now != version_at_start:
+        return f'\n**Warning**: the binary changed during the run ({version_at_start} → {now}); results mix builds.'
+    return ''
