@@ -209,9 +209,13 @@ def metrics(rs):
                 bias=statistics.median(r['p50'] - r['truth'] for r in ok) if ok else None,
                 moved=sum(r.get('run_date') not in (None, LAST.isoformat()) for r in ok),
                 flagged=sum(r.get('diag') not in (None, 'good') for r in ok),
-                detect=(sum(r['p_worse'] >= 0.8 for r in ok), n),
-                med_truth=statistics.median(r['truth'] for r in ok) if ok else None,
-                med_p50=statistics.median(r['p50'] for r in ok) if ok else None,
+                detect=(sum(r['p_worse'] >= 0.8 for r in ok if r['truth'] > 0),
+                        sum(r['truth'] > 0 for r in ok)),
+                false_alarm=(sum(r['p_worse'] >= 0.8 for r in ok if r['truth'] <= 0),
+                             sum(r['truth'] <= 0 for r in ok)),
+                med_abs_truth=statistics.median(abs(r['truth']) for r in ok) if ok else None,
+                # the estimate signed so that positive is toward the true change (as is for a zero truth)
+                med_toward=statistics.median(r['p50'] * (-1 if r['truth'] < 0 else 1) for r in ok) if ok else None,
                 wall=statistics.mean(r['wall_s'] for r in rs) if rs else None)
 
 
@@ -244,23 +248,26 @@ def report(recs, args, total_wall, version):
                 if not rs:
                     continue
                 x = metrics(rs)
-                rows.append([g, m, x['n'], fitlib.fmt(x['med_truth']), fitlib.fmt(x['med_p50']),
+                rows.append([g, m, x['n'], fitlib.fmt(x['med_abs_truth']), fitlib.fmt(x['med_toward']),
                              fs(*x['c80']), fs(*x['c90']), fitlib.fmt(x['mae_all']),
                              fitlib.fmt(x['mae4']) if x['n4'] else '–',
-                             fs(*x['detect']),
-                             f"{fs(*x['null'])}" if x['null'][1] else '–', x['moved']])
-        print(fitlib.table([title, 'model', 'n', 'median truth %', 'median p50 %', '80% cover', '90% cover',
-                            'MAE all (pp)', 'MAE 4% steps', 'P(worse)≥0.8', 'null P(worse)≥0.8',
-                            'run date ≠ D'], rows))
+                             f"{fs(*x['detect'])} (n {x['detect'][1]})" if x['detect'][1] else '–',
+                             f"{fs(*x['false_alarm'])} (n {x['false_alarm'][1]})" if x['false_alarm'][1] else '–',
+                             fs(*x['null']) if x['null'][1] else '–', x['moved']])
+        print(fitlib.table([title, 'model', 'n', 'median abs(truth) %', 'median p50 toward truth %', '80% cover',
+                            '90% cover', 'MAE all (pp)', 'MAE 4% steps', 'worse called, truth > 0',
+                            'worse called, truth ≤ 0', 'null P(worse)≥0.8', 'run date ≠ D'], rows))
 
     breakdown('noise', lambda r: r['noise'], NOISES)
     breakdown('scenario', scenario_name,
               [f'step, age {a:2d} d' for a in STEP_AGES] + ['drift', 'none'])
     breakdown('step size', lambda r: f"step {r['size']:+d}%" if r['kind'] == 'step' else None,
               [f'step {s:+d}%' for s in STEP_SIZES])
-    print('\nMAE all = median |p50 - truth| over the group. P(worse)≥0.8 = share called worse at the '
-          'default threshold (a detection rate for positive steps, a false-alarm rate otherwise). '
-          'Step age a: the new level holds on D-a … D; at age 20 the truth against D-14 is 0.')
+    print('\nMAE all = median |p50 - truth| over the group. "p50 toward truth": p50 with the sign flipped '
+          'for negative truths, so it reads against |truth|. "worse called" = P(worse) ≥ 0.8: a detection '
+          'rate where the truth is a regression (> 0), a false-alarm rate where it is not (≤ 0; includes '
+          'improvements). Step age a: the new level holds on D-a … D; at age 20 D-14 is already at the new '
+          'level, so the true change against D-14 is 0. Null = scenario none.')
     fails = [r for r in recs if not r['ok']]
     if fails:
         print(f'\nFailed fits ({len(fails)}): ' + '; '.join(
