@@ -283,6 +283,7 @@ def main(argv=None):
     p.add_argument('--fixed-level', action='store_true', help='base level 100 instead of log-uniform 10-1000')
     args = p.parse_args(argv)
     cells = design(args.quick, args.per_noise_reps)
+    fitlib.wait_for_binary(args.slowreg)
     version = fitlib.slowreg_version(args.slowreg)
     with tempfile.TemporaryDirectory(prefix='change_study_') as tmp:
         recs, wall = run_all(args, cells, tmp)

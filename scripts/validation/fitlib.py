@@ -16,12 +16,14 @@ import json
 import math
 import os
 import subprocess
+import sys
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 DEFAULT_MODEL_LABEL = '(binary default)'
-RETRIES = 30        # a binary rebuilt in place is briefly busy or missing
-RETRY_WAIT_S = 10
+RETRIES = 12        # a binary rebuilt in place is briefly busy or missing
+RETRY_WAIT_S = 5
+START_WAIT_S = 600  # how long a script waits for a missing binary before giving up
 
 
 def add_common_args(p):
@@ -55,6 +57,16 @@ def binary_sha(binary):
             return hashlib.sha256(fh.read()).hexdigest()[:12]
     except OSError:
         return '?'
+
+
+def wait_for_binary(binary):
+    """Wait (up to START_WAIT_S) for an executable binary; exit with a clear message if none appears."""
+    t0 = time.monotonic()
+    while not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        if time.monotonic() - t0 > START_WAIT_S:
+            raise SystemExit(f'error: no executable slowreg at {binary} (give --slowreg or set SLOWREG)')
+        print(f'waiting for {binary} ...', file=sys.stderr)
+        time.sleep(15)
 
 
 def slowreg_version(binary):

@@ -137,6 +137,7 @@ def main(argv=None):
         sorted(glob.glob(os.path.join(args.data_dir, 'realise', 'series', '*.csv')))
     if args.quick:
         files, args.splits = files[:2], 1
+    fitlib.wait_for_binary(args.slowreg)
     version = fitlib.slowreg_version(args.slowreg)
     models = fitlib.models_of(args)
     t0 = time.monotonic()

@@ -78,6 +78,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     seeds = 1 if args.quick else args.seeds
     compare_day = (LAST - dt.timedelta(days=BACK)).isoformat()
+    fitlib.wait_for_binary(args.slowreg)
     version = fitlib.slowreg_version(args.slowreg)
     with tempfile.TemporaryDirectory(prefix='tail_test_') as tmp:
         tasks = []
