@@ -96,7 +96,8 @@ public enum StepLevelFitter {
         let watched = watchedDays(dayCount: model.dayCount)
         let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> StepLevelChain in
             var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
-            return run(kernel: kernel, warmup: s.warmup, draws: s.draws, kept: perChain, watched: watched, rng: &rng)
+            return run(kernel: kernel, start: kernel.initialState(steps: chain % 2 == 0), warmup: s.warmup, draws: s.draws,
+                       kept: perChain, watched: watched, rng: &rng)
         }
         // σ and the level on the days that matter. Not ν: a discrete grid
         // value, often the same in every draw, has no R̂ or ESS to speak of.
@@ -137,11 +138,13 @@ public enum StepLevelFitter {
         var samplingSeconds: Double
     }
 
-    static func run(kernel: StepLevelGibbs, warmup: Int, draws: Int, kept: Int,
+    /// One chain from `start`; even chains start with steps between the
+    /// days' medians, odd ones smooth (``StepLevelGibbs/initialState(_:steps:)``).
+    static func run(kernel: StepLevelGibbs, start: StepLevelState, warmup: Int, draws: Int, kept: Int,
                     watched: [(row: Int, label: String)], rng: inout RandomStream) -> StepLevelChain {
         let clock = ContinuousClock()
         let t0 = clock.now
-        var state = kernel.initialState()
+        var state = start
         var failures = 0
         for _ in 0..<warmup { if kernel.step(&state, rng: &rng).levelFactorizationFailed { failures += 1 } }
         let t1 = clock.now

@@ -53,6 +53,15 @@ public struct StepLevelStepInfo: Sendable {
 /// 5. wᵢ ~ Gamma((ν+1)/2, (ν + rᵢ²/σ²)/2) — with step 4, a draw of (ν, w)
 ///    from their joint conditional;
 /// 6. σ² ~ IG((n+1)/2, 1/b + Σ wᵢrᵢ²/2), b ~ IG(1, 1/A² + 1/σ²);
+/// 3b. for each of the last ``shiftWindow`` days t, a Metropolis–Hastings move
+///    that shifts the level from t on by δ (changing the increment ω_t alone),
+///    with the weights and λ_t integrated out — `ω_t | a_t ~ Cauchy(0, τ₀√(2/a_t))`
+///    and Student-t likelihoods — then λ_t drawn afresh given ω_t (a
+///    partially collapsed Gibbs step, van Dyk & Park 2008). δ is proposed
+///    towards the median of the next days' data or back to the day before's
+///    level, half the time each: between "the last runs are a new level" and
+///    "the last runs are outliers" the plain sweep cannot cross (the
+///    outliers' tiny weights and a small λ_t hold each other in place);
 /// 7. with a resolution q: each unrounded value from Normal(μ, σ²/wᵢ)
 ///    truncated to its rounding interval `[yᵢ − q/2, yᵢ + q/2]`.
 public struct StepLevelGibbs: Sendable {
@@ -67,8 +76,14 @@ public struct StepLevelGibbs: Sendable {
     }
 
     /// A start near the data: each day's level the median of its points,
-    /// carried over days without points; scales at their prior centres.
-    public func initialState(_ position: [Double]? = nil) -> StepLevelState {
+    /// carried over days without points; each increment's local scale large
+    /// enough for the step between those medians (so a new level in the data
+    /// starts as a step, not as a run of outliers the first sweep would lock
+    /// in); the noise at its prior centre, weights 1.
+    /// With `steps: false` every local scale starts at 1 (a smooth level):
+    /// chains started both ways let R̂ see when the data leave "a new level"
+    /// and "a run of outliers" both open and the sampler cannot cross between them.
+    public func initialState(_ position: [Double]? = nil, steps: Bool = true) -> StepLevelState {
         let m = model
         var level = [Double](repeating: 0, count: m.dayCount)
         var last = median(m.values)
@@ -79,8 +94,13 @@ public struct StepLevelGibbs: Sendable {
         }
         if let position, position.count == m.dayCount { level = position }
         let p = m.priors
+        var local = [Double](repeating: 1, count: m.dayCount)
+        for t in 1..<Swift.max(1, m.dayCount) {
+            let omega = (level[t] - level[t - 1]) / p.globalScale
+            local[t] = steps ? Self.clamped(Swift.max(1, omega * omega)) : 1
+        }
         return StepLevelState(level: level,
-                              localScale2: [Double](repeating: 1, count: m.dayCount),
+                              localScale2: local,
                               localAux: [Double](repeating: 1, count: m.dayCount),
                               globalScale2: p.globalScale * p.globalScale, globalAux: 1,
                               sigma2: 1, sigmaAux: 1,
@@ -98,6 +118,7 @@ public struct StepLevelGibbs: Sendable {
     public func step(_ state: inout StepLevelState, rng: inout RandomStream) -> StepLevelStepInfo {
         let failed = !drawLevel(&state, rng: &rng)
         drawIncrementScales(&state, rng: &rng)
+        for t in Swift.max(1, model.dayCount - Self.shiftWindow)..<model.dayCount { shiftLevel(from: t, &state, rng: &rng) }
         drawNu(&state, rng: &rng)
         drawWeights(&state, rng: &rng)
         drawSigma(&state, rng: &rng)
@@ -192,6 +213,56 @@ public struct StepLevelGibbs: Sendable {
         state.sigma2 = Self.clamped(Self.inverseGamma(shape: (Double(m.pointCount) + 1) / 2,
                                                       scale: 1 / state.sigmaAux + ss / 2, rng: &rng))
         state.sigmaAux = Self.inverseGamma(shape: 1, scale: 1 / (a * a) + 1 / state.sigma2, rng: &rng)
+    }
+
+    /// Days at the end of the range that get the shift move: the last three
+    /// weeks, which hold D and its comparison days D−7 and D−14.
+    public static let shiftWindow = 21
+
+    /// Step 3b (see the type's documentation).
+    func shiftLevel(from t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let n = m.dayCount
+        // The data of days t … t+2 set where the level would move to.
+        let lastDay = Swift.min(n - 1, t + 2)
+        let nearby = m.order[m.dayStart[t]..<m.dayStart[lastDay + 1]].map { state.latentValues[$0] }
+        guard !nearby.isEmpty else { return }
+        let sigma2 = state.sigma2, nu = state.nu
+        let spread = (sigma2 / Double(nearby.count)).squareRoot()
+        let towardsData = median(nearby) - state.level[t]
+        let back = state.level[t - 1] - state.level[t]
+        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.standardNormal()
+        // Mixture proposal and its reverse (the centres move by −δ with the level).
+        func mixture(_ x: Double, _ a: Double, _ b: Double) -> Double {
+            let za = (x - a) / spread, zb = (x - b) / spread
+            return 0.5 * Double.exp(-0.5 * za * za) + 0.5 * Double.exp(-0.5 * zb * zb)
+        }
+        let forward = mixture(delta, towardsData, back)
+        let reverse = mixture(-delta, towardsData - delta, back - delta)
+        guard forward > 0, reverse > 0 else { drawLocalScale(t, &state, rng: &rng); return }
+        // Target: Student-t likelihood of every point from day t on, Cauchy prior of ω_t.
+        var logRatio = Double.log(reverse) - Double.log(forward)
+        let c = 1 / (nu * sigma2)
+        for k in m.dayStart[t]..<m.dayStart[n] {
+            let i = m.order[k]
+            let r = state.latentValues[i] - state.level[m.days[i]]
+            let shifted = r - delta
+            logRatio -= (nu + 1) / 2 * (Double.log(1 + shifted * shifted * c) - Double.log(1 + r * r * c))
+        }
+        let cauchyScale2 = state.globalScale2 * 2 / state.localAux[t]
+        let omega = state.level[t] - state.level[t - 1]
+        let omegaNew = omega + delta
+        logRatio += Double.log(1 + omega * omega / cauchyScale2) - Double.log(1 + omegaNew * omegaNew / cauchyScale2)
+        if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
+            for s in t..<n { state.level[s] += delta }
+        }
+        drawLocalScale(t, &state, rng: &rng)
+    }
+
+    /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
+    func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
+        let omega = state.level[t] - state.level[t - 1]
+        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2)) / rng.exponential())
     }
 
     /// Step 4: ν | residuals, σ on the grid, the weights integrated out.
