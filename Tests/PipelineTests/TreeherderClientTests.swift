@@ -345,3 +345,25 @@ struct TreeherderClientTests {
         #expect(try store.listSeries(.all).count == 1)
     }
 }
+
+/// The answers' decoding applies ingest's rules to what the server sends.
+@Suite("TreeherderResponses: hostile answers")
+struct TreeherderResponsesSafetyTests {
+    @Test("a control character in a signature's name, a stray time and a huge key are refused, briefly")
+    func hostileAnswers() throws {
+        let nul = #"{"abc": {"id": 1, "framework_id": 1, "signature_hash": "abc", "machine_platform": "linux\u0000", "suite": "s"}}"#
+        #expect(throws: TreeherderResponses.Problem.self) { try TreeherderResponses.signatures(Data(nul.utf8)) }
+        let zero = #"{"abc": [{"id": 1, "signature_id": 1, "job_id": 2, "push_id": 3, "revision": "r", "push_timestamp": 0, "value": 1}]}"#
+        #expect {
+            try TreeherderResponses.data(Data(zero.utf8))
+        } throws: { error in
+            (error as? TreeherderResponses.Problem)?.text.contains("outside the accepted range") == true
+        }
+        let hugeKey = String(repeating: "k", count: 100_000)
+        #expect {
+            try TreeherderResponses.data(Data(#"{"\#(hugeKey)": 1}"#.utf8))
+        } throws: { error in
+            ((error as? TreeherderResponses.Problem)?.text.count ?? .max) < 200
+        }
+    }
+}
