@@ -78,12 +78,14 @@ struct FetchCommand: AsyncParsableCommand {
         guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--base-url \(InputQuote.quoted(baseURL)) is not an http(s) URL")
         }
-        guard days > 0 else { throw ValidationError("--days must be positive") }
+        // Bounds keep the date and retry arithmetic far from overflow: a century
+        // of history, a hundred retries.
+        guard days > 0, days <= 36_500 else { throw ValidationError("--days must be between 1 and 36500") }
         guard timeout > 0, timeout.isFinite, timeout <= 86_400 else {
             throw ValidationError("--timeout must be a positive number of seconds, at most a day")
         }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
-        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        guard retries >= 0, retries <= 100 else { throw ValidationError("--retries must be between 0 and 100") }
         guard pageDays > 0 else { throw ValidationError("--page-days must be positive") }
         guard maxRequests > 0 else { throw ValidationError("--max-requests must be positive") }
         for (name, value) in [("--since", since), ("--until", until)] {

@@ -84,5 +84,12 @@ final class StaticAnswerServer {
             "\(capped.stderr)")
     let invalid = try Slowreg.run(["fetch", "--project", "p", "--max-body-bytes", "0", "--store", store])
     #expect(invalid.status != 0 && invalid.stderr.contains("--max-body-bytes must be positive"), "\(invalid.stderr)")
+    // Values whose arithmetic would overflow are refused, not a crash.
+    for (option, value, message) in [("--days", "100000000000000", "--days must be between"),
+                                     ("--retries", "\(Int.max)", "--retries must be between"),
+                                     ("--timeout", "1e300", "--timeout must be")] {
+        let result = try Slowreg.run(["fetch", "--project", "p", option, value, "--store", store])
+        #expect(result.status != 0 && result.status < 128 && result.stderr.contains(message), "\(option): \(result.stderr)")
+    }
     #expect(!FileManager.default.fileExists(atPath: store))
 }
