@@ -92,15 +92,6 @@ struct DelimitedTextReader {
         self.delimiter = delimiter
     }
 
-    /// All rows of a complete text.
-    func rows(_ bytes: [UInt8]) throws(Failure) -> [Row] {
-        var reader = DelimitedTextReader(delimiter: delimiter)
-        var rows: [Row] = []
-        try reader.feed(bytes, into: &rows)
-        try reader.finish(into: &rows)
-        return rows
-    }
-
     /// Reads the next chunk of the text, appending the rows it completes.
     mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes, into rows: inout [Row]) throws(Failure) {
         var index = bytes.startIndex
