@@ -19,8 +19,11 @@ struct IngestCommand: ParsableCommand {
               perfherder  a PERFHERDER_DATA document, or a task log with
                           PERFHERDER_DATA: lines; give time and platform with
                           --time/--platform or a sidecar NAME.meta.json.
-            Timestamps: unix seconds, ISO 8601, 'YYYY-MM-DD HH:MM:SS' or a date;
-            without a zone they are UTC. Every file is checked completely before
+            Timestamps: unix seconds (milliseconds from 10^11 on), ISO 8601,
+            'YYYY-MM-DD HH:MM:SS' or a date; without a zone they are UTC; times
+            before 2000-01-01 or more than a day ahead are refused. Files are read
+            as streams (memory does not grow with their size); only regular files
+            are read. Every file is checked completely before
             anything is stored: a bad row is reported as
             'FILE: line N, field "F": problem' with exit status 2 and the store
             unchanged. Ingesting the same rows again adds nothing.
@@ -60,8 +63,11 @@ struct IngestCommand: ParsableCommand {
         if let format, InputFormat(rawValue: format) == nil {
             throw ValidationError("--format must be one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let time, TimestampParser.parse(time) == nil {
-            throw ValidationError("--time \"\(time)\": \(TimestampParser.acceptedForms)")
+        if let time {
+            guard let instant = TimestampParser.parse(time) else {
+                throw ValidationError("--time \(InputQuote.quoted(time)): \(TimestampParser.acceptedForms)")
+            }
+            if let problem = PlausibleTime.problem(instant) { throw ValidationError("--time \(InputQuote.quoted(time)): \(problem)") }
         }
     }
 

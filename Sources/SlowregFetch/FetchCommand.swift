@@ -20,7 +20,9 @@ struct FetchCommand: AsyncParsableCommand {
             downloads their data in windows of --page-days days. Server errors
             (5xx, 429), timeouts and dropped connections are retried with
             exponential backoff (--retries); any other failure stops the fetch,
-            naming the URL, and nothing is stored. Everything fetched is stored in
+            naming the URL, and nothing is stored (exit 1). --timeout bounds each
+            request as a whole, --max-body-bytes the size of each answer.
+            Everything fetched is stored in
             one transaction; rows already stored are skipped.
             Example: slowreg fetch --project mozilla-beta --signature 3891031 --days 365
             """)
@@ -59,8 +61,11 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Last day to fetch (YYYY-MM-DD, UTC). Default: now.", valueName: "date"))
     var until: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for one answer.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds one request may take in total, body included.", valueName: "seconds"))
     var timeout: Double = TreeherderClientOptions().requestTimeout
+
+    @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp("Largest answer accepted, in bytes.", valueName: "n"))
+    var maxBodyBytes: Int = TreeherderClientOptions().maxBodyBytes
 
     @Option(help: ArgumentHelp("Retries of a failed request (5xx, 429, timeout).", valueName: "n"))
     var retries: Int = TreeherderClientOptions().maxAttempts - 1
@@ -76,15 +81,24 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL")
+            throw ValidationError("--base-url \(InputQuote.quoted(baseURL)) is not an http(s) URL")
         }
-        guard days > 0 else { throw ValidationError("--days must be positive") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
-        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        // Bounds keep the date and retry arithmetic far from overflow: a century
+        // of history, a hundred retries.
+        guard days > 0, days <= 36_500 else { throw ValidationError("--days must be between 1 and 36500") }
+        guard timeout > 0, timeout.isFinite, timeout <= 86_400 else {
+            throw ValidationError("--timeout must be a positive number of seconds, at most a day")
+        }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        guard retries >= 0, retries <= 100 else { throw ValidationError("--retries must be between 0 and 100") }
         guard pageDays > 0 else { throw ValidationError("--page-days must be positive") }
         guard maxRequests > 0 else { throw ValidationError("--max-requests must be positive") }
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, !StoreTime.isDayText(value) { throw ValidationError("\(name) \"\(value)\" is not a YYYY-MM-DD day") }
+            if let value, !StoreTime.isDayText(value) { throw ValidationError("\(name) \(InputQuote.quoted(value)) is not a YYYY-MM-DD day") }
+        }
+        if let since, let until, let first = StoreTime.daysSinceEpoch(dayText: since),
+           let last = StoreTime.daysSinceEpoch(dayText: until), first > last {
+            throw ValidationError("--since \(since) is after --until \(until)")
         }
     }
 
@@ -101,10 +115,12 @@ struct FetchCommand: AsyncParsableCommand {
     func run() async throws {
         var options = TreeherderClientOptions()
         options.requestTimeout = timeout
+        options.maxBodyBytes = maxBodyBytes
         options.maxAttempts = retries + 1
         options.pageDays = pageDays
         options.maxRequests = maxRequests
-        let client = TreeherderClient(baseURL: URL(string: baseURL)!, options: options)
+        guard let base = URL(string: baseURL) else { throw failWithBadInput("--base-url \(InputQuote.quoted(baseURL)) is not a URL") }
+        let client = TreeherderClient(baseURL: base, options: options)
         let (start, end) = interval()
         let query = TreeherderQuery(project: project, signatureIds: signatures, frameworkIds: frameworks,
                                     platform: platform, start: start, end: end)
@@ -119,7 +135,9 @@ struct FetchCommand: AsyncParsableCommand {
             if selection.filters { line += ", \(outcome.filteredOut) not selected, \(outcome.deduplicated) de-duplicated" }
             print(line)
         } catch let error as TreeherderError {
-            if case .malformedBody = error { throw failWithBadInput(error) }
+            // Every failure of the server's side, an answer of the wrong shape
+            // included, is a fetch failure (exit 1, README); the user's input is fine.
+            if case .invalidRequest = error { throw failWithBadInput(error) }   // the user's URL or dates
             FileHandle.standardError.write(Data("slowreg: \(error.description)\n".utf8))
             throw ExitCode(1)
         } catch let error as ConfigError {

@@ -6,9 +6,14 @@ import Pipeline
 
 /// Limits of a Treeherder fetch; every loop of the client is bounded by them.
 public struct TreeherderClientOptions: Sendable, Equatable {
-    /// Seconds to wait for one answer; Treeherder serves a month of one signature
-    /// in well under this.
+    /// Seconds one request may take in total, headers and body (a deadline, not
+    /// an idle timeout: a server that drips bytes is cut off too); Treeherder
+    /// serves a month of one signature in well under this.
     public var requestTimeout: TimeInterval = 30
+    /// Largest response body accepted, in bytes: a month of one signature is a
+    /// few hundred kB, the list of a project's signatures a few MB, so 256 MiB
+    /// only stops an answer that is broken or endless.
+    public var maxBodyBytes: Int = 256 << 20
     /// Tries per request, the first included; 5xx, 429, timeouts and dropped
     /// connections are retried, other failures are not.
     public var maxAttempts: Int = 4
@@ -68,27 +73,30 @@ public struct TreeherderFetchResult: Sendable {
 ///    days (the server keeps `start_date < push_timestamp < end_date`, so each
 ///    window starts one second early; points seen twice are kept once by id).
 ///
-/// Requests time out after ``TreeherderClientOptions/requestTimeout``; 5xx, 429,
+/// Each request must end within ``TreeherderClientOptions/requestTimeout`` in
+/// total and its body stay within ``TreeherderClientOptions/maxBodyBytes``; 5xx, 429,
 /// timeouts and dropped connections are retried with exponential backoff up to
 /// ``TreeherderClientOptions/maxAttempts``; any other failure or a body that is
 /// not the documented JSON throws a ``TreeherderError`` naming the URL.
 public final class TreeherderClient: Sendable {
     public let baseURL: URL
     public let options: TreeherderClientOptions
-    private let session: URLSession
 
     public init(baseURL: URL, options: TreeherderClientOptions = TreeherderClientOptions()) {
         self.baseURL = baseURL
         self.options = options
+    }
+
+    /// The session settings of every request (each request has its own session,
+    /// see ``BoundedDownload``).
+    private func sessionConfiguration() -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = options.requestTimeout
         configuration.timeoutIntervalForResource = options.requestTimeout
         configuration.httpAdditionalHeaders = ["User-Agent": options.userAgent, "Accept": "application/json"]
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        return configuration
     }
-
-    deinit { session.invalidateAndCancel() }
 
     /// Counts requests against ``TreeherderClientOptions/maxRequests``.
     private final class RequestBudget: @unchecked Sendable {
@@ -258,7 +266,9 @@ public final class TreeherderClient: Sendable {
             }
             try budget.spend()
             do {
-                let (body, response) = try await session.data(for: request)
+                let (body, response) = try await BoundedDownload.get(
+                    request, configuration: sessionConfiguration(), deadline: options.requestTimeout,
+                    maxBodyBytes: options.maxBodyBytes)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) { return body }
                 let snippet = String(decoding: body.prefix(200), as: UTF8.self)
@@ -267,6 +277,10 @@ public final class TreeherderClient: Sendable {
                 if !Self.isRetryable(status: status) { throw lastFailure }
             } catch let failure as TreeherderError {
                 throw failure
+            } catch BoundedDownload.Stop.deadline {
+                lastFailure = .timedOut(url: url.absoluteString, timeout: options.requestTimeout, attempts: attempt)
+            } catch BoundedDownload.Stop.bodyTooLarge(let limit) {
+                throw TreeherderError.bodyTooLarge(url: url.absoluteString, limit: limit)
             } catch let error as URLError {
                 switch error.code {
                 case .timedOut:

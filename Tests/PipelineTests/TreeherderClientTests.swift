@@ -1,4 +1,5 @@
 import FlyingFox
+import FlyingSocks
 import Foundation
 import Pipeline
 import TreeherderFetch
@@ -7,7 +8,9 @@ import Testing
 /// A Treeherder stand-in on 127.0.0.1 serving recorded-format responses. The
 /// first path segment picks the behaviour: `ok`, `flaky` (each URL fails with
 /// 500 once, then succeeds), `down` (always 503), `slow` (answers after 3 s),
-/// `garbage` (200 with a body that is not JSON), `missing` (404).
+/// `garbage` (200 with a body that is not JSON), `missing` (404), `drip` (a
+/// 200 whose announced 1000-byte body comes one byte every 0.2 s), `endless`
+/// (a chunked 200 body that never ends, 64 KiB at a time).
 struct FakeTreeherder: Sendable {
     struct Point: Sendable {
         var id, signatureId, jobId: Int
@@ -79,6 +82,13 @@ struct FakeTreeherder: Sendable {
         case "missing": return Self.json(#"{"detail": "Not found."}"#, status: .notFound)
         case "garbage": return HTTPResponse(statusCode: .ok, body: Data("<html>maintenance</html>".utf8))
         case "slow": try await Task.sleep(nanoseconds: 3_000_000_000)
+        case "drip":
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
+                                body: HTTPBodySequence(from: GeneratedBytes(chunk: 1, pause: 0.2, chunks: 1000), count: 1000,
+                                                       suggestedBufferSize: 1))
+        case "endless":
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"],
+                                body: HTTPBodySequence(from: GeneratedBytes(chunk: 1 << 16, pause: 0, chunks: .max)))
         case "flaky" where attempt == 1: return Self.json(#"{"detail": "internal error"}"#, status: .internalServerError)
         default: break
         }
@@ -86,6 +96,26 @@ struct FakeTreeherder: Sendable {
         if endpoint.hasSuffix("/performance/signatures/") { return Self.json(signatures) }
         if endpoint.hasSuffix("/performance/data/") { return data(request) }
         return Self.json(#"{"detail": "Not found."}"#, status: .notFound)
+    }
+
+    /// A body produced as it is sent: `chunks` runs of `chunk` spaces, `pause`
+    /// seconds apart.
+    struct GeneratedBytes: AsyncBufferedSequence, AsyncBufferedIteratorProtocol, Sendable {
+        typealias Element = UInt8
+        let chunk: Int
+        let pause: TimeInterval
+        var chunks: Int
+
+        func makeAsyncIterator() -> GeneratedBytes { self }
+
+        mutating func next() async throws -> UInt8? { try await nextBuffer(suggested: 1)?.first }
+
+        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
+            guard chunks > 0 else { return nil }
+            chunks -= 1
+            if pause > 0 { try await Task.sleep(nanoseconds: UInt64(pause * 1e9)) }
+            return [UInt8](repeating: 0x20, count: chunk)
+        }
     }
 
     func start() async throws -> LoopbackServer {
@@ -193,6 +223,44 @@ struct TreeherderClientTests {
         #expect(await fake.counter.count("missing") == 1)
     }
 
+    @Test("a server that drips its answer a byte at a time is cut off at the total deadline")
+    func drippingServerMeetsTheDeadline() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/drip"),
+                                      options: Self.options(attempts: 2, timeout: 1))
+        let started = Date()
+        do {
+            _ = try await client.frameworks()
+            Issue.record("a dripping answer was accepted")
+        } catch {
+            guard case let .timedOut(url, timeout, attempts) = error else { Issue.record("\(error)"); return }
+            #expect(url.contains("/drip/api/performance/framework/"))
+            #expect(timeout == 1 && attempts == 2)
+            #expect(error.description.contains("no complete answer within 1.0 s"), "\(error)")
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed < 5, "two attempts of 1 s and one backoff, not 200 s of dripping: \(elapsed)")
+        await server.stop()
+    }
+
+    @Test("an endless answer stops at the body size cap, naming the URL, without retries")
+    func endlessBodyIsCapped() async throws {
+        let fake = try FakeTreeherder()
+        let server = try await fake.start()
+        var options = Self.options(attempts: 3, timeout: 20)
+        options.maxBodyBytes = 1 << 20
+        let client = TreeherderClient(baseURL: try await server.baseURL(path: "/endless"), options: options)
+        let started = Date()
+        await #expect(throws: TreeherderError.bodyTooLarge(
+            url: try await server.baseURL(path: "/endless/api/performance/framework/").absoluteString, limit: 1 << 20)) {
+            _ = try await client.frameworks()
+        }
+        #expect(Date().timeIntervalSince(started) < 15, "stopped at the cap, not at the deadline")
+        #expect(await fake.counter.count("endless") == 1, "a body that is too large is not asked for again")
+        await server.stop()
+    }
+
     @Test("a slow server times out, is retried a bounded number of times, then fails")
     func timesOut() async throws {
         let fake = try FakeTreeherder()
@@ -275,5 +343,27 @@ struct TreeherderClientTests {
         // The same series as the CSV export of signature 3891031.
         _ = try Ingestion().ingest(files: [TestSupport.fixtureURL("mozilla-beta_3891031", "csv")], into: store)
         #expect(try store.listSeries(.all).count == 1)
+    }
+}
+
+/// The answers' decoding applies ingest's rules to what the server sends.
+@Suite("TreeherderResponses: hostile answers")
+struct TreeherderResponsesSafetyTests {
+    @Test("a control character in a signature's name, a stray time and a huge key are refused, briefly")
+    func hostileAnswers() throws {
+        let nul = #"{"abc": {"id": 1, "framework_id": 1, "signature_hash": "abc", "machine_platform": "linux\u0000", "suite": "s"}}"#
+        #expect(throws: TreeherderResponses.Problem.self) { try TreeherderResponses.signatures(Data(nul.utf8)) }
+        let zero = #"{"abc": [{"id": 1, "signature_id": 1, "job_id": 2, "push_id": 3, "revision": "r", "push_timestamp": 0, "value": 1}]}"#
+        #expect {
+            try TreeherderResponses.data(Data(zero.utf8))
+        } throws: { error in
+            (error as? TreeherderResponses.Problem)?.text.contains("outside the accepted range") == true
+        }
+        let hugeKey = String(repeating: "k", count: 100_000)
+        #expect {
+            try TreeherderResponses.data(Data(#"{"\#(hugeKey)": 1}"#.utf8))
+        } throws: { error in
+            ((error as? TreeherderResponses.Problem)?.text.count ?? .max) < 200
+        }
     }
 }

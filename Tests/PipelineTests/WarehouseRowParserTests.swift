@@ -45,8 +45,8 @@ struct WarehouseRowParserTests {
     func missingSuites() {
         #expect(throws: IngestError(file: "rows.ndjson", line: 2, field: "suites", problem: "missing; a list is required")) {
             try parse("""
-                {"time": 1, "platform": "p", "suites": []}
-                {"time": 1, "platform": "p"}
+                {"time": 1588327200, "platform": "p", "suites": []}
+                {"time": 1588327200, "platform": "p"}
                 """)
         }
     }
@@ -54,21 +54,21 @@ struct WarehouseRowParserTests {
     @Test("suites that is not a list is rejected")
     func suitesNotAList() {
         #expect(throws: IngestError(file: "rows.ndjson", line: 1, field: "suites", problem: "expected a list, found a string")) {
-            try parse(#"{"time": 1, "platform": "p", "suites": "tabswitch"}"#)
+            try parse(#"{"time": 1588327200, "platform": "p", "suites": "tabswitch"}"#)
         }
     }
 
     @Test("bad nested values name their path", arguments: [
-        (#"{"time": 1, "platform": "p", "suites": [{"name": "s", "value": "fast"}]}"#, "suites[0].value"),
-        (#"{"time": 1, "platform": "p", "suites": [{"name": "s", "value": true}]}"#, "suites[0].value"),
-        (#"{"time": 1, "platform": "p", "suites": [{"name": "s", "subtests": [{"name": "t"}]}]}"#, "suites[0].subtests[0].value"),
-        (#"{"time": 1, "platform": "p", "suites": [{"name": "s", "subtests": [{"name": "t", "value": "NaN"}]}]}"#, "suites[0].subtests[0].value"),
-        (#"{"time": 1, "platform": "p", "suites": [{"value": 1}]}"#, "suites[0].name"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [{"name": "s", "value": "fast"}]}"#, "suites[0].value"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [{"name": "s", "value": true}]}"#, "suites[0].value"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [{"name": "s", "subtests": [{"name": "t"}]}]}"#, "suites[0].subtests[0].value"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [{"name": "s", "subtests": [{"name": "t", "value": "NaN"}]}]}"#, "suites[0].subtests[0].value"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [{"value": 1}]}"#, "suites[0].name"),
         (#"{"time": "soon", "platform": "p", "suites": []}"#, "time"),
         (#"{"platform": "p", "suites": []}"#, "time"),
-        (#"{"time": 1, "suites": []}"#, "platform"),
+        (#"{"time": 1588327200, "suites": []}"#, "platform"),
         (#"[1, 2]"#, "(row)"),
-        (#"{"time": 1, "platform": "p", "suites": [}"#, "(row)"),
+        (#"{"time": 1588327200, "platform": "p", "suites": [}"#, "(row)"),
     ])
     func badValues(line: String, field: String) {
         let error = #expect(throws: IngestError.self) { try parse(line) }
@@ -83,7 +83,7 @@ struct WarehouseRowParserTests {
 
     @Test("invalid UTF-8 names its line")
     func invalidUTF8() {
-        var data = Data((#"{"time": 1, "platform": "p", "suites": []}"# + "\n").utf8)
+        var data = Data((#"{"time": 1588327200, "platform": "p", "suites": []}"# + "\n").utf8)
         data.append(contentsOf: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x0A])
         let error = #expect(throws: IngestError.self) { try parser.parse(data, file: "rows.ndjson") }
         #expect(error?.line == 2)

@@ -222,16 +222,14 @@ struct ContractTests {
         #expect(rest.status == 0 && restSummary["fitted"] as? Int == 2 - fitted, "\(rest.stdout)")
     }
 
-    @Test("names with escape sequences and line breaks are printed visibly, one line each")
-    func terminalSafeNames() throws {
+    @Test("a name with an escape sequence is refused at ingest with one visible error line; nothing is stored")
+    func controlCharactersInNames() throws {
         let dir = try ScratchDirectory()
-        let store = try Self.ingestedStore(dir, suite: "\"evil\u{1B}[2Jname\"")
-        #expect(try Slowreg.run(["run", "--date", "2024-06-30", "--quiet"] + Self.short + ["--store", store]).status == 0)
-        for arguments in [["compare", "--date", "2024-06-30"], ["alert", "--date", "2024-06-30", "--format", "table", "--min-change", "0"],
-                          ["diagnose"]] {
-            let r = try Slowreg.run(arguments + ["--store", store])
-            #expect(!r.stdout.contains("\u{1B}"), "\(arguments) prints the escape character")
-            #expect(r.stdout.contains("evil\\u{1B}[2Jname"), "\(arguments): \(r.stdout)")
-        }
+        let store = dir.path("s.sqlite")
+        try "push_timestamp,value,machine_platform,suite\n2024-06-30 01:00:00,1,linux64,evil\u{1B}[2Jname\n"
+            .write(toFile: dir.path("evil.csv"), atomically: true, encoding: .utf8)
+        let r = try Slowreg.run(["ingest", dir.path("evil.csv"), "--store", store])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(!r.stderr.contains("\u{1B}") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     }
 }

@@ -4,17 +4,15 @@ import SeriesAnalysis
 /// Reads one series for `slowreg fit`: a delimited file with a header, a time
 /// column (`time`, `push_timestamp`, `timestamp` or `date`) and a value column
 /// (`y` or `value`). Parsing, quoting and error messages are the ingest
-/// reader's, so a bad row is reported as `FILE: line N, field "F": problem`.
+/// reader's, so a bad row is reported as `FILE: line N, field "F": problem`,
+/// and times outside ``PlausibleTime`` are refused as ingest refuses them.
 public enum SeriesFile {
     public static let timeColumns = ["time", "push_timestamp", "timestamp", "date"]
     public static let valueColumns = ["y", "value"]
 
     public static func read(path: String) throws -> [SeriesRow] {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw IngestError(file: path, line: 0, field: "(file)", problem: "cannot be read: \(error.localizedDescription)")
-        }
+        // A directory, FIFO or device is named for what it is (ingest's rule).
+        let data = try InputFile(url: URL(fileURLWithPath: path)).readAll()
         let header = headerNames(data)
         guard let time = timeColumns.first(where: header.contains) else {
             throw IngestError(file: path, line: 1, field: "(header)",
@@ -74,7 +72,8 @@ public enum CalendarFile {
                 throw IngestError(file: path, line: offset + 1, field: "(row)", problem: "too few fields")
             }
             guard let date = TimestampParser.parse(fields[dateIndex]) else {
-                throw IngestError(file: path, line: offset + 1, field: header[dateIndex], problem: "'\(fields[dateIndex])' is not a date")
+                throw IngestError(file: path, line: offset + 1, field: header[dateIndex],
+                                  problem: "\(InputQuote.quoted(fields[dateIndex])) is not a date")
             }
             records.append(BuildRecord(date: date, version: fields[versionIndex],
                                        channel: channelIndex.map { fields[$0] } ?? "beta"))

@@ -5,6 +5,10 @@ import Foundation
 /// breaks, and writes a literal quote as `""`; rows end at CRLF, LF or CR.
 /// Empty lines are skipped. Fields stay raw bytes: the caller decodes them as
 /// UTF-8 so that an encoding error can be reported with its column's name.
+///
+/// The reader is incremental: ``feed(_:into:)`` takes the text in chunks of any
+/// size (a chunk may end inside a field, a quote pair or a CRLF) and returns the
+/// rows completed so far, so memory holds one chunk and one row, not the file.
 struct DelimitedTextReader {
     /// One row and the 1-based file line where it starts.
     struct Row {
@@ -28,72 +32,113 @@ struct DelimitedTextReader {
 
     /// The delimiter among comma, tab and semicolon that occurs most often outside
     /// quotes in the first row; comma when none occurs (a one-column header).
-    static func detectDelimiter(_ bytes: [UInt8]) -> UInt8 {
-        var counts: [UInt8: Int] = [comma: 0, tab: 0, semicolon: 0]
+    static func detectDelimiter<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt8 {
+        var commas = 0, tabs = 0, semicolons = 0
         var inQuotes = false
         for byte in bytes {
             if byte == quote { inQuotes.toggle(); continue }
             if inQuotes { continue }
             if byte == lineFeed || byte == carriageReturn { break }
-            if counts[byte] != nil { counts[byte]! += 1 }
+            switch byte {
+            case comma: commas += 1
+            case tab: tabs += 1
+            case semicolon: semicolons += 1
+            default: break
+            }
         }
-        let best = [comma, tab, semicolon].max { counts[$0]! < counts[$1]! }!
-        return counts[best]! > 0 ? best : comma
+        // Ties go to the earlier of comma, tab, semicolon.
+        if commas == 0 && tabs == 0 && semicolons == 0 { return comma }
+        if commas >= tabs && commas >= semicolons { return comma }
+        return tabs >= semicolons ? tab : semicolon
+    }
+
+    /// Whether `bytes` holds a line end outside quotes, i.e. the whole first row.
+    static func containsFirstRowEnd<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var inQuotes = false
+        for byte in bytes {
+            if byte == quote { inQuotes.toggle() } else if !inQuotes && (byte == lineFeed || byte == carriageReturn) { return true }
+        }
+        return false
     }
 
     let delimiter: UInt8
 
     private enum State {
-        case fieldStart, unquoted, quoted, afterClosingQuote
+        /// At the start of a field.
+        case fieldStart
+        /// Inside a field that did not start with a quote.
+        case unquoted
+        /// Inside a quoted field.
+        case quoted
+        /// A quote inside a quoted field: the closing one, or the first of `""`.
+        case quoteInQuoted
+        /// After a closing quote: only a delimiter or a line end may follow.
+        case afterClosingQuote
     }
 
-    func rows(_ bytes: [UInt8]) throws(Failure) -> [Row] {
-        var rows: [Row] = []
-        var fields: [[UInt8]] = []
-        var field: [UInt8] = []
-        var state = State.fieldStart
-        var rowHasContent = false
-        var line = 1
-        var rowLine = 1
-        var quoteOpenLine = 1
-        var index = 0
+    private var state = State.fieldStart
+    private var fields: [[UInt8]] = []
+    private var field: [UInt8] = []
+    private var rowHasContent = false
+    private var line = 1
+    private var rowLine = 1
+    private var quoteOpenLine = 1
+    /// A CR ended a row; an LF right after it belongs to the same line end.
+    private var skipLineFeed = false
+    /// A CR inside quotes was kept; an LF right after it is the same line break.
+    private var quotedCarriageReturn = false
 
-        func endField() {
-            fields.append(field)
-            field = []
-        }
-        func endRow() {
-            if rowHasContent {
-                endField()
-                rows.append(Row(line: rowLine, fields: fields))
-            }
-            fields = []
-            field = []
-            rowHasContent = false
-            state = .fieldStart
-        }
-        /// Consumes a line end starting at `index` (CRLF counts once) and counts it.
-        func consumeLineEnd() {
-            if bytes[index] == Self.carriageReturn, index + 1 < bytes.count, bytes[index + 1] == Self.lineFeed {
-                index += 1
-            }
-            index += 1
-            line += 1
-        }
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+    }
 
-        while index < bytes.count {
+    /// Reads the next chunk of the text, appending the rows it completes.
+    mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes, into rows: inout [Row]) throws(Failure) {
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
             let byte = bytes[index]
-            let isLineEnd = byte == Self.lineFeed || byte == Self.carriageReturn
+            if skipLineFeed {
+                skipLineFeed = false
+                if byte == Self.lineFeed { index = bytes.index(after: index); continue }
+            }
+            if quotedCarriageReturn {
+                quotedCarriageReturn = false
+                if byte == Self.lineFeed && state == .quoted {
+                    field.append(byte)
+                    index = bytes.index(after: index)
+                    continue
+                }
+            }
             switch state {
+            case .quoteInQuoted:
+                if byte == Self.quote {
+                    field.append(Self.quote)
+                    state = .quoted
+                    index = bytes.index(after: index)
+                } else {
+                    state = .afterClosingQuote   // look at this byte again in that state
+                }
+            case .quoted:
+                if byte == Self.quote {
+                    state = .quoteInQuoted
+                } else {
+                    // A line break inside quotes is data; keep it as written.
+                    field.append(byte)
+                    if byte == Self.lineFeed || byte == Self.carriageReturn {
+                        line += 1
+                        quotedCarriageReturn = byte == Self.carriageReturn
+                    }
+                }
+                index = bytes.index(after: index)
             case .fieldStart, .unquoted, .afterClosingQuote:
                 if byte == delimiter {
                     rowHasContent = true
                     endField()
                     state = .fieldStart
-                    index += 1
-                } else if isLineEnd {
-                    endRow()
-                    consumeLineEnd()
+                } else if byte == Self.lineFeed || byte == Self.carriageReturn {
+                    endRow(into: &rows)
+                    line += 1
+                    skipLineFeed = byte == Self.carriageReturn
                     rowLine = line
                 } else if state == .afterClosingQuote {
                     throw .textAfterClosingQuote(line: line, fieldIndex: fields.count)
@@ -101,40 +146,37 @@ struct DelimitedTextReader {
                     rowHasContent = true
                     quoteOpenLine = line
                     state = .quoted
-                    index += 1
                 } else {
                     if !rowHasContent { rowLine = line }
                     rowHasContent = true
                     state = .unquoted
                     field.append(byte)
-                    index += 1
                 }
-            case .quoted:
-                if byte == Self.quote {
-                    if index + 1 < bytes.count && bytes[index + 1] == Self.quote {
-                        field.append(Self.quote)
-                        index += 2
-                    } else {
-                        state = .afterClosingQuote
-                        index += 1
-                    }
-                } else if isLineEnd {
-                    // A line break inside quotes is data; keep it as written.
-                    field.append(byte)
-                    if byte == Self.carriageReturn, index + 1 < bytes.count, bytes[index + 1] == Self.lineFeed {
-                        field.append(Self.lineFeed)
-                        index += 1
-                    }
-                    index += 1
-                    line += 1
-                } else {
-                    field.append(byte)
-                    index += 1
-                }
+                index = bytes.index(after: index)
             }
         }
+    }
+
+    /// Ends the text: completes the last row (which needs no line end) and
+    /// refuses a quoted field left open.
+    mutating func finish(into rows: inout [Row]) throws(Failure) {
         if state == .quoted { throw .unterminatedQuote(line: quoteOpenLine, fieldIndex: fields.count) }
-        endRow()
-        return rows
+        endRow(into: &rows)
+    }
+
+    private mutating func endField() {
+        fields.append(field)
+        field = []
+    }
+
+    private mutating func endRow(into rows: inout [Row]) {
+        if rowHasContent {
+            endField()
+            rows.append(Row(line: rowLine, fields: fields))
+        }
+        fields = []
+        field = []
+        rowHasContent = false
+        state = .fieldStart
     }
 }

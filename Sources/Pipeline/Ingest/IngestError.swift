@@ -20,10 +20,17 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         self.problem = problem
     }
 
-    /// `FILE: line N, field "F": problem` — one line, no trailing newline.
+    /// Longest problem text shown; the parsers quote input through ``InputQuote``,
+    /// this bounds whatever else a message may carry.
+    public static let maxProblemCharacters = 600
+
+    /// `FILE: line N, field "F": problem` — one line, no trailing newline, of
+    /// bounded length: the field name (which comes from the input's header) is
+    /// quoted by ``InputQuote``, the problem cut at ``maxProblemCharacters``.
     public var description: String {
-        let oneLine = problem.replacingOccurrences(of: "\n", with: " ")
-        return "\(file): line \(line), field \"\(field)\": \(oneLine)"
+        var oneLine = problem.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        if oneLine.count > Self.maxProblemCharacters { oneLine = oneLine.prefix(Self.maxProblemCharacters) + "…" }
+        return "\(file): line \(line), field \(InputQuote.quoted(field)): \(oneLine)"
     }
 }
 

@@ -36,4 +36,55 @@ public enum InputFormat: String, CaseIterable, Sendable {
         if ext == "tsv" || ext == "tab" { return .tsv }
         return DelimitedTextReader.detectDelimiter(bytes) == DelimitedTextReader.tab ? .tsv : .csv
     }
+
+    /// ``detect(data:fileName:)`` for a file read in chunks: the whole file is
+    /// searched for the `PERFHERDER_DATA:` marker and the first line read, never
+    /// more than a chunk and that line held at once.
+    public static func detect(file: InputFile) throws -> InputFormat {
+        let ext = (file.url.lastPathComponent as NSString).pathExtension.lowercased()
+        if ext == "ndjson" || ext == "jsonl" { return .ndjson }
+        let marker = Array(PerfherderDataParser.logMarker.utf8)
+        var tail: [UInt8] = []              // the end of the previous chunk, for a marker cut in two
+        var start: [UInt8] = []             // the text up to the first non-blank line's end
+        var byteOrderMark = ByteOrderMarkFilter()
+        var foundMarker = false
+        var startComplete = false
+        try file.forEachChunk { chunk in
+            guard !foundMarker else { return }
+            let window = tail + chunk
+            if contains(marker, in: window) { foundMarker = true }
+            tail = Array(window.suffix(marker.count - 1))
+            if !startComplete {
+                start += byteOrderMark.pass(chunk)
+                startComplete = firstNonBlankLineEnds(in: start)
+            }
+        }
+        if foundMarker { return .perfherder }
+        if !startComplete { start += byteOrderMark.finish() }
+        return detect(data: Data(start), fileName: file.url.lastPathComponent)
+    }
+
+    private static func contains(_ marker: [UInt8], in bytes: [UInt8]) -> Bool {
+        guard let first = marker.first, bytes.count >= marker.count else { return false }
+        var i = 0
+        let last = bytes.count - marker.count
+        while i <= last {
+            if bytes[i] == first && bytes[i..<(i + marker.count)].elementsEqual(marker) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Whether `bytes` holds a whole line that is not blank (its line end seen).
+    private static func firstNonBlankLineEnds(in bytes: [UInt8]) -> Bool {
+        var blank = true
+        for byte in bytes {
+            if byte == 0x0A {
+                if !blank { return true }
+            } else if !(byte == 0x20 || byte == 0x09 || byte == 0x0D) {
+                blank = false
+            }
+        }
+        return false
+    }
 }

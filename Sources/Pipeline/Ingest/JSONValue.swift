@@ -67,19 +67,27 @@ public enum JSONValue: Sendable, Equatable, Decodable {
 struct JSONFieldReader {
     let location: IngestLocation
     let line: Int
+    /// The latest plausible run time is one day after this (``PlausibleTime``).
+    var now = Date()
 
     func fail(_ path: String, _ problem: String) -> IngestError {
         location.error(line: line, field: path, problem)
     }
 
-    /// Optional text: absent or null → "", string or number → its text.
+    /// Optional text: absent or null → "", string or number → its text. Every
+    /// text read is a name or an id, so control characters are refused (``NameText``).
     func text(_ value: JSONValue?, _ path: String) throws(IngestError) -> String {
         switch value {
         case nil, .null?: return ""
-        case let .string(text)?: return text
+        case let .string(text)?: return try checkedName(text, path)
         case let .number(number)?: return JSONValue.number(number).scalarText ?? ""
         case let other?: throw fail(path, "expected text, found \(other.typeName)")
         }
+    }
+
+    private func checkedName(_ text: String, _ path: String) throws(IngestError) -> String {
+        if let problem = NameText.problem(text) { throw fail(path, problem) }
+        return text
     }
 
     /// Required non-empty text.
@@ -99,29 +107,37 @@ struct JSONFieldReader {
             guard number.isFinite else { throw fail(path, "not a finite number") }
             return number
         case let .string(text)?:
-            guard let number = ValueParsing.finiteDecimal(text) else { throw fail(path, "\"\(text)\" is not a finite number") }
+            guard let number = ValueParsing.finiteDecimal(text) else { throw fail(path, "\(InputQuote.quoted(text)) is not a finite number") }
             return number
         case let other?:
             throw fail(path, "expected a number, found \(other.typeName)")
         }
     }
 
-    /// A timestamp: a number (unix seconds) or any ``TimestampParser`` text.
+    /// A timestamp: a number (unix seconds, or milliseconds by magnitude as
+    /// ``TimestampParser/epochInstant(_:)`` tells them apart) or any
+    /// ``TimestampParser`` text; it must be a plausible run time (``PlausibleTime``).
     func time(_ value: JSONValue?, _ path: String) throws(IngestError) -> Date {
+        let date: Date
+        let shown: String
         switch value {
         case nil, .null?:
             throw fail(path, "missing; a timestamp is required")
-        case let .number(seconds)?:
-            guard seconds.isFinite else { throw fail(path, "not a finite number of seconds") }
-            return Date(timeIntervalSince1970: seconds)
+        case let .number(number)?:
+            guard number.isFinite else { throw fail(path, "not a finite number of seconds") }
+            date = TimestampParser.epochInstant(number)
+            shown = JSONValue.number(number).scalarText ?? "\(number)"
         case let .string(text)?:
-            guard let date = TimestampParser.parse(text) else {
-                throw fail(path, "\"\(text)\" is not a timestamp; \(TimestampParser.acceptedForms)")
+            guard let parsed = TimestampParser.parse(text) else {
+                throw fail(path, "\(InputQuote.quoted(text)) is not a timestamp; \(TimestampParser.acceptedForms)")
             }
-            return date
+            date = parsed
+            shown = InputQuote.quoted(text)
         case let other?:
             throw fail(path, "expected a timestamp, found \(other.typeName)")
         }
+        if let problem = PlausibleTime.problem(date, now: now) { throw fail(path, "\(shown): \(problem)") }
+        return date
     }
 
     /// Optional boolean: absent or null → nil; also accepts "true"/"false" text.
@@ -130,7 +146,7 @@ struct JSONFieldReader {
         case nil, .null?: return nil
         case let .bool(flag)?: return flag
         case let .string(text)?:
-            guard let parsed = ValueParsing.optionalBool(text) else { throw fail(path, "\"\(text)\" is not true or false") }
+            guard let parsed = ValueParsing.optionalBool(text) else { throw fail(path, "\(InputQuote.quoted(text)) is not true or false") }
             return parsed
         case let other?:
             throw fail(path, "expected true or false, found \(other.typeName)")
@@ -142,7 +158,7 @@ struct JSONFieldReader {
     func joinedTextList(_ value: JSONValue?, _ path: String) throws(IngestError) -> String {
         switch value {
         case nil, .null?: return ""
-        case let .string(text)?: return text
+        case let .string(text)?: return try checkedName(text, path)
         case let .array(elements)?:
             var parts: [String] = []
             for (index, element) in elements.enumerated() {
@@ -151,7 +167,7 @@ struct JSONFieldReader {
                 }
                 parts.append(text)
             }
-            return parts.joined(separator: " ")
+            return try checkedName(parts.joined(separator: " "), path)
         case let other?:
             throw fail(path, "expected a list of texts, found \(other.typeName)")
         }

@@ -83,6 +83,7 @@ public struct PerfherderDataParser: Sendable {
         guard let time = metadata.time else {
             throw reader.fail("time", "a PERFHERDER_DATA document carries no time; give --time or \"time\" in the sidecar \(sidecar)")
         }
+        if let problem = PlausibleTime.problem(time) { throw reader.fail("time", problem) }
         guard let platform = metadata.platform, !platform.isEmpty else {
             throw reader.fail("platform",
                               "a PERFHERDER_DATA document carries no platform; give --platform or \"platform\" in the sidecar \(sidecar)")

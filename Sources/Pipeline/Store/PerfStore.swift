@@ -15,6 +15,12 @@ public protocol PerfStore: Sendable {
     /// extra options), so ingesting the same source twice adds nothing.
     func ingest(_ rows: [IngestRecord]) throws(StoreError) -> IngestCounts
 
+    /// ``ingest(_:)`` for rows that arrive in batches (a file read as a stream):
+    /// `produce` hands each batch to its argument, which stores it and returns
+    /// its counts; everything is one transaction, rolled back if `produce`
+    /// throws (its error is rethrown unchanged). Returns the total counts.
+    func ingest(batches produce: (_ store: ([IngestRecord]) throws -> IngestCounts) throws -> Void) throws -> IngestCounts
+
     /// Series matching `filter`, ordered by project, suite, test, platform.
     func listSeries(_ filter: SeriesFilter) throws(StoreError) -> [SeriesRecord]
 

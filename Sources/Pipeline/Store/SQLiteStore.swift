@@ -14,7 +14,7 @@ public final class SQLiteStore: PerfStore {
     static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
 
     public let location: String
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// Whether the store was opened by a read-only command.
     public let isReadOnly: Bool
 
@@ -169,57 +169,8 @@ public final class SQLiteStore: PerfStore {
 
     // MARK: - Ingest
 
-    private struct SeriesKey: Hashable {
-        var project, suite, test, platform: String
-    }
-
     public func ingest(_ rows: [IngestRecord]) throws(StoreError) -> IngestCounts {
-        try write { db in
-            var counts = IngestCounts(offered: rows.count)
-            var seriesIds: [SeriesKey: Int64] = [:]
-            let find = try db.makeStatement(sql: """
-                SELECT id FROM series WHERE project = ? AND suite = ? AND test = ? AND platform = ?
-                """)
-            let insertSeries = try db.makeStatement(sql: """
-                INSERT INTO series (project, suite, test, platform, framework, sname, os, lower_is_better, unit)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // Known facts are kept; empty ones are filled in; the naming follows the latest rules.
-            let updateSeries = try db.makeStatement(sql: """
-                UPDATE series SET
-                    framework = CASE WHEN framework = '' THEN ? ELSE framework END,
-                    unit = CASE WHEN unit = '' THEN ? ELSE unit END,
-                    lower_is_better = COALESCE(lower_is_better, ?),
-                    sname = ?, os = ?
-                WHERE id = ?
-                """)
-            let insertMeasurement = try db.makeStatement(sql: """
-                INSERT INTO measurements (series_id, time, value, revision, task_id, label, extra_options, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """)
-            for row in rows {
-                let r = row.record
-                let key = SeriesKey(project: r.project, suite: r.suite, test: r.test, platform: r.platform)
-                let seriesId: Int64
-                if let known = seriesIds[key] {
-                    seriesId = known
-                } else if let existing = try Int64.fetchOne(find, arguments: [r.project, r.suite, r.test, r.platform]) {
-                    try updateSeries.execute(arguments: [r.framework, r.unit, r.lowerIsBetter, row.sname, row.os, existing])
-                    seriesId = existing
-                } else {
-                    try insertSeries.execute(arguments: [r.project, r.suite, r.test, r.platform, r.framework,
-                                                         row.sname, row.os, r.lowerIsBetter, r.unit])
-                    seriesId = db.lastInsertedRowID
-                    counts.newSeries += 1
-                }
-                seriesIds[key] = seriesId
-                try insertMeasurement.execute(arguments: [seriesId, StoreTime.instantText(r.time), r.value, r.revision,
-                                                          r.taskId, r.label, r.extraOptions, r.version])
-                if db.changesCount > 0 { counts.added += 1 } else { counts.duplicates += 1 }
-            }
-            return counts
-        }
+        try write { db in try SQLiteIngestWriter(db).add(rows) }
     }
 
     // MARK: - Series and measurements

@@ -5,6 +5,10 @@ import Foundation
 /// Accepted forms (a timestamp without a zone is taken as UTC — Treeherder stores
 /// and exports push times in UTC):
 /// - unix seconds, optionally fractional and signed: `1684750825`, `1684750825.25`;
+///   or unix milliseconds (`1684750825250`), told apart by magnitude: a number
+///   of at least ``millisecondsThreshold`` (10^11) is milliseconds. As seconds,
+///   10^11 is the year 5138; as milliseconds it is 1973-03-03 — each reading is
+///   implausible for the other's range, so no real run time is ambiguous;
 /// - ISO 8601 / RFC 3339: `2023-05-22T10:20:25Z`, `2023-05-22T10:20:25.123+02:00`,
 ///   `+0200`, `+02`, or no zone;
 /// - the same with a space instead of `T` (`2023-05-22 10:20:25`, the Treeherder
@@ -18,7 +22,7 @@ import Foundation
 public enum TimestampParser {
     /// Human description of the accepted forms, for error messages.
     public static let acceptedForms =
-        "expected unix seconds, ISO 8601 (e.g. 2023-05-22T10:20:25Z), 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD'"
+        "expected unix seconds or milliseconds, ISO 8601 (e.g. 2023-05-22T10:20:25Z), 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD'"
 
     /// The instant `text` denotes, or `nil` when it is not one of the accepted forms.
     public static func parse(_ text: String) -> Date? {
@@ -29,8 +33,17 @@ public enum TimestampParser {
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         guard start < end else { return nil }
         let trimmed = bytes[start..<end]
-        if let seconds = unixSeconds(trimmed) { return Date(timeIntervalSince1970: seconds) }
+        if let number = unixSeconds(trimmed) { return epochInstant(number) }
         return calendarTimestamp(trimmed)
+    }
+
+    /// Numbers of at least this magnitude are unix milliseconds, smaller ones seconds.
+    public static let millisecondsThreshold = 1e11
+
+    /// The instant a unix timestamp names: seconds, or milliseconds from
+    /// ``millisecondsThreshold`` on (the rule of ``parse(_:)``, shared with JSON numbers).
+    public static func epochInstant(_ number: Double) -> Date {
+        Date(timeIntervalSince1970: abs(number) >= millisecondsThreshold ? number / 1000 : number)
     }
 
     /// `[-]digits[.digits]` → seconds since the epoch.

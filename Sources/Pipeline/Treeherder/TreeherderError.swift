@@ -6,6 +6,8 @@ public enum TreeherderError: Error, Sendable, Equatable, CustomStringConvertible
     case httpStatus(url: String, status: Int, body: String, attempts: Int)
     /// No complete answer within the request timeout, `attempts` times.
     case timedOut(url: String, timeout: TimeInterval, attempts: Int)
+    /// The body is larger than the cap (bytes); not retried.
+    case bodyTooLarge(url: String, limit: Int)
     /// The connection failed (refused, reset, name not found), `attempts` times.
     case transport(url: String, message: String, attempts: Int)
     /// The answer is not the JSON layout Treeherder documents.
@@ -21,7 +23,9 @@ public enum TreeherderError: Error, Sendable, Equatable, CustomStringConvertible
             let snippet = body.isEmpty ? "" : ": \(body)"
             return "\(url): HTTP \(status) after \(attempts) attempt\(attempts == 1 ? "" : "s")\(snippet)"
         case let .timedOut(url, timeout, attempts):
-            return "\(url): no answer within \(timeout) s, \(attempts) attempt\(attempts == 1 ? "" : "s"); retry later or raise --timeout"
+            return "\(url): no complete answer within \(timeout) s, \(attempts) attempt\(attempts == 1 ? "" : "s"); retry later or raise --timeout"
+        case let .bodyTooLarge(url, limit):
+            return "\(url): the answer is larger than \(limit) bytes; stopped reading (raise --max-body-bytes if it is genuine)"
         case let .transport(url, message, attempts):
             return "\(url): connection failed after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(message)"
         case let .malformedBody(url, problem):

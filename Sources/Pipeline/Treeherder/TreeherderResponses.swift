@@ -63,7 +63,10 @@ package enum TreeherderResponses {
         case nil, .null?:
             if required { throw Problem(text: "\(what) is missing") }
             return ""
-        case let .string(text)?: return text
+        case let .string(text)?:
+            // Names go to the store and on to terminals: the ingest rule (NameText).
+            if let problem = NameText.problem(text) { throw Problem(text: "\(what): \(problem)") }
+            return text
         case let .number(number)?: return JSONValue.number(number).scalarText ?? ""
         case let other?: throw Problem(text: "\(what) is \(other.typeName), expected text")
         }
@@ -84,8 +87,8 @@ package enum TreeherderResponses {
         guard let members = try json(data).objectMembers else { throw Problem(text: "expected an object of signatures") }
         var result: [TreeherderSignature] = []
         for key in members.keys.sorted() {
-            guard let entry = members[key]?.objectMembers else { throw Problem(text: "signature \(key) is not an object") }
-            let what = "signature \(key)"
+            let what = "signature \(InputQuote.quoted(key))"
+            guard let entry = members[key]?.objectMembers else { throw Problem(text: "\(what) is not an object") }
             var extraOptions: [String] = []
             switch entry["extra_options"] {
             case nil, .null?: break
@@ -114,18 +117,23 @@ package enum TreeherderResponses {
         guard let members = try json(body).objectMembers else { throw Problem(text: "expected an object of data lists") }
         var result: [TreeherderDatum] = []
         for key in members.keys.sorted() {
-            guard case let .array(points)? = members[key] else { throw Problem(text: "data of \(key) is not a list") }
+            guard case let .array(points)? = members[key] else {
+                throw Problem(text: "data of \(InputQuote.quoted(key)) is not a list")
+            }
             for (index, point) in points.enumerated() {
-                let what = "data of \(key)[\(index)]"
+                let what = "data of \(InputQuote.quoted(key))[\(index)]"
                 guard point.objectMembers != nil else { throw Problem(text: "\(what) is not an object") }
                 let time: Date
                 switch point["push_timestamp"] {
                 case let .number(seconds)? where seconds.isFinite: time = Date(timeIntervalSince1970: seconds)
                 case let .string(text)?:
-                    guard let parsed = TimestampParser.parse(text) else { throw Problem(text: "\(what).push_timestamp \"\(text)\"") }
+                    guard let parsed = TimestampParser.parse(text) else {
+                        throw Problem(text: "\(what).push_timestamp \(InputQuote.quoted(text)) is not a time")
+                    }
                     time = parsed
                 default: throw Problem(text: "\(what).push_timestamp is missing or not a time")
                 }
+                if let problem = PlausibleTime.problem(time) { throw Problem(text: "\(what).push_timestamp: \(problem)") }
                 guard case let .number(value)? = point["value"], value.isFinite else {
                     throw Problem(text: "\(what).value is missing or not a finite number")
                 }
