@@ -96,7 +96,7 @@ public enum StepLevelFitter {
         let watched = watchedDays(dayCount: model.dayCount)
         let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> StepLevelChain in
             var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
-            return run(kernel: kernel, start: kernel.initialState(steps: chain % 2 == 0), warmup: s.warmup, draws: s.draws,
+            return run(kernel: kernel, start: kernel.initialState(steps: false), warmup: s.warmup, draws: s.draws,
                        kept: perChain, watched: watched, rng: &rng)
         }
         // σ and the level on the days that matter. Not ν: a discrete grid

@@ -28,6 +28,8 @@ public struct StepLevelState: Sendable {
     var diagonal: [Double] = []
     var offDiagonal: [Double] = []
     var normals: [Double] = []
+    /// Sweeps done, for the steps that run every few sweeps.
+    var sweeps = 0
 }
 
 /// What one sweep reports: a failed factorization of the level's precision
@@ -119,7 +121,8 @@ public struct StepLevelGibbs: Sendable {
         let failed = !drawLevel(&state, rng: &rng)
         drawIncrementScales(&state, rng: &rng)
         for t in Swift.max(1, model.dayCount - Self.shiftWindow)..<model.dayCount { shiftLevel(from: t, &state, rng: &rng) }
-        drawNu(&state, rng: &rng)
+        if state.sweeps % Self.nuEvery == 0 { drawNu(&state, rng: &rng) }
+        state.sweeps += 1
         drawWeights(&state, rng: &rng)
         drawSigma(&state, rng: &rng)
         if model.resolution > 0 { drawLatentValues(&state, rng: &rng) }
@@ -218,6 +221,11 @@ public struct StepLevelGibbs: Sendable {
     /// Days at the end of the range that get the shift move: the last three
     /// weeks, which hold D and its comparison days D−7 and D−14.
     public static let shiftWindow = 21
+    /// ν is drawn every this many sweeps: its collapsed conditional costs a
+    /// logarithm per point and grid value, more than the rest of a sweep, and
+    /// ν moves slowly anyway. Each step leaves the posterior invariant, so a
+    /// fixed schedule of steps does too.
+    public static let nuEvery = 4
 
     /// Step 3b (see the type's documentation).
     func shiftLevel(from t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
