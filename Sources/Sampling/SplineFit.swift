@@ -83,37 +83,19 @@ public struct SplineFit: Sendable {
 public enum SplineFitter {
     /// Stream ids below this are chains; the predictive noise uses its own stream.
     static let predictiveStream: UInt64 = 1 << 32
-    /// Stream of the pilot that sets a `.partial` model's coordinates.
-    static let coordinatePilotStream: UInt64 = 1 << 33
 
     public static func fit(days: [Int], values: [Double], options: FitOptions = FitOptions()) async throws -> SplineFit {
         let clock = ContinuousClock()
         let start = clock.now
         let s = options.sampler
-        guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
-            throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
+        guard s.chains >= 1, s.draws >= 1, s.thin >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
+            throw SamplingError.invalidSettings("chains, draws, thinning, kept draws and threads must be at least 1, warm-up at least 0")
         }
-        var initialModel = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
-                                    basisCount: options.basisCount, parametrization: options.parametrization,
-                                    workingScale: options.workingScale.map { ($0.location, $0.scale) })
-        if initialModel.parametrization == .partial && s.sampler != .gibbs {
-            // One pilot, on its own stream, sets the coordinates every chain shares.
-            var rng = RandomStream(seed: s.seed, stream: coordinatePilotStream)
-            let estimates = ConjugateGibbs.scaleEstimates(model: initialModel, rng: &rng)
-            initialModel = initialModel.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
-        }
-        let model = initialModel
-        let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> ChainResult in
-            var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
-            switch s.sampler {
-            case .gibbs: return ConjugateGibbs.run(model: model, settings: s, rng: &rng, positions: false)
-            case .nuts:
-                let pilot = ConjugateGibbs.pilot(model: model, rng: &rng)
-                return try NUTSChain.run(model: model, settings: s, rng: &rng, start: pilot.start,
-                                         initialMetric: pilot.inverseMetric)
-            case .metropolis: return try AdaptiveMetropolis.run(model: model, settings: s, rng: &rng)
-            }
-        }
+        let specified = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
+                                        basisCount: options.basisCount, parametrization: options.parametrization,
+                                        workingScale: options.workingScale.map { ($0.location, $0.scale) })
+        let model = ChainRunner.productionModel(specified, settings: s)
+        let chains = try await ChainRunner.splineChains(model: model, settings: s)
 
         // Original-scale quantities of every kept iteration, for diagnostics.
         let parameterDraws = chains.map { $0.parameters ?? $0.positions.map { model.parameters($0) } }

@@ -11,8 +11,8 @@ func sampleChains<M: LogDensityModel>(_ target: M, sampler: SamplerKind, warmup:
     return try (0..<chains).map { c in
         var rng = RandomStream(seed: seed, stream: UInt64(c))
         switch sampler {
-        case .nuts: return try NUTSChain.run(model: target, settings: settings, rng: &rng).positions
-        case .metropolis: return try AdaptiveMetropolis.run(model: target, settings: settings, rng: &rng).positions
+        case .nuts: return try ChainRunner.nuts(model: target, settings: settings, rng: &rng).positions
+        case .metropolis: return try ChainRunner.metropolis(model: target, settings: settings, rng: &rng).positions
         case .gibbs: fatalError("Gibbs is specific to the spline model")
         }
     }
@@ -71,7 +71,7 @@ func expectRecovered(_ chains: [[[Double]]], mean: [Double], covariance: Matrix,
     let target = try GaussianTarget(mean: mean, covariance: cov)
     let settings = SamplerSettings(sampler: .nuts, chains: 1, warmup: 500, draws: 500, seed: 5, threads: 1)
     var rng = RandomStream(seed: 5)
-    let result = try NUTSChain.run(model: target, settings: settings, rng: &rng)
+    let result = try ChainRunner.nuts(model: target, settings: settings, rng: &rng)
     #expect(result.info.allSatisfy { !$0.divergent })
     let meanAcceptance = result.info.map(\.acceptance).reduce(0, +) / Double(result.info.count)
     // Dual averaging targets 0.8; the averaged step size lands close to it.
