@@ -135,13 +135,17 @@ public enum SplineFitter {
         let convergence = try await parallelMap(count: parameters.count, threads: threads) { q in
             ParameterConvergence(name: parameters[q].name, draws: parameters[q].draws)
         }
+        // Every sampler's steps can report a failed factorization; only NUTS
+        // has divergences, tree depths and energies.
+        let failedFactorization = chains.map { $0.info.map(\.failedFactorization) }
         let info: SamplerTransitionInfo
         if sampler == .nuts {
             info = SamplerTransitionInfo(divergent: chains.map { $0.info.map(\.divergent) },
                                          hitMaxTreeDepth: chains.map { $0.info.map(\.hitMaxTreeDepth) },
-                                         energy: chains.map { $0.info.map(\.energy) })
+                                         energy: chains.map { $0.info.map(\.energy) },
+                                         failedFactorization: failedFactorization)
         } else {
-            info = .none
+            info = SamplerTransitionInfo(failedFactorization: failedFactorization)
         }
         return try FitDiagnostics(convergence: convergence, chainCount: chains.count,
                                   drawsPerChain: chains.first?.info.count ?? 0, sampler: info, thresholds: thresholds)
