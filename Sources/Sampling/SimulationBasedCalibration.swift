@@ -65,7 +65,7 @@ public enum SimulationBasedCalibration {
     /// The quantities ranked: the scales, the intercept and trend, the level at
     /// a quarter of the range, and ν for Student-t noise.
     public static func quantityNames(noise: NoiseModel) -> [String] {
-        ["sigma", "tau", "alpha", "trend", "level_q1"] + (noise == .studentT ? ["nu"] : [])
+        ["sigma", "tau", "alpha", "trend", "level_q1"] + noise.likelihood.shapeParameterNames
     }
 
     public static func run(_ config: Configuration) async throws -> Result {
@@ -106,7 +106,8 @@ public enum SimulationBasedCalibration {
         // Prior draw.
         let sigma = abs(rng.studentT(df: priors.studentDF, scale: priors.sigmaScale))
         let tau = abs(rng.studentT(df: priors.studentDF, scale: priors.tauScale))
-        let nu: Double? = config.noise == .studentT ? rng.gamma(shape: priors.nuShape, rate: priors.nuRate) : nil
+        let likelihood = config.noise.likelihood
+        let shapes = likelihood.drawShapeParameters(priors: priors, rng: &rng)
         let alpha = rng.studentT(df: priors.studentDF, scale: priors.interceptScale)
         let trend = rng.studentT(df: priors.studentDF, scale: priors.trendScale)
         var v = (0..<k).map { j in j < k - 2 ? tau * rng.standardNormal() : 0 }
@@ -120,12 +121,12 @@ public enum SimulationBasedCalibration {
         let det = m11 * m22 - m12 * m21
         v[k - 2] = (r1 * m22 - m12 * r2) / det
         v[k - 1] = (m11 * r2 - m21 * r1) / det
-        let truth = SplineParameters(coefficients: design.coefficients(reparametrized: v), sigma: sigma, tau: tau, nu: nu)
+        let truth = SplineParameters(coefficients: design.coefficients(reparametrized: v), sigma: sigma, tau: tau,
+                                     nu: shapes.first)
         let quarter = design.basis.lower + 0.25 * (design.basis.upper - design.basis.lower)
         let values = days.map { d -> Double in
             let mu = design.basis.value(Double(d), coefficients: truth.coefficients)
-            let e = nu.map { rng.studentT(df: $0) } ?? rng.standardNormal()
-            return mu + sigma * e
+            return mu + sigma * likelihood.drawStandardizedNoise(shapes: shapes, rng: &rng)
         }
 
         // As the fit service runs it: the production coordinates (a Gibbs pilot

@@ -205,7 +205,8 @@ public enum SplineFitter {
         let count: Int
         let coefficients: [Double]
         let sigmas: [Double]
-        let nus: [Double]?
+        /// The noise model's shape parameters, draw by draw (ν for Student-t; empty without).
+        let shapes: [Double]
 
         init(_ kept: [SplineParameters], basisCount k: Int) {
             count = kept.count
@@ -213,7 +214,7 @@ public enum SplineFitter {
             for (j, p) in kept.enumerated() { for i in 0..<k { c[i * kept.count + j] = p.coefficients[i] } }
             coefficients = c
             sigmas = kept.map(\.sigma)
-            nus = kept.first?.nu == nil ? nil : kept.map { $0.nu ?? .infinity }
+            shapes = kept.first?.nu == nil ? [] : kept.map { $0.nu ?? .infinity }
         }
     }
 
@@ -229,10 +230,7 @@ public enum SplineFitter {
             for d in days {
                 let (m, w) = model.design.basis.evaluate(Double(firstDay + d))
                 normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
-                // Student-t noise: Z / √(χ²_ν/ν).
-                if let nus = draws.nus {
-                    for j in 0..<n { normals[j] /= (rng.chiSquare(df: nus[j]) / nus[j]).squareRoot() }
-                }
+                model.likelihood.standardizeNoise(&normals, shapes: draws.shapes, rng: &rng)
                 let c0 = m * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
                 let level = output.level + d * n, predictive = output.predictive + d * n
                 for j in 0..<n {
