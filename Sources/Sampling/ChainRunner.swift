@@ -69,10 +69,10 @@ extension ChainRunner {
     /// from the posterior medians of σ and τ of one Gibbs pilot on its own
     /// stream (`coordinatePilotStream`). The Gibbs sampler ignores the
     /// coordinates, so its model is returned unchanged.
-    public static func productionModel(_ model: SplineModel, settings: SamplerSettings) -> SplineModel {
+    public static func productionModel(_ model: SplineModel, settings: SamplerSettings) throws -> SplineModel {
         guard model.parametrization == .partial && settings.sampler != .gibbs else { return model }
         var rng = RandomStream(seed: settings.seed, stream: coordinatePilotStream)
-        let estimates = ConjugateGibbs.scaleEstimates(model: model, rng: &rng)
+        let estimates = try ConjugateGibbs.scaleEstimates(model: model, rng: &rng)
         return model.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
     }
 
@@ -83,9 +83,9 @@ extension ChainRunner {
                                    rng: inout RandomStream) throws -> ChainResult {
         switch settings.sampler {
         case .gibbs:
-            return gibbs(model: model, settings: settings, rng: &rng, positions: false)
+            return try gibbs(model: model, settings: settings, rng: &rng, positions: false)
         case .nuts:
-            let pilot = ConjugateGibbs.pilot(model: model, rng: &rng)
+            let pilot = try ConjugateGibbs.pilot(model: model, rng: &rng)
             return try nuts(model: model, settings: settings, rng: &rng, start: pilot.start,
                             initialMetric: pilot.inverseMetric)
         case .metropolis:

@@ -62,9 +62,10 @@ extension ConjugateGibbs {
     /// first NUTS warm-up iterations, on a unit metric, hit the maximum tree
     /// depth: the posterior scales of the coordinates differ by orders of
     /// magnitude. The windowed adaptation still estimates the metric afresh.
-    public static func pilot(model: SplineModel, rng: inout RandomStream) -> (start: [Double], inverseMetric: DiagonalMetric) {
+    public static func pilot(model: SplineModel, rng: inout RandomStream) throws
+        -> (start: [Double], inverseMetric: DiagonalMetric) {
         let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
-        let run = ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
+        let run = try ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
         var moments = Array(repeating: RunningMoments(), count: model.dimension)
         for theta in run.positions { for j in theta.indices { moments[j].add(theta[j]) } }
         let inverse = moments.map { m -> Double in
@@ -76,9 +77,9 @@ extension ConjugateGibbs {
 
     /// Posterior medians of σ and τ from a pilot run: the estimates a
     /// `.partial` model's non-centring exponents are set from.
-    public static func scaleEstimates(model: SplineModel, rng: inout RandomStream) -> (sigma: Double, tau: Double) {
+    public static func scaleEstimates(model: SplineModel, rng: inout RandomStream) throws -> (sigma: Double, tau: Double) {
         let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
-        let run = ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
+        let run = try ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
         let parameters = run.parameters ?? run.positions.map { model.parameters($0) }
         return (median(parameters.map(\.sigma)), median(parameters.map(\.tau)))
     }
@@ -89,7 +90,8 @@ extension ConjugateGibbs {
     /// against a dense computation. Returns the mean and the band precision `Q`.
     public static func conditionalCoefficients(model: SplineModel, sigma: Double, tau: Double)
         -> (mean: [Double], precision: SymmetricBandMatrix) {
-        let state = GibbsState(model: model, start: GibbsStart(sigma: sigma, tau: tau, nu: 1))
+        // Unit weights: the conditional of Gaussian noise.
+        let state = GibbsState(model: model, noise: GaussianNoise(), start: GibbsStart(sigma: sigma, tau: tau, nu: 1))
         let q = state.precision(sigma: sigma, tau: tau)
         let mean = (try? BandedCholeskyFactor(q))?.solve(state.btwy.map { $0 / (sigma * sigma) }) ?? []
         return (mean, q)
@@ -106,7 +108,7 @@ extension ConjugateGibbs {
             state.drawCoefficients(rng: &rng)
             return model.design.coefficients(reparametrized: state.v)
         }
-        var state = GibbsState(model: model, start: start)
+        var state = GibbsState(model: model, noise: GaussianNoise(), start: start)
         state.drawCoefficients(rng: &rng)
         return state.beta
     }
@@ -121,7 +123,7 @@ extension ConjugateGibbs {
         let start = GibbsStart(sigma: sigma, tau: 1, nu: 1)
         switch solver {
         case .band:
-            return GibbsState(model: model, start: start).collapsedLogTau(logTau)
+            return GibbsState(model: model, noise: GaussianNoise(), start: start).collapsedLogTau(logTau)
         case .diagonal:
             return DiagonalGibbs(model: model)?.initialState(start).collapsedLogTau(logTau)
         }
@@ -142,6 +144,7 @@ final class GibbsWorkspace {
 /// The state of one Gibbs chain and its precomputed structure.
 struct GibbsState {
     let model: SplineModel
+    let noise: any ConjugateNoise
     let k: Int
     let n: Int
     let df: Double
@@ -173,12 +176,14 @@ struct GibbsState {
     var ytwy: Double
 
     var parameters: SplineParameters {
-        SplineParameters(coefficients: beta, sigma: sigma, tau: tau, nu: model.noise == .studentT ? nu : nil)
+        SplineParameters(coefficients: beta, sigma: sigma, tau: tau, nu: model.shapeParameterCount > 0 ? nu : nil)
     }
 
-    /// The state at `start`, coefficients zero, unit weights.
-    init(model: SplineModel, start initial: GibbsStart) {
+    /// The state at `start`, coefficients zero, unit weights, for noise in
+    /// the scale-mixture form `noise`.
+    init(model: SplineModel, noise: any ConjugateNoise, start initial: GibbsStart) {
         self.model = model
+        self.noise = noise
         k = model.design.count
         n = model.design.pointCount
         df = model.priors.studentDF
@@ -195,7 +200,7 @@ struct GibbsState {
         tau = initial.tau
         nu = initial.nu
         beta = Array(repeating: 0, count: k)
-        if model.noise == .studentT { weights = Array(repeating: 1, count: n) }
+        if !noise.hasUnitWeights { weights = Array(repeating: 1, count: n) }
         workspace = GibbsWorkspace(order: k, bandwidth: 3)
         let a2 = model.priors.interceptScale * model.priors.interceptScale
         let s2 = model.priors.trendScale * model.priors.trendScale
@@ -283,11 +288,10 @@ struct GibbsState {
         let s = trendValues.indices.reduce(0.0) { $0 + trendValues[$1] * beta[functionalFirst + $1] }
         (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: a, trend: s, priors: model.priors, rng: &rng)
 
-        // 5. Student-t: ν with the weights integrated out (a blocked update of
-        //    (ν, w): ν from its t-likelihood given the residuals, then w | ν).
-        //    Conditioning ν on w instead mixes very slowly when ν is large.
+        // 5. The noise's shape parameter and point weights (Student-t: ν with
+        //    the weights integrated out, then the weights; see `ConjugateNoise`).
         var logNu: Double?
-        if model.noise == .studentT, var w = weights {
+        if !noise.hasUnitWeights {
             let fitted = model.design.pointLevels(beta)
             let invS2 = 1 / (sigma * sigma)
             var scaledSquares = [Double](repeating: 0, count: n)
@@ -295,25 +299,17 @@ struct GibbsState {
                 let r = model.scaledValues[i] - fitted[i]
                 scaledSquares[i] = r * r * invS2
             }
-            let shape = model.priors.nuShape, rate = model.priors.nuRate, nD = Double(n)
-            let logNuTarget: (Double) -> Double = { lv in
-                let v = Double.exp(lv)
-                guard v.isFinite, v > 0 else { return -.infinity }
-                var sumLog = 0.0
-                for z2 in scaledSquares { sumLog += Double.log(onePlus: z2 / v) }
-                return nD * (logGamma((v + 1) / 2) - logGamma(v / 2) - 0.5 * Double.log(v))
-                    - 0.5 * (v + 1) * sumLog + gammaLogDensity(v, shape: shape, rate: rate) + lv
+            if let updated = noise.updateShapeAndWeights(shape: nu, standardizedSquares: scaledSquares,
+                                                         priors: model.priors, width: widths.logNu, rng: &rng) {
+                nu = updated.shape
+                logNu = updated.logShape
+                let w = updated.weights
+                weights = w
+                (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: w)
+                var weightedSquares = 0.0
+                for i in 0..<n { weightedSquares += w[i] * model.scaledValues[i] * model.scaledValues[i] }
+                ytwy = weightedSquares
             }
-            let updated = GibbsSteps.sliceLogScale(nu, width: widths.logNu, rng: &rng, logDensity: logNuTarget)
-            nu = updated.value
-            logNu = updated.log
-
-            for i in 0..<n { w[i] = rng.gamma(shape: (nu + 1) / 2, rate: (nu + scaledSquares[i]) / 2) }
-            weights = w
-            (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: w)
-            var weightedSquares = 0.0
-            for i in 0..<n { weightedSquares += w[i] * model.scaledValues[i] * model.scaledValues[i] }
-            ytwy = weightedSquares
         }
         return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: logNu, failedFactorization: !factored)
     }

@@ -59,7 +59,7 @@ struct DiagonalGibbsState {
     /// The structure for `model`, at σ = τ = 1 (a chain sets its start), or
     /// nil when the solver is not valid for it.
     init?(model: SplineModel) {
-        guard model.noise == .gaussian else { return nil }
+        guard model.conjugateNoise?.hasUnitWeights == true else { return nil }
         let design = model.design
         let k = design.count
         let g = design.reparametrization

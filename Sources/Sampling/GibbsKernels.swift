@@ -61,12 +61,20 @@ protocol SplineGibbsKernel: TransitionKernel where Position == GibbsStart, Info 
     func parameters(_ state: State) -> SplineParameters
 }
 
-/// The band solver's kernel (any noise model; `GibbsState.sweep`).
+/// The band solver's kernel (any noise with a scale-mixture form; `GibbsState.sweep`).
 struct BandGibbs: SplineGibbsKernel {
     let model: SplineModel
+    let noise: any ConjugateNoise
     var widths = GibbsSliceWidths()
 
-    func initialState(_ start: GibbsStart) -> GibbsState { GibbsState(model: model, start: start) }
+    /// nil when the model's noise has no scale-mixture form (`ConjugateNoise`).
+    init?(model: SplineModel) {
+        guard let noise = model.conjugateNoise else { return nil }
+        self.model = model
+        self.noise = noise
+    }
+
+    func initialState(_ start: GibbsStart) -> GibbsState { GibbsState(model: model, noise: noise, start: start) }
 
     func step(_ state: inout GibbsState, rng: inout RandomStream) -> GibbsInfo {
         state.sweep(widths: widths, rng: &rng)
@@ -136,12 +144,16 @@ extension ChainRunner {
     /// coordinates they cost an exponential per coefficient and draw.
     /// `solver` forces a solver (nil: the diagonal one whenever it is valid).
     public static func gibbs(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream,
-                             positions: Bool = true, solver: ConjugateGibbs.CoefficientSolver? = nil) -> ChainResult {
-        let start = GibbsStart.draw(&rng)
-        if solver != .band, let kernel = DiagonalGibbs(model: model) {
-            return diagonalGibbs(kernel, model: model, start: start, settings: settings, rng: &rng, positions: positions)
+                             positions: Bool = true, solver: ConjugateGibbs.CoefficientSolver? = nil) throws
+        -> ChainResult {
+        guard let kernel = BandGibbs(model: model) else {
+            throw SamplingError.samplerNotApplicable(
+                "the Gibbs sampler needs noise with a scale-mixture form; \(model.noise.rawValue) noise has none: use nuts")
         }
-        let kernel = BandGibbs(model: model)
+        let start = GibbsStart.draw(&rng)
+        if solver != .band, let diagonal = DiagonalGibbs(model: model) {
+            return diagonalGibbs(diagonal, model: model, start: start, settings: settings, rng: &rng, positions: positions)
+        }
         let run = ChainRunner.run(kernel, adaptation: GibbsWarmup<BandGibbs>(), from: kernel.initialState(start),
                                   warmup: settings.warmup, draws: settings.draws, thin: settings.thin,
                                   rng: &rng) { $0.parameters }

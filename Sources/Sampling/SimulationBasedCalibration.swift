@@ -135,7 +135,7 @@ public enum SimulationBasedCalibration {
                                        draws: config.draws, seed: config.seed &+ UInt64(r) &* 7919, threads: 1)
         let specified = try SplineModel(days: days, values: values, noise: config.noise,
                                         parametrization: config.parametrization, workingScale: (0, 1))
-        let model = ChainRunner.productionModel(specified, settings: settings)
+        let model = try ChainRunner.productionModel(specified, settings: settings)
         let chains = try await ChainRunner.splineChains(model: model, settings: settings)
         let divergences = chains.reduce(0) { $0 + $1.info.count(where: \.divergent) }
         let draws = chains.flatMap { $0.parameters ?? $0.positions.map { model.parameters($0) } }

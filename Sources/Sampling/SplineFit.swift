@@ -94,7 +94,7 @@ public enum SplineFitter {
         let specified = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
                                         basisCount: options.basisCount, parametrization: options.parametrization,
                                         workingScale: options.workingScale.map { ($0.location, $0.scale) })
-        let model = ChainRunner.productionModel(specified, settings: s)
+        let model = try ChainRunner.productionModel(specified, settings: s)
         let chains = try await ChainRunner.splineChains(model: model, settings: s)
 
         // Original-scale quantities of every kept iteration, for diagnostics.

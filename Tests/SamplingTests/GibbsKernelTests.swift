@@ -9,9 +9,9 @@ import Sampling
 private func posteriorMean(_ model: SplineModel, solver: ConjugateGibbs.CoefficientSolver,
                            quantity: (SplineParameters) -> Double) throws -> (mean: Double, mcse: Double) {
     let settings = SamplerSettings(sampler: .gibbs, chains: 4, warmup: 500, draws: 2000, seed: 31, threads: 1)
-    let chains = (0..<settings.chains).map { c -> [Double] in
+    let chains = try (0..<settings.chains).map { c -> [Double] in
         var rng = RandomStream(seed: settings.seed, stream: UInt64(c) + (solver == .band ? 100 : 0))
-        let run = ChainRunner.gibbs(model: model, settings: settings, rng: &rng, positions: false, solver: solver)
+        let run = try ChainRunner.gibbs(model: model, settings: settings, rng: &rng, positions: false, solver: solver)
         return (run.parameters ?? []).map(quantity)
     }
     let draws = try ChainDraws(chains)
