@@ -94,13 +94,20 @@ extension ChainRunner {
     }
 
     /// `settings.chains` chains of `model` (already in production coordinates,
-    /// see `productionModel`), chain `c` on random stream `c` of
-    /// `settings.seed`, run on up to `settings.threads` threads; the draws do
-    /// not depend on the number of threads.
+    /// see `productionModel`), as `chains` runs them.
     public static func splineChains(model: SplineModel, settings: SamplerSettings) async throws -> [ChainResult] {
-        try await parallelMap(count: settings.chains, threads: settings.threads) { chain -> ChainResult in
-            var rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
-            return try splineChain(model: model, settings: settings, rng: &rng)
+        try await chains(settings: settings) { rng in try splineChain(model: model, settings: settings, rng: &rng) }
+    }
+
+    /// Runs `settings.chains` chains, chain `c` given random stream `c` of
+    /// `settings.seed`, on up to `settings.threads` threads; results are in
+    /// chain order and do not depend on the number of threads.
+    public static func chains<Result: Sendable>(
+        settings: SamplerSettings, _ chain: @escaping @Sendable (inout RandomStream) throws -> Result
+    ) async throws -> [Result] {
+        try await parallelMap(count: settings.chains, threads: settings.threads) { c -> Result in
+            var rng = RandomStream(seed: settings.seed, stream: UInt64(c))
+            return try chain(&rng)
         }
     }
 }
