@@ -72,7 +72,10 @@ extension ConjugateGibbs {
             let v = m.variance
             return v.isFinite && v > 0 ? v : 1
         }
-        return (run.positions.last!, DiagonalMetric(inverse: inverse))
+        guard let start = run.positions.last else {
+            throw SamplingError.invalidSettings("the Gibbs pilot kept no draws")
+        }
+        return (start, DiagonalMetric(inverse: inverse))
     }
 
     /// Posterior medians of σ and τ from a pilot run: the estimates a
