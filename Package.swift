@@ -1,9 +1,16 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layers, dependencies pointing one way:
-//   NumericCore → SplineModels → Sampling, Diagnostics → SeriesAnalysis → (Pipeline) → SlowregCLI
-//   Pipeline → TreeherderFetch → SlowregFetch (the network helper `slowreg-fetch`)
+// Layers, each target depending only on what it imports (arrows point to dependencies):
+//   NumericCore      linear algebra, random streams, distributions, the log-density protocol
+//   SplineModels   → NumericCore                      the model: log density, priors, design
+//   Diagnostics    → NumericCore                      R-hat, ESS, fit status from stored draws
+//   SeriesAnalysis → NumericCore                      preparation, recalibration, comparisons
+//   Sampling       → SplineModels, Diagnostics         kernels, the chain runner, the fit service
+//   Pipeline       → Sampling, SeriesAnalysis, …       ingest, store, the series job, the daily run
+//   TreeherderFetch, CommandLineOptions → Pipeline
+//   SlowregCLI     → Pipeline, CommandLineOptions, Sampling, SeriesAnalysis, SplineModels
+//   SlowregFetch   → TreeherderFetch, CommandLineOptions, Pipeline (the helper `slowreg-fetch`)
 let package = Package(
     name: "slowreg",
     platforms: [.macOS(.v13)],
@@ -33,10 +40,11 @@ let package = Package(
             name: "NumericCore",
             dependencies: ["CLapack", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .target(name: "SplineModels", dependencies: ["NumericCore"]),
+        .target(name: "SplineModels", dependencies: ["NumericCore", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "Diagnostics", dependencies: ["NumericCore"]),
-        .target(name: "Sampling", dependencies: ["NumericCore", "SplineModels", "Diagnostics"]),
-        .target(name: "SeriesAnalysis", dependencies: ["NumericCore", "Sampling"]),
+        .target(name: "Sampling", dependencies: ["NumericCore", "SplineModels", "Diagnostics",
+                                                 .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "SeriesAnalysis", dependencies: ["NumericCore"]),
         // Ingest, selection, store and the daily pipeline.
         .target(
             name: "Pipeline",
@@ -59,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "SlowregCLI",
             dependencies: [
-                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis", "Pipeline", "CommandLineOptions",
+                "NumericCore", "SplineModels", "Sampling", "SeriesAnalysis", "Pipeline", "CommandLineOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,16 +81,19 @@ let package = Package(
         ),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "SplineModelsTests", dependencies: ["SplineModels", "NumericCore"],
+        .testTarget(name: "SplineModelsTests", dependencies: ["SplineModels", "NumericCore",
+                                                       .product(name: "RealModule", package: "swift-numerics")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "NumericCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore"],
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "SplineModels", "Diagnostics", "NumericCore",
+                                                   .product(name: "RealModule", package: "swift-numerics")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `slowreg` executable as a user would.
         .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Pipeline", "NumericCore"]),
         // Also the Treeherder client, against a loopback server (FlyingFox).
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "SeriesAnalysis", "NumericCore",
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "Sampling", "SplineModels",
+                                                   "SeriesAnalysis", "NumericCore",
                                                    .product(name: "FlyingFox", package: "FlyingFox")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SeriesAnalysisTests", dependencies: ["SeriesAnalysis", "NumericCore"],

@@ -16,6 +16,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" != "--no-build" ]; then
-  swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+  # Progress lines are filtered out; with pipefail (set above) a failed build
+  # still fails the pipeline and the script. grep's own status is ignored: it
+  # is 1 when every line was filtered out.
+  swift build -c release 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
   test -x .build/release/slowreg
 fi

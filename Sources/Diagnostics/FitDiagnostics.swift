@@ -14,6 +14,8 @@ public struct FitDiagnostics: Sendable, Equatable {
     public let divergentCount: Int
     /// `exceeded_max_treedepth`: transitions that stopped at the maximum tree depth.
     public let treeDepthHitCount: Int
+    /// Iterations whose update failed to factor a matrix it needed (Gibbs).
+    public let failedFactorizationCount: Int
     /// Largest rank-normalized split-R̂ over parameters; NaN if any parameter's
     /// R̂ is undefined (one chain, constant or NaN draws).
     public let maxRhat: Double
@@ -88,6 +90,7 @@ public struct FitDiagnostics: Sendable, Equatable {
         drawsPerChain = draws
         divergentCount = sampler.divergent.reduce(0) { $0 + $1.count { $0 } }
         treeDepthHitCount = sampler.hitMaxTreeDepth.reduce(0) { $0 + $1.count { $0 } }
+        failedFactorizationCount = sampler.failedFactorization.reduce(0) { $0 + $1.count { $0 } }
         (maxRhat, maxRhatParameter) = rhat
         (minESSBulk, minESSBulkParameter) = bulk
         (minESSTail, minESSTailParameter) = tail
@@ -153,6 +156,11 @@ public struct FitDiagnostics: Sendable, Equatable {
         }
         if let limit = thresholds.maxTreeDepthHits, treeDepthHitCount > limit {
             issues.append(.treeDepthHits(count: treeDepthHitCount, limit: limit))
+        }
+        // Not a threshold: an update that did not happen makes the chain's
+        // kernel a different one, whose stationary distribution is unknown.
+        if failedFactorizationCount > 0 {
+            issues.append(.failedFactorizations(count: failedFactorizationCount))
         }
         return issues.isEmpty ? .good : .flagged(issues)
     }

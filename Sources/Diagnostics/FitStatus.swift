@@ -38,6 +38,8 @@ public enum FitIssue: Sendable, Equatable, CustomStringConvertible {
     case bfmiBelowLimit(chain: Int, bfmi: Double, limit: Double)
     /// More transitions hit the maximum tree depth than allowed.
     case treeDepthHits(count: Int, limit: Int)
+    /// Iterations whose update could not factor a matrix it needed.
+    case failedFactorizations(count: Int)
 
     public var description: String {
         switch self {
@@ -60,6 +62,8 @@ public enum FitIssue: Sendable, Equatable, CustomStringConvertible {
             return "E-BFMI \(rounded(bfmi, places: 3)) < \(limit) in chain \(chain): poor energy exploration"
         case let .treeDepthHits(count, limit):
             return "\(count) transitions hit the maximum tree depth > \(limit) allowed"
+        case let .failedFactorizations(count):
+            return "\(count) sampler iterations could not factor the coefficients' precision and kept the previous coefficients: draws may be biased"
         }
     }
 }

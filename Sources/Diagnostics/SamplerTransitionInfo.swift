@@ -9,11 +9,17 @@ public struct SamplerTransitionInfo: Sendable, Equatable {
     public var hitMaxTreeDepth: [[Bool]]
     /// The Hamiltonian at the iteration's draw (for E-BFMI); nil without HMC.
     public var energy: [[Double]]?
+    /// Whether the iteration failed to factor a matrix its update needed (a
+    /// conjugate Gibbs sweep whose coefficient precision was not positive
+    /// definite), so part of the state was not updated.
+    public var failedFactorization: [[Bool]]
 
-    public init(divergent: [[Bool]] = [], hitMaxTreeDepth: [[Bool]] = [], energy: [[Double]]? = nil) {
+    public init(divergent: [[Bool]] = [], hitMaxTreeDepth: [[Bool]] = [], energy: [[Double]]? = nil,
+                failedFactorization: [[Bool]] = []) {
         self.divergent = divergent
         self.hitMaxTreeDepth = hitMaxTreeDepth
         self.energy = energy
+        self.failedFactorization = failedFactorization
     }
 
     /// No sampler information (non-HMC samplers).
@@ -30,6 +36,7 @@ public struct SamplerTransitionInfo: Sendable, Equatable {
         }
         try check("divergent", divergent.map(\.count))
         try check("hitMaxTreeDepth", hitMaxTreeDepth.map(\.count))
+        try check("failedFactorization", failedFactorization.map(\.count))
         if let energy {
             try check("energy", energy.map(\.count))
             if energy.isEmpty {

@@ -1,75 +1,97 @@
 import NumericCore
-import SplineModels
 import RealModule
 
-/// Adaptive random-walk Metropolis (Haario, Saksman & Tamminen 2001; Roberts &
-/// Rosenthal 2009): Gaussian proposals `θ' = θ + s·L z` with `LLᵀ` the
-/// posterior covariance estimated during warm-up (in the same expanding
-/// windows as NUTS) times `2.38²/d`, and the global scale `s` tuned by a
-/// Robbins–Monro recursion towards acceptance 0.234 (optimal for random-walk
-/// proposals in high dimension). Both freeze after warm-up, so the kept
-/// iterations form a valid Metropolis chain. A baseline and fallback: it needs
-/// no gradient but mixes slowly in high dimension.
-public enum AdaptiveMetropolis {
-    /// Target acceptance rate (Roberts, Gelman & Gilks 1997).
-    public static let targetAcceptance = 0.234
-
-    public static func run<Model: LogDensityModel>(model: Model, settings: SamplerSettings,
-                                                   rng: inout RandomStream,
-                                                   start: [Double]? = nil) throws -> ChainResult {
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        let d = model.dimension
-        var theta = try start ?? StartingPoint.draw(model, rng: &rng)
-        var lp = model.logDensity(theta)
-        var factor = Matrix.identity(d)          // L
-        var logScale = Double.log(2.38 / Double(d).squareRoot() * 0.1)
-        var windows = WindowedAdaptation(warmup: settings.warmup, dimension: d)
-        var windowPositions: [[Double]] = []
-
-        func propose(_ rng: inout RandomStream) -> [Double] {
-            let z = (0..<d).map { _ in rng.standardNormal() }
-            let step = factor.multiply(z)
-            let s = Double.exp(logScale)
-            return (0..<d).map { theta[$0] + s * step[$0] }
-        }
-
-        for i in 0..<settings.warmup {
-            let candidate = propose(&rng)
-            let lpc = model.logDensity(candidate)
-            let accept = lpc.isFinite ? Swift.min(1, Double.exp(lpc - lp)) : 0
-            if rng.uniform() < accept { theta = candidate; lp = lpc }
-            logScale += (accept - targetAcceptance) / Double.pow(Double(i + 1), 0.6)
-            if windows.inSlowWindow(i) { windowPositions.append(theta) }
-            if windows.record(iteration: i, position: theta) != nil {
-                if let l = covarianceFactor(windowPositions) {
-                    factor = l
-                    logScale = Double.log(2.38 / Double(d).squareRoot())
-                }
-                windowPositions.removeAll(keepingCapacity: true)
-            }
-        }
-        let t1 = clock.now
-        var positions: [[Double]] = []
-        var infos: [TransitionInfo] = []
-        positions.reserveCapacity(settings.draws)
-        for _ in 0..<settings.draws {
-            let candidate = propose(&rng)
-            let lpc = model.logDensity(candidate)
-            let accept = lpc.isFinite ? Swift.min(1, Double.exp(lpc - lp)) : 0
-            if rng.uniform() < accept { theta = candidate; lp = lpc }
-            positions.append(theta)
-            infos.append(TransitionInfo(acceptance: accept))
-        }
-        let t2 = clock.now
-        var variances = [Double](repeating: 0, count: d)
-        for i in 0..<d { for j in 0...i { variances[i] += factor[i, j] * factor[i, j] } }
-        return ChainResult(positions: positions, info: infos, stepSize: Double.exp(logScale),
-                           inverseMetric: variances, warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1))
+/// The random-walk Metropolis kernel: from `θ` propose `θ' = θ + s·L z`,
+/// `z ~ Normal(0, I)`, and move there with probability
+/// `min(1, π(θ')/π(θ))`. The proposal is symmetric, so this leaves `π`
+/// invariant for any fixed factor `L` and scale `s`; `MetropolisWarmup`
+/// tunes them.
+public struct RandomWalkMetropolis<Model: LogDensityModel>: TransitionKernel, Sendable {
+    /// A chain's state: the position and its log density.
+    public struct State: Sendable {
+        public var position: [Double]
+        public var logDensity: Double
     }
 
-    /// Cholesky factor of the regularized sample covariance of `positions`
-    /// (shrunk towards 1e-3·I like Stan's metric), or nil with too few points.
+    public let model: Model
+    /// Lower Cholesky factor `L` of the proposal covariance (up to `s²`).
+    public var factor: Matrix
+    /// `log s`, the global proposal scale.
+    public var logScale: Double
+
+    public init(model: Model, factor: Matrix, logScale: Double) {
+        self.model = model
+        self.factor = factor
+        self.logScale = logScale
+    }
+
+    public func initialState(_ position: [Double]) -> State {
+        State(position: position, logDensity: model.logDensity(position))
+    }
+
+    public func step(_ state: inout State, rng: inout RandomStream) -> TransitionInfo {
+        let d = state.position.count
+        let z = (0..<d).map { _ in rng.standardNormal() }
+        let direction = factor.multiply(z)
+        let s = Double.exp(logScale)
+        let candidate = (0..<d).map { state.position[$0] + s * direction[$0] }
+        let candidateDensity = model.logDensity(candidate)
+        let accept = candidateDensity.isFinite ? Swift.min(1, Double.exp(candidateDensity - state.logDensity)) : 0
+        if rng.uniform() < accept { state = State(position: candidate, logDensity: candidateDensity) }
+        return TransitionInfo(acceptance: accept)
+    }
+
+    /// The proposal variances `s²·diag(LLᵀ)`'s unscaled part, `diag(LLᵀ)`.
+    public var proposalVariances: [Double] {
+        let d = factor.rows
+        var variances = [Double](repeating: 0, count: d)
+        for i in 0..<d { for j in 0...i { variances[i] += factor[i, j] * factor[i, j] } }
+        return variances
+    }
+}
+
+/// Adaptive Metropolis warm-up (Haario, Saksman & Tamminen 2001; Roberts &
+/// Rosenthal 2009): the proposal covariance `LLᵀ` is the posterior
+/// covariance estimated in the expanding windows of `WindowedAdaptation`
+/// (shrunk towards 1e-3·I like Stan's metric), with `s` reset to `2.38/√d`
+/// when a window closes; between resets `log s` follows the Robbins–Monro
+/// recursion `log s ← log s + (a_t − 0.234)/t^0.6` towards acceptance 0.234
+/// (optimal for random-walk proposals in high dimension; Roberts, Gelman &
+/// Gilks 1997). Both freeze after warm-up, so the kept iterations form a
+/// valid Metropolis chain.
+public struct MetropolisWarmup<Model: LogDensityModel>: KernelAdaptation {
+    public typealias Kernel = RandomWalkMetropolis<Model>
+
+    /// Target acceptance rate (Roberts, Gelman & Gilks 1997).
+    public static var targetAcceptance: Double { 0.234 }
+
+    private var windows: WindowedAdaptation
+    private var windowPositions: [[Double]] = []
+
+    public init(warmup: Int, dimension: Int) {
+        windows = WindowedAdaptation(warmup: warmup, dimension: dimension)
+    }
+
+    public func begin(_ kernel: inout Kernel, state: Kernel.State, rng: inout RandomStream) {}
+
+    public mutating func adapt(_ kernel: inout Kernel, iteration i: Int, state: Kernel.State, info: TransitionInfo,
+                               rng: inout RandomStream) {
+        kernel.logScale += (info.acceptance - Self.targetAcceptance) / Double.pow(Double(i + 1), 0.6)
+        if windows.inSlowWindow(i) { windowPositions.append(state.position) }
+        if windows.record(iteration: i, position: state.position) != nil {
+            if let l = Self.covarianceFactor(windowPositions) {
+                kernel.factor = l
+                kernel.logScale = Double.log(2.38 / Double(l.rows).squareRoot())
+            }
+            windowPositions.removeAll(keepingCapacity: true)
+        }
+    }
+
+    public func finish(_ kernel: inout Kernel) {}
+
+    /// Cholesky factor of the regularized sample covariance of `positions`,
+    /// `(n/(n+5))·S + 1e-3·(5/(n+5))·I` with `S` the unbiased sample
+    /// covariance, or nil with too few points or no factorization.
     static func covarianceFactor(_ positions: [[Double]]) -> Matrix? {
         let n = positions.count
         guard n > 2, let d = positions.first?.count else { return nil }
@@ -84,5 +106,24 @@ public enum AdaptiveMetropolis {
             cov[j, j] += 1e-3 * 5 / (nD + 5)
         }
         return try? CholeskyFactor(cov).lower
+    }
+}
+
+extension ChainRunner {
+    /// One adaptive Metropolis chain from `start` (default: Stan's random
+    /// start), proposal `0.1·(2.38/√d)·I` until the first window closes.
+    public static func metropolis<Model: LogDensityModel>(model: Model, settings: SamplerSettings,
+                                                          rng: inout RandomStream,
+                                                          start: [Double]? = nil) throws -> ChainResult {
+        let d = model.dimension
+        let position = try start ?? StartingPoint.draw(model, rng: &rng)
+        let kernel = RandomWalkMetropolis(model: model, factor: .identity(d),
+                                          logScale: Double.log(2.38 / Double(d).squareRoot() * 0.1))
+        let run = ChainRunner.run(kernel, adaptation: MetropolisWarmup<Model>(warmup: settings.warmup, dimension: d),
+                                  from: kernel.initialState(position), warmup: settings.warmup,
+                                  draws: settings.draws, thin: settings.thin, rng: &rng) { $0.position }
+        return ChainResult(positions: run.draws, info: run.info, stepSize: Double.exp(run.kernel.logScale),
+                           inverseMetric: run.kernel.proposalVariances,
+                           warmupSeconds: run.warmupSeconds, samplingSeconds: run.samplingSeconds)
     }
 }

@@ -26,6 +26,9 @@ import RealModule
 ///    `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)`.
 ///
 /// Slice widths are tuned in warm-up and frozen for the kept iterations.
+/// A sweep is one step of a `TransitionKernel` (`BandGibbs`, `DiagonalGibbs`),
+/// the width tuning the adaptation `GibbsWarmup` around it, and chains run
+/// through `ChainRunner.gibbs`.
 ///
 /// With Gaussian noise the data part of `Q` is fixed, and in the
 /// Demmler–Reinsch coordinates it is diagonal: the same sweep then runs in
@@ -44,34 +47,7 @@ public enum ConjugateGibbs {
 
     /// The solver a chain on `model` uses: diagonal whenever it is valid.
     public static func solver(for model: SplineModel) -> CoefficientSolver {
-        var rng = RandomStream(seed: 0)
-        return DiagonalGibbsState(model: model, rng: &rng) == nil ? .band : .diagonal
-    }
-
-    /// One chain. Its kept draws are `parameters`; `positions` (θ in the
-    /// model's coordinates) are filled only when `positions` is true — the fit
-    /// service does not need them, and for `.partial` coordinates they cost an
-    /// exponential per coefficient and draw.
-    public static func run(model: SplineModel, settings: SamplerSettings, rng: inout RandomStream,
-                           positions: Bool = true) -> ChainResult {
-        if let state = DiagonalGibbsState(model: model, rng: &rng) {
-            return DiagonalGibbsState.run(state, settings: settings, rng: &rng, positions: positions)
-        }
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var state = GibbsState(model: model, rng: &rng)
-        for i in 0..<settings.warmup { state.sweep(rng: &rng, warmupIteration: i) }
-        let t1 = clock.now
-        var kept: [SplineParameters] = []
-        kept.reserveCapacity(settings.draws)
-        for _ in 0..<settings.draws {
-            state.sweep(rng: &rng, warmupIteration: nil)
-            kept.append(state.parameters)
-        }
-        let t2 = clock.now
-        return ChainResult(positions: positions ? kept.map { model.unconstrained($0) } : [],
-                           info: Array(repeating: TransitionInfo(acceptance: 1), count: kept.count),
-                           warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1), parameters: kept)
+        DiagonalGibbs(model: model) == nil ? .band : .diagonal
     }
 }
 
@@ -86,23 +62,27 @@ extension ConjugateGibbs {
     /// first NUTS warm-up iterations, on a unit metric, hit the maximum tree
     /// depth: the posterior scales of the coordinates differ by orders of
     /// magnitude. The windowed adaptation still estimates the metric afresh.
-    public static func pilot(model: SplineModel, rng: inout RandomStream) -> (start: [Double], inverseMetric: DiagonalMetric) {
+    public static func pilot(model: SplineModel, rng: inout RandomStream) throws
+        -> (start: [Double], inverseMetric: DiagonalMetric) {
         let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
-        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng)
+        let run = try ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
         var moments = Array(repeating: RunningMoments(), count: model.dimension)
         for theta in run.positions { for j in theta.indices { moments[j].add(theta[j]) } }
         let inverse = moments.map { m -> Double in
             let v = m.variance
             return v.isFinite && v > 0 ? v : 1
         }
-        return (run.positions.last!, DiagonalMetric(inverse: inverse))
+        guard let start = run.positions.last else {
+            throw SamplingError.invalidSettings("the Gibbs pilot kept no draws")
+        }
+        return (start, DiagonalMetric(inverse: inverse))
     }
 
     /// Posterior medians of σ and τ from a pilot run: the estimates a
     /// `.partial` model's non-centring exponents are set from.
-    public static func scaleEstimates(model: SplineModel, rng: inout RandomStream) -> (sigma: Double, tau: Double) {
+    public static func scaleEstimates(model: SplineModel, rng: inout RandomStream) throws -> (sigma: Double, tau: Double) {
         let settings = SamplerSettings(sampler: .gibbs, chains: 1, warmup: pilotWarmup, draws: pilotDraws)
-        let run = ConjugateGibbs.run(model: model, settings: settings, rng: &rng)
+        let run = try ChainRunner.gibbs(model: model, settings: settings, rng: &rng)
         let parameters = run.parameters ?? run.positions.map { model.parameters($0) }
         return (median(parameters.map(\.sigma)), median(parameters.map(\.tau)))
     }
@@ -113,10 +93,8 @@ extension ConjugateGibbs {
     /// against a dense computation. Returns the mean and the band precision `Q`.
     public static func conditionalCoefficients(model: SplineModel, sigma: Double, tau: Double)
         -> (mean: [Double], precision: SymmetricBandMatrix) {
-        var rng = RandomStream(seed: 0)
-        var state = GibbsState(model: model, rng: &rng)
-        state.sigma = sigma
-        state.tau = tau
+        // Unit weights: the conditional of Gaussian noise.
+        let state = GibbsState(model: model, noise: GaussianNoise(), start: GibbsStart(sigma: sigma, tau: tau, nu: 1))
         let q = state.precision(sigma: sigma, tau: tau)
         let mean = (try? BandedCholeskyFactor(q))?.solve(state.btwy.map { $0 / (sigma * sigma) }) ?? []
         return (mean, q)
@@ -127,16 +105,13 @@ extension ConjugateGibbs {
     public static func drawConditionalCoefficients(model: SplineModel, sigma: Double, tau: Double,
                                                    solver: CoefficientSolver? = nil,
                                                    rng: inout RandomStream) -> [Double] {
-        var setup = RandomStream(seed: 0)
-        if solver != .band, var state = DiagonalGibbsState(model: model, rng: &setup) {
-            state.sigma = sigma
-            state.tau = tau
+        let start = GibbsStart(sigma: sigma, tau: tau, nu: 1)
+        if solver != .band, let kernel = DiagonalGibbs(model: model) {
+            var state = kernel.initialState(start)
             state.drawCoefficients(rng: &rng)
             return model.design.coefficients(reparametrized: state.v)
         }
-        var state = GibbsState(model: model, rng: &setup)
-        state.sigma = sigma
-        state.tau = tau
+        var state = GibbsState(model: model, noise: GaussianNoise(), start: start)
         state.drawCoefficients(rng: &rng)
         return state.beta
     }
@@ -148,16 +123,12 @@ extension ConjugateGibbs {
     /// computes it. Returns nil when the solver is not valid for the model.
     public static func collapsedLogTauDensity(model: SplineModel, sigma: Double, logTau: Double,
                                               solver: CoefficientSolver) -> Double? {
-        var rng = RandomStream(seed: 0)
+        let start = GibbsStart(sigma: sigma, tau: 1, nu: 1)
         switch solver {
         case .band:
-            var state = GibbsState(model: model, rng: &rng)
-            state.sigma = sigma
-            return state.collapsedLogTau(logTau)
+            return GibbsState(model: model, noise: GaussianNoise(), start: start).collapsedLogTau(logTau)
         case .diagonal:
-            guard var state = DiagonalGibbsState(model: model, rng: &rng) else { return nil }
-            state.sigma = sigma
-            return state.collapsedLogTau(logTau)
+            return DiagonalGibbs(model: model)?.initialState(start).collapsedLogTau(logTau)
         }
     }
 }
@@ -176,6 +147,7 @@ final class GibbsWorkspace {
 /// The state of one Gibbs chain and its precomputed structure.
 struct GibbsState {
     let model: SplineModel
+    let noise: any ConjugateNoise
     let k: Int
     let n: Int
     let df: Double
@@ -203,18 +175,18 @@ struct GibbsState {
     let levelOuter: [Double]
     let trendOuter: [Double]
 
-    var tauWidth = SliceWidthTuner(initialWidth: 1)
     /// `ỹᵀWỹ` for the current weights.
     var ytwy: Double
-    var sigmaWidth = SliceWidthTuner(initialWidth: 0.5)
-    var nuWidth = SliceWidthTuner(initialWidth: 1)
 
     var parameters: SplineParameters {
-        SplineParameters(coefficients: beta, sigma: sigma, tau: tau, nu: model.noise == .studentT ? nu : nil)
+        SplineParameters(coefficients: beta, sigma: sigma, tau: tau, nu: model.shapeParameterCount > 0 ? nu : nil)
     }
 
-    init(model: SplineModel, rng: inout RandomStream) {
+    /// The state at `start`, coefficients zero, unit weights, for noise in
+    /// the scale-mixture form `noise`.
+    init(model: SplineModel, noise: any ConjugateNoise, start initial: GibbsStart) {
         self.model = model
+        self.noise = noise
         k = model.design.count
         n = model.design.pointCount
         df = model.priors.studentDF
@@ -227,12 +199,11 @@ struct GibbsState {
         levelValues = (0..<4).map { model.design.levelRow[start + $0] }
         trendValues = (0..<4).map { model.design.trendRow[start + $0] }
 
-        // Overdispersed starting values on the working scale.
-        sigma = 0.5 * Double.exp(2 * rng.uniform() - 1)
-        tau = 0.1 * Double.exp(4 * rng.uniform() - 2)
-        nu = 10 * Double.exp(2 * rng.uniform() - 1)
+        sigma = initial.sigma
+        tau = initial.tau
+        nu = initial.nu
         beta = Array(repeating: 0, count: k)
-        if model.noise == .studentT { weights = Array(repeating: 1, count: n) }
+        if !noise.hasUnitWeights { weights = Array(repeating: 1, count: n) }
         workspace = GibbsWorkspace(order: k, bandwidth: 3)
         let a2 = model.priors.interceptScale * model.priors.interceptScale
         let s2 = model.priors.trendScale * model.priors.trendScale
@@ -299,32 +270,31 @@ struct GibbsState {
         }
     }
 
-    mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
+    /// One sweep with slice widths `widths`: steps 1–5 of `ConjugateGibbs`.
+    mutating func sweep(widths: GibbsSliceWidths, rng: inout RandomStream) -> GibbsInfo {
         // 1. τ, collapsed over β.
-        var width = tauWidth
-        tau = GibbsSteps.sliceLogScale(tau, width: &width, warmupIteration: warmupIteration, rng: &rng) {
-            collapsedLogTau($0)
-        }
-        tauWidth = width
+        let tauUpdate = GibbsSteps.sliceLogScale(tau, width: widths.logTau, rng: &rng) { collapsedLogTau($0) }
+        tau = tauUpdate.value
 
-        // 2. β exactly.
-        drawCoefficients(rng: &rng)
+        // 2. β exactly; when Q does not factor, β keeps its value and the info says so.
+        let factored = drawCoefficients(rng: &rng)
 
         // 3. σ given β. The weighted residual sum of squares from the cross
         //    products, O(K): ỹᵀWỹ − 2βᵀBᵀWỹ + βᵀ(BᵀWB)β, not a pass over the points.
         let rss = Swift.max(0, ytwy - 2 * dot(beta, btwy) + dot(beta, btwb.multiply(beta)))
-        sigma = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: Double(n), priors: model.priors,
-                                 width: &sigmaWidth, warmupIteration: warmupIteration, rng: &rng)
+        let sigmaUpdate = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: Double(n),
+                                             priors: model.priors, width: widths.logSigma, rng: &rng)
+        sigma = sigmaUpdate.value
 
         // 4. Scale-mixture weights of the intercept and trend priors.
         let a = levelValues.indices.reduce(0.0) { $0 + levelValues[$1] * beta[functionalFirst + $1] }
         let s = trendValues.indices.reduce(0.0) { $0 + trendValues[$1] * beta[functionalFirst + $1] }
         (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: a, trend: s, priors: model.priors, rng: &rng)
 
-        // 5. Student-t: ν with the weights integrated out (a blocked update of
-        //    (ν, w): ν from its t-likelihood given the residuals, then w | ν).
-        //    Conditioning ν on w instead mixes very slowly when ν is large.
-        if model.noise == .studentT {
+        // 5. The noise's shape parameter and point weights (Student-t: ν with
+        //    the weights integrated out, then the weights; see `ConjugateNoise`).
+        var logNu: Double?
+        if !noise.hasUnitWeights {
             let fitted = model.design.pointLevels(beta)
             let invS2 = 1 / (sigma * sigma)
             var scaledSquares = [Double](repeating: 0, count: n)
@@ -332,31 +302,26 @@ struct GibbsState {
                 let r = model.scaledValues[i] - fitted[i]
                 scaledSquares[i] = r * r * invS2
             }
-            let shape = model.priors.nuShape, rate = model.priors.nuRate, nD = Double(n)
-            let logNuTarget: (Double) -> Double = { lv in
-                let v = Double.exp(lv)
-                guard v.isFinite, v > 0 else { return -.infinity }
-                var sumLog = 0.0
-                for z2 in scaledSquares { sumLog += Double.log(onePlus: z2 / v) }
-                return nD * (logGamma((v + 1) / 2) - logGamma(v / 2) - 0.5 * Double.log(v))
-                    - 0.5 * (v + 1) * sumLog + gammaLogDensity(v, shape: shape, rate: rate) + lv
+            if let updated = noise.updateShapeAndWeights(shape: nu, standardizedSquares: scaledSquares,
+                                                         priors: model.priors, width: widths.logNu, rng: &rng) {
+                nu = updated.shape
+                logNu = updated.logShape
+                let w = updated.weights
+                weights = w
+                (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: w)
+                var weightedSquares = 0.0
+                for i in 0..<n { weightedSquares += w[i] * model.scaledValues[i] * model.scaledValues[i] }
+                ytwy = weightedSquares
             }
-            nu = GibbsSteps.sliceLogScale(nu, width: &nuWidth, warmupIteration: warmupIteration, rng: &rng,
-                                          logDensity: logNuTarget)
-
-            var w = weights!
-            for i in 0..<n { w[i] = rng.gamma(shape: (nu + 1) / 2, rate: (nu + scaledSquares[i]) / 2) }
-            weights = w
-            (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: w)
-            var weightedSquares = 0.0
-            for i in 0..<n { weightedSquares += w[i] * model.scaledValues[i] * model.scaledValues[i] }
-            ytwy = weightedSquares
         }
+        return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: logNu, failedFactorization: !factored)
     }
 
     /// β ~ Normal(Q⁻¹ BᵀWỹ/σ², Q⁻¹) by one band Cholesky `Q = UᵀU`:
-    /// `β = U⁻¹(U⁻ᵀ b + z)`.
-    mutating func drawCoefficients(rng: inout RandomStream) {
+    /// `β = U⁻¹(U⁻ᵀ b + z)`. Returns false, leaving β as it was, when `Q`
+    /// is not positive definite in floating point.
+    @discardableResult
+    mutating func drawCoefficients(rng: inout RandomStream) -> Bool {
         fillPrecision(sigma: sigma, tau: tau)
         let invS2 = 1 / (sigma * sigma)
         let k = self.k
@@ -376,5 +341,6 @@ struct GibbsState {
             }
         }
         if ok { beta = z }
+        return ok
     }
 }

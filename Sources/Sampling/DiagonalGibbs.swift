@@ -50,16 +50,16 @@ struct DiagonalGibbsState {
     var tau: Double
     var lambdaLevel = 1.0
     var lambdaTrend = 1.0
-    var tauWidth = SliceWidthTuner(initialWidth: 1)
-    var sigmaWidth = SliceWidthTuner(initialWidth: 0.5)
     /// Reused buffer of the coefficient draw's normals.
     private var normals: [Double]
 
     /// Largest `|(GᵀBᵀBG)_ij| / √(h_i h_j)` off the diagonal accepted as rounding.
     static let diagonalTolerance = 1e-9
 
-    init?(model: SplineModel, rng: inout RandomStream) {
-        guard model.noise == .gaussian else { return nil }
+    /// The structure for `model`, at σ = τ = 1 (a chain sets its start), or
+    /// nil when the solver is not valid for it.
+    init?(model: SplineModel) {
+        guard model.conjugateNoise?.hasUnitWeights == true else { return nil }
         let design = model.design
         let k = design.count
         let g = design.reparametrization
@@ -93,10 +93,8 @@ struct DiagonalGibbsState {
         levelPriorPrecision = 1 / (model.priors.interceptScale * model.priors.interceptScale)
         trendPriorPrecision = 1 / (model.priors.trendScale * model.priors.trendScale)
 
-        // The same overdispersed start as the band sampler.
-        sigma = 0.5 * Double.exp(2 * rng.uniform() - 1)
-        tau = 0.1 * Double.exp(4 * rng.uniform() - 2)
-        _ = rng.uniform() // ν's start in the band sampler: keeps the streams aligned
+        sigma = 1
+        tau = 1
         v = Array(repeating: 0, count: k)
         normals = Array(repeating: 0, count: k + 2)
     }
@@ -199,13 +197,11 @@ struct DiagonalGibbsState {
         }
     }
 
-    mutating func sweep(rng: inout RandomStream, warmupIteration: Int?) {
+    /// One sweep with slice widths `widths`: steps 1–4 of `ConjugateGibbs`.
+    mutating func sweep(widths: GibbsSliceWidths, rng: inout RandomStream) -> GibbsInfo {
         // 1. τ, collapsed over the coefficients.
-        var width = tauWidth
-        tau = GibbsSteps.sliceLogScale(tau, width: &width, warmupIteration: warmupIteration, rng: &rng) {
-            collapsedLogTau($0)
-        }
-        tauWidth = width
+        let tauUpdate = GibbsSteps.sliceLogScale(tau, width: widths.logTau, rng: &rng) { collapsedLogTau($0) }
+        tau = tauUpdate.value
 
         // 2. The coefficients exactly.
         drawCoefficients(rng: &rng)
@@ -219,54 +215,12 @@ struct DiagonalGibbsState {
             trend += trendLoading[j] * v[j]
         }
         let rss = Swift.max(0, yy - 2 * cross + quadratic)
-        sigma = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: pointCount, priors: model.priors,
-                                 width: &sigmaWidth, warmupIteration: warmupIteration, rng: &rng)
+        let sigmaUpdate = GibbsSteps.sigma(sigma, residualSumOfSquares: rss, pointCount: pointCount,
+                                             priors: model.priors, width: widths.logSigma, rng: &rng)
+        sigma = sigmaUpdate.value
 
         // 4. Scale-mixture weights of the intercept and trend priors.
         (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: level, trend: trend, priors: model.priors, rng: &rng)
-    }
-
-    /// A chain: warm-up, then kept sweeps; β = Gv for all kept draws in one
-    /// matrix product, and θ straight from v (no round trip through β).
-    static func run(_ initial: DiagonalGibbsState, settings: SamplerSettings, rng: inout RandomStream,
-                    positions keepPositions: Bool) -> ChainResult {
-        var state = initial
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        for i in 0..<settings.warmup { state.sweep(rng: &rng, warmupIteration: i) }
-        let t1 = clock.now
-        let k = state.k, draws = settings.draws
-        var keptV = [Double](repeating: 0, count: k * draws)
-        var sigmas = [Double](repeating: 0, count: draws)
-        var taus = [Double](repeating: 0, count: draws)
-        for d in 0..<draws {
-            state.sweep(rng: &rng, warmupIteration: nil)
-            for j in 0..<k { keptV[d * k + j] = state.v[j] }
-            sigmas[d] = state.sigma
-            taus[d] = state.tau
-        }
-        let model = state.model
-        let betas = model.design.reparametrization.multiply(Matrix(rows: k, columns: draws, columnMajor: keptV))
-        var parameters: [SplineParameters] = []
-        var positions: [[Double]] = []
-        parameters.reserveCapacity(draws)
-        positions.reserveCapacity(keepPositions ? draws : 0)
-        for d in 0..<draws {
-            let beta = Array(betas.storage[(d * k)..<((d + 1) * k)])
-            parameters.append(SplineParameters(coefficients: beta, sigma: sigmas[d], tau: taus[d], nu: nil))
-            guard keepPositions else { continue }
-            var theta = [Double](repeating: 0, count: model.dimension)
-            let multipliers = model.penalizedMultipliers(logTau: Double.log(taus[d]))
-            for j in 0..<(k - 2) { theta[j] = keptV[d * k + j] / multipliers[j] }
-            theta[model.interceptIndex] = keptV[d * k + k - 2]
-            theta[model.trendIndex] = keptV[d * k + k - 1]
-            theta[model.logSigmaIndex] = Double.log(sigmas[d])
-            theta[model.logTauIndex] = Double.log(taus[d])
-            positions.append(theta)
-        }
-        let t2 = clock.now
-        return ChainResult(positions: positions,
-                           info: Array(repeating: TransitionInfo(acceptance: 1), count: draws),
-                           warmupSeconds: seconds(t1 - t0), samplingSeconds: seconds(t2 - t1), parameters: parameters)
+        return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: nil, failedFactorization: false)
     }
 }

@@ -16,26 +16,27 @@ enum GibbsSteps {
 
     /// Step 3: σ given the coefficients, by slice sampling log σ on
     /// `−n log σ − RSS/(2σ²) + log p(σ) + log σ` (RSS weighted for Student-t
-    /// noise); the width is tuned in warm-up.
+    /// noise) with slice width `width`. Returns σ and log σ.
     static func sigma(_ sigma: Double, residualSumOfSquares rss: Double, pointCount n: Double, priors: SplinePriors,
-                      width: inout SliceWidthTuner, warmupIteration: Int?, rng: inout RandomStream) -> Double {
+                      width: Double, rng: inout RandomStream) -> (value: Double, log: Double) {
         let df = priors.studentDF, scale = priors.sigmaScale
         let target: (Double) -> Double = { ls in
             let s = Double.exp(ls)
             return -n * ls - rss / (2 * s * s) + halfTKernel(s, df: df, scale: scale) + ls
         }
-        return sliceLogScale(sigma, width: &width, warmupIteration: warmupIteration, rng: &rng, logDensity: target)
+        return sliceLogScale(sigma, width: width, rng: &rng, logDensity: target)
     }
 
-    /// One slice-sampling update of a positive quantity on the log scale
-    /// (`logDensity` is of log x, Jacobian included), the width tuned in warm-up.
-    static func sliceLogScale(_ x: Double, width: inout SliceWidthTuner, warmupIteration: Int?, rng: inout RandomStream,
-                              logDensity: (Double) -> Double) -> Double {
+    /// One slice-sampling update of a positive quantity `x` on the log scale
+    /// (`logDensity` is of log x, Jacobian included). Returns the new value
+    /// and its logarithm exactly as the slice sampler moved to it (what the
+    /// width adaptation observes).
+    static func sliceLogScale(_ x: Double, width: Double, rng: inout RandomStream,
+                              logDensity: (Double) -> Double) -> (value: Double, log: Double) {
         let lx = Double.log(x)
-        let updated = SliceSampler.step(from: lx, current: logDensity(lx), width: width.width, rng: &rng,
+        let updated = SliceSampler.step(from: lx, current: logDensity(lx), width: width, rng: &rng,
                                         logDensity: logDensity)
-        if let i = warmupIteration { width.observe(updated.x, warmupIteration: i) }
-        return Double.exp(updated.x)
+        return (Double.exp(updated.x), updated.x)
     }
 
     /// Step 4: the scale-mixture weights of the Student-t priors on the

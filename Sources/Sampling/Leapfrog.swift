@@ -1,4 +1,4 @@
-import SplineModels
+import NumericCore
 
 /// The leapfrog (Störmer–Verlet) integrator for `H(q, p) = −log π(q) + K(p)`:
 /// half step in momentum, full step in position, half step in momentum.

@@ -1,11 +1,12 @@
 import NumericCore
-import SplineModels
 
 /// What one transition of a sampler reports: data for adaptation and for the
 /// diagnostics, not log lines.
 public struct TransitionInfo: Sendable, Equatable {
-    /// Mean Metropolis acceptance probability over the trajectory (NUTS) or the
-    /// acceptance probability of the proposal (Metropolis); 1 for Gibbs.
+    /// Mean Metropolis acceptance probability over the trajectory (NUTS), the
+    /// acceptance probability of the proposal (Metropolis), or 1 for a Gibbs
+    /// sweep (exact conditional draws and slice updates always move to the
+    /// drawn point).
     public var acceptance: Double
     public var divergent: Bool
     /// Tree depth reached (NUTS); 0 for other samplers.
@@ -14,23 +15,35 @@ public struct TransitionInfo: Sendable, Equatable {
     public var leapfrogSteps: Int
     /// Hamiltonian at the kept state (NUTS), for E-BFMI; NaN otherwise.
     public var energy: Double
+    /// Gibbs: the coefficients' conditional precision could not be factored
+    /// (not positive definite in floating point), so this sweep left the
+    /// coefficients where they were instead of drawing them.
+    public var failedFactorization: Bool
 
     public init(acceptance: Double, divergent: Bool = false, treeDepth: Int = 0, hitMaxTreeDepth: Bool = false,
-                leapfrogSteps: Int = 0, energy: Double = .nan) {
+                leapfrogSteps: Int = 0, energy: Double = .nan, failedFactorization: Bool = false) {
         self.acceptance = acceptance
         self.divergent = divergent
         self.treeDepth = treeDepth
         self.hitMaxTreeDepth = hitMaxTreeDepth
         self.leapfrogSteps = leapfrogSteps
         self.energy = energy
+        self.failedFactorization = failedFactorization
     }
 }
 
 /// The No-U-Turn Sampler transition kernel (Hoffman & Gelman 2014; Betancourt
-/// 2017; Stan's multinomial `base_nuts`): `init(position)` gives a state,
-/// `step(state, rng)` one transition. Step size and metric are supplied by the
-/// caller (see `WindowedAdaptation`), so the kernel holds no adaptation logic.
-public struct NUTS<Model: LogDensityModel>: Sendable {
+/// 2017; Stan's multinomial `base_nuts`): `initialState(position)` gives a
+/// state, `step(&state, rng:)` one transition. Step size and metric are
+/// supplied from outside (see `NUTSWarmup`), so the kernel holds no
+/// adaptation logic.
+///
+/// One transition draws a momentum `p ~ Normal(0, M)`, then doubles a
+/// trajectory in random directions (`TrajectoryBuilder`) until it makes a
+/// U-turn, diverges or reaches `2^maxTreeDepth − 1` leapfrog steps; each new
+/// subtree's proposal replaces the current one by biased progressive
+/// sampling (`multinomialSelects`).
+public struct NUTS<Model: LogDensityModel>: TransitionKernel, Sendable {
     public let model: Model
     public var stepSize: Double
     public var metric: DiagonalMetric
@@ -54,7 +67,7 @@ public struct NUTS<Model: LogDensityModel>: Sendable {
     }
 
     /// One NUTS transition from `state`.
-    public func step(_ state: PhasePoint, rng: inout RandomStream) -> (PhasePoint, TransitionInfo) {
+    public func step(_ state: inout PhasePoint, rng: inout RandomStream) -> TransitionInfo {
         var start = state
         start.momentum = metric.drawMomentum(&rng)
         let h0 = Leapfrog.hamiltonian(start, metric: metric)
@@ -64,61 +77,41 @@ public struct NUTS<Model: LogDensityModel>: Sendable {
         var sample = start
         var logSumWeight = 0.0 // the starting state has weight exp(H0 − H0) = 1
         var backward = start, forward = start
-        var rho = start.momentum
-        let v0 = metric.velocity(start.momentum)
-        var velocityBackward = v0, velocityForward = v0
-        var momentumBackward = start.momentum, momentumForward = start.momentum
+        // The trajectory so far, oriented from its backward to its forward end.
+        var span = TrajectorySpan(momentum: start.momentum, velocity: metric.velocity(start.momentum))
         var depth = 0
 
         while depth < maxTreeDepth {
             let goForward = rng.uniform() < 0.5
-            let edge = goForward ? forward : backward
             // A subtree that diverges or turns back is discarded; the depth
             // counts only the doublings that were kept (as Stan reports it).
-            guard let sub = builder.build(from: edge, depth: depth, direction: goForward ? 1 : -1, rng: &rng) else { break }
+            guard let sub = builder.build(from: goForward ? forward : backward, depth: depth,
+                                          direction: goForward ? 1 : -1, rng: &rng) else { break }
             depth += 1
-            // Biased progressive sampling between the old tree and the new subtree.
-            if sub.logSumWeight > logSumWeight || rng.uniform() < Double.exp(sub.logSumWeight - logSumWeight) {
+            if multinomialSelects(logWeight: sub.logSumWeight, logReference: logSumWeight, rng: &rng) {
                 sample = sub.proposal
             }
             logSumWeight = logAddExp(logSumWeight, sub.logSumWeight)
 
-            // Merge the subtree into the trajectory, keeping its ends.
-            let oldRho = rho
-            for i in rho.indices { rho[i] += sub.rho[i] }
-            var persist: Bool
+            // The subtree grew from one end: join it there, seen from the other end.
+            let continues: Bool
             if goForward {
-                persist = UTurn.continues(velocityBackward: velocityBackward, velocityForward: sub.velocityEnd, rho: rho)
-                var ext = oldRho
-                for i in ext.indices { ext[i] += sub.momentumBegin[i] }
-                persist = persist && UTurn.continues(velocityBackward: velocityBackward, velocityForward: sub.velocityBegin, rho: ext)
-                ext = sub.rho
-                for i in ext.indices { ext[i] += momentumForward[i] }
-                persist = persist && UTurn.continues(velocityBackward: velocityForward, velocityForward: sub.velocityEnd, rho: ext)
+                (span, continues) = TrajectorySpan.join(span, sub.span)
                 forward = sub.edge
-                velocityForward = sub.velocityEnd
-                momentumForward = sub.momentumEnd
             } else {
-                // Backward: the subtree's "begin" is adjacent to the old backward end.
-                persist = UTurn.continues(velocityBackward: sub.velocityEnd, velocityForward: velocityForward, rho: rho)
-                var ext = oldRho
-                for i in ext.indices { ext[i] += sub.momentumBegin[i] }
-                persist = persist && UTurn.continues(velocityBackward: sub.velocityBegin, velocityForward: velocityForward, rho: ext)
-                ext = sub.rho
-                for i in ext.indices { ext[i] += momentumBackward[i] }
-                persist = persist && UTurn.continues(velocityBackward: sub.velocityEnd, velocityForward: velocityBackward, rho: ext)
+                let joined = TrajectorySpan.join(span.reversed, sub.span)
+                span = joined.span.reversed
+                continues = joined.continues
                 backward = sub.edge
-                velocityBackward = sub.velocityEnd
-                momentumBackward = sub.momentumEnd
             }
-            if !persist { break }
+            if !continues { break }
         }
         let steps = Swift.max(builder.leapfrogSteps, 1)
-        let info = TransitionInfo(acceptance: builder.sumAcceptProbability / Double(steps),
-                                  divergent: builder.divergent, treeDepth: depth,
-                                  hitMaxTreeDepth: depth >= maxTreeDepth,
-                                  leapfrogSteps: builder.leapfrogSteps,
-                                  energy: Leapfrog.hamiltonian(sample, metric: metric))
-        return (sample, info)
+        state = sample
+        return TransitionInfo(acceptance: builder.sumAcceptProbability / Double(steps),
+                              divergent: builder.divergent, treeDepth: depth,
+                              hitMaxTreeDepth: depth >= maxTreeDepth,
+                              leapfrogSteps: builder.leapfrogSteps,
+                              energy: Leapfrog.hamiltonian(sample, metric: metric))
     }
 }

@@ -19,6 +19,8 @@ public struct SamplerSettings: Sendable, Equatable {
     public var warmup: Int
     /// Kept iterations per chain (default 1,000, as the reference).
     public var draws: Int
+    /// Iterations per kept draw after warm-up (default 1: every iteration is kept).
+    public var thin: Int
     public var seed: UInt64
     /// Threads for running chains in parallel; results never depend on it.
     public var threads: Int
@@ -37,11 +39,12 @@ public struct SamplerSettings: Sendable, Equatable {
                 warmup: Int = SamplerSettings.defaultWarmup, draws: Int = SamplerSettings.defaultDraws,
                 seed: UInt64 = SamplerSettings.defaultSeed, threads: Int = SamplerSettings.availableCores,
                 maxTreeDepth: Int = SamplerSettings.defaultMaxTreeDepth,
-                targetAcceptance: Double = DualAveraging.defaultTarget) {
+                targetAcceptance: Double = DualAveraging.defaultTarget, thin: Int = 1) {
         self.sampler = sampler
         self.chains = chains
         self.warmup = warmup
         self.draws = draws
+        self.thin = thin
         self.seed = seed
         self.threads = threads
         self.maxTreeDepth = maxTreeDepth

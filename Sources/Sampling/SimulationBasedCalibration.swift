@@ -65,13 +65,13 @@ public enum SimulationBasedCalibration {
     /// The quantities ranked: the scales, the intercept and trend, the level at
     /// a quarter of the range, and ν for Student-t noise.
     public static func quantityNames(noise: NoiseModel) -> [String] {
-        ["sigma", "tau", "alpha", "trend", "level_q1"] + (noise == .studentT ? ["nu"] : [])
+        ["sigma", "tau", "alpha", "trend", "level_q1"] + noise.likelihood.shapeParameterNames
     }
 
     public static func run(_ config: Configuration) async throws -> Result {
         let names = quantityNames(noise: config.noise)
         let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> ([Int], Int) in
-            try replicate(r, config: config)
+            try await replicate(r, config: config)
         }
         var ranks = Array(repeating: [Int](), count: names.count)
         for (replicateRanks, _) in perReplicate { for q in names.indices { ranks[q].append(replicateRanks[q]) } }
@@ -92,7 +92,7 @@ public enum SimulationBasedCalibration {
     }
 
     /// One replicate: prior draw, simulated data, fit, ranks.
-    static func replicate(_ r: Int, config: Configuration) throws -> ([Int], Int) {
+    static func replicate(_ r: Int, config: Configuration) async throws -> ([Int], Int) {
         var rng = RandomStream(seed: config.seed, stream: UInt64(r))
         var days: [Int] = []
         for d in 0..<config.days { for _ in 0..<config.runsPerDay { days.append(d) } }
@@ -106,7 +106,8 @@ public enum SimulationBasedCalibration {
         // Prior draw.
         let sigma = abs(rng.studentT(df: priors.studentDF, scale: priors.sigmaScale))
         let tau = abs(rng.studentT(df: priors.studentDF, scale: priors.tauScale))
-        let nu: Double? = config.noise == .studentT ? rng.gamma(shape: priors.nuShape, rate: priors.nuRate) : nil
+        let likelihood = config.noise.likelihood
+        let shapes = likelihood.drawShapeParameters(priors: priors, rng: &rng)
         let alpha = rng.studentT(df: priors.studentDF, scale: priors.interceptScale)
         let trend = rng.studentT(df: priors.studentDF, scale: priors.trendScale)
         var v = (0..<k).map { j in j < k - 2 ? tau * rng.standardNormal() : 0 }
@@ -120,37 +121,24 @@ public enum SimulationBasedCalibration {
         let det = m11 * m22 - m12 * m21
         v[k - 2] = (r1 * m22 - m12 * r2) / det
         v[k - 1] = (m11 * r2 - m21 * r1) / det
-        let truth = SplineParameters(coefficients: design.coefficients(reparametrized: v), sigma: sigma, tau: tau, nu: nu)
+        let truth = SplineParameters(coefficients: design.coefficients(reparametrized: v), sigma: sigma, tau: tau,
+                                     nu: shapes.first)
         let quarter = design.basis.lower + 0.25 * (design.basis.upper - design.basis.lower)
         let values = days.map { d -> Double in
             let mu = design.basis.value(Double(d), coefficients: truth.coefficients)
-            let e = nu.map { rng.studentT(df: $0) } ?? rng.standardNormal()
-            return mu + sigma * e
+            return mu + sigma * likelihood.drawStandardizedNoise(shapes: shapes, rng: &rng)
         }
 
-        var model = try SplineModel(days: days, values: values, noise: config.noise,
-                                    parametrization: config.parametrization, workingScale: (0, 1))
-        if config.parametrization == .partial && config.sampler != .gibbs {
-            // As the fit service does: a Gibbs pilot sets the coordinates.
-            var pilotRng = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: 1 << 33)
-            let estimates = ConjugateGibbs.scaleEstimates(model: model, rng: &pilotRng)
-            model = model.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
-        }
+        // As the fit service runs it: the production coordinates (a Gibbs pilot
+        // on its own stream) and, for NUTS, the Gibbs pilot start and metric.
         let settings = SamplerSettings(sampler: config.sampler, chains: config.chains, warmup: config.warmup,
                                        draws: config.draws, seed: config.seed &+ UInt64(r) &* 7919, threads: 1)
-        var draws: [SplineParameters] = []
-        var divergences = 0
-        for c in 0..<config.chains {
-            var chainRng = RandomStream(seed: settings.seed, stream: UInt64(c))
-            let result: ChainResult
-            switch config.sampler {
-            case .gibbs: result = ConjugateGibbs.run(model: model, settings: settings, rng: &chainRng)
-            case .nuts: result = try NUTSChain.run(model: model, settings: settings, rng: &chainRng)
-            case .metropolis: result = try AdaptiveMetropolis.run(model: model, settings: settings, rng: &chainRng)
-            }
-            divergences += result.info.filter(\.divergent).count
-            draws += result.positions.map { model.parameters($0) }
-        }
+        let specified = try SplineModel(days: days, values: values, noise: config.noise,
+                                        parametrization: config.parametrization, workingScale: (0, 1))
+        let model = try ChainRunner.productionModel(specified, settings: settings)
+        let chains = try await ChainRunner.splineChains(model: model, settings: settings)
+        let divergences = chains.reduce(0) { $0 + $1.info.count(where: \.divergent) }
+        let draws = chains.flatMap { $0.parameters ?? $0.positions.map { model.parameters($0) } }
         // Thin to L draws.
         let l = config.rankedDraws
         let thinned = (0..<l).map { draws[$0 * draws.count / l] }

@@ -83,37 +83,19 @@ public struct SplineFit: Sendable {
 public enum SplineFitter {
     /// Stream ids below this are chains; the predictive noise uses its own stream.
     static let predictiveStream: UInt64 = 1 << 32
-    /// Stream of the pilot that sets a `.partial` model's coordinates.
-    static let coordinatePilotStream: UInt64 = 1 << 33
 
     public static func fit(days: [Int], values: [Double], options: FitOptions = FitOptions()) async throws -> SplineFit {
         let clock = ContinuousClock()
         let start = clock.now
         let s = options.sampler
-        guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
-            throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
+        guard s.chains >= 1, s.draws >= 1, s.thin >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
+            throw SamplingError.invalidSettings("chains, draws, thinning, kept draws and threads must be at least 1, warm-up at least 0")
         }
-        var initialModel = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
-                                    basisCount: options.basisCount, parametrization: options.parametrization,
-                                    workingScale: options.workingScale.map { ($0.location, $0.scale) })
-        if initialModel.parametrization == .partial && s.sampler != .gibbs {
-            // One pilot, on its own stream, sets the coordinates every chain shares.
-            var rng = RandomStream(seed: s.seed, stream: coordinatePilotStream)
-            let estimates = ConjugateGibbs.scaleEstimates(model: initialModel, rng: &rng)
-            initialModel = initialModel.withNonCentring(sigma: estimates.sigma, tau: estimates.tau)
-        }
-        let model = initialModel
-        let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> ChainResult in
-            var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
-            switch s.sampler {
-            case .gibbs: return ConjugateGibbs.run(model: model, settings: s, rng: &rng, positions: false)
-            case .nuts:
-                let pilot = ConjugateGibbs.pilot(model: model, rng: &rng)
-                return try NUTSChain.run(model: model, settings: s, rng: &rng, start: pilot.start,
-                                         initialMetric: pilot.inverseMetric)
-            case .metropolis: return try AdaptiveMetropolis.run(model: model, settings: s, rng: &rng)
-            }
-        }
+        let specified = try SplineModel(days: days, values: values, noise: options.noise, priors: options.priors,
+                                        basisCount: options.basisCount, parametrization: options.parametrization,
+                                        workingScale: options.workingScale.map { ($0.location, $0.scale) })
+        let model = try ChainRunner.productionModel(specified, settings: s)
+        let chains = try await ChainRunner.splineChains(model: model, settings: s)
 
         // Original-scale quantities of every kept iteration, for diagnostics.
         let parameterDraws = chains.map { $0.parameters ?? $0.positions.map { model.parameters($0) } }
@@ -153,13 +135,17 @@ public enum SplineFitter {
         let convergence = try await parallelMap(count: parameters.count, threads: threads) { q in
             ParameterConvergence(name: parameters[q].name, draws: parameters[q].draws)
         }
+        // Every sampler's steps can report a failed factorization; only NUTS
+        // has divergences, tree depths and energies.
+        let failedFactorization = chains.map { $0.info.map(\.failedFactorization) }
         let info: SamplerTransitionInfo
         if sampler == .nuts {
             info = SamplerTransitionInfo(divergent: chains.map { $0.info.map(\.divergent) },
                                          hitMaxTreeDepth: chains.map { $0.info.map(\.hitMaxTreeDepth) },
-                                         energy: chains.map { $0.info.map(\.energy) })
+                                         energy: chains.map { $0.info.map(\.energy) },
+                                         failedFactorization: failedFactorization)
         } else {
-            info = .none
+            info = SamplerTransitionInfo(failedFactorization: failedFactorization)
         }
         return try FitDiagnostics(convergence: convergence, chainCount: chains.count,
                                   drawsPerChain: chains.first?.info.count ?? 0, sampler: info, thresholds: thresholds)
@@ -219,7 +205,8 @@ public enum SplineFitter {
         let count: Int
         let coefficients: [Double]
         let sigmas: [Double]
-        let nus: [Double]?
+        /// The noise model's shape parameters, draw by draw (ν for Student-t; empty without).
+        let shapes: [Double]
 
         init(_ kept: [SplineParameters], basisCount k: Int) {
             count = kept.count
@@ -227,7 +214,7 @@ public enum SplineFitter {
             for (j, p) in kept.enumerated() { for i in 0..<k { c[i * kept.count + j] = p.coefficients[i] } }
             coefficients = c
             sigmas = kept.map(\.sigma)
-            nus = kept.first?.nu == nil ? nil : kept.map { $0.nu ?? .infinity }
+            shapes = kept.first?.nu == nil ? [] : kept.map { $0.nu ?? .infinity }
         }
     }
 
@@ -243,10 +230,7 @@ public enum SplineFitter {
             for d in days {
                 let (m, w) = model.design.basis.evaluate(Double(firstDay + d))
                 normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
-                // Student-t noise: Z / √(χ²_ν/ν).
-                if let nus = draws.nus {
-                    for j in 0..<n { normals[j] /= (rng.chiSquare(df: nus[j]) / nus[j]).squareRoot() }
-                }
+                model.likelihood.standardizeNoise(&normals, shapes: draws.shapes, rng: &rng)
                 let c0 = m * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n
                 let level = output.level + d * n, predictive = output.predictive + d * n
                 for j in 0..<n {

@@ -1,5 +1,4 @@
 import NumericCore
-import SplineModels
 
 /// Random starting points as Stan draws them: each unconstrained coordinate
 /// uniform on `(−radius, radius)` (Stan's default radius 2), retried until the

@@ -1,15 +1,16 @@
 import NumericCore
-import SplineModels
+import RealModule
 
 /// Builds one NUTS trajectory by repeated doubling (Hoffman & Gelman 2014,
 /// with Betancourt's multinomial sampling of states and the generalized
 /// no-U-turn criterion checked on every subtree and across the seams between
 /// subtrees, as in Stan 2.2x `base_nuts`).
 ///
-/// Within a subtree a state is chosen with probability proportional to
-/// `exp(−H)` (multinomial); when a new subtree is joined at the top level its
-/// proposal replaces the current one with probability `min(1, w_new/w_old)`
-/// (biased progressive sampling), which favours states far from the start.
+/// A subtree of depth `j` is `2^j` leapfrog steps from an edge of the
+/// trajectory, built as two subtrees of depth `j − 1` joined by
+/// `TrajectorySpan.join`; within it a state is chosen with probability
+/// proportional to `exp(−H)` (`multinomialSelects`). A subtree that diverges
+/// (`H − H₀ > maxEnergyError`) or turns back is discarded.
 struct TrajectoryBuilder<Model: LogDensityModel> {
     let model: Model
     let metric: DiagonalMetric
@@ -33,14 +34,12 @@ struct TrajectoryBuilder<Model: LogDensityModel> {
 
     /// The result of building one subtree.
     struct Subtree {
+        /// The state the subtree proposes.
         var proposal: PhasePoint
+        /// `log Σ exp(H₀ − H)` over the subtree's states.
         var logSumWeight: Double
-        var rho: [Double]
-        /// Momentum and velocity at the end nearest the start (beginning) and farthest (end).
-        var momentumBegin: [Double]
-        var velocityBegin: [Double]
-        var momentumEnd: [Double]
-        var velocityEnd: [Double]
+        var span: TrajectorySpan
+        /// The last state: where the next doubling in this direction starts.
         var edge: PhasePoint
     }
 
@@ -49,48 +48,31 @@ struct TrajectoryBuilder<Model: LogDensityModel> {
     /// a U-turn (it is then discarded).
     mutating func build(from start: PhasePoint, depth: Int, direction: Double,
                         rng: inout RandomStream) -> Subtree? {
-        if depth == 0 {
-            var z = start
-            Leapfrog.step(&z, epsilon: direction * epsilon, metric: metric, model: model)
-            leapfrogSteps += 1
-            let h = Leapfrog.hamiltonian(z, metric: metric)
-            let delta = initialHamiltonian - h
-            if !(h - initialHamiltonian <= maxEnergyError) {
-                divergent = true
-                sumAcceptProbability += 0
-                return nil
-            }
-            sumAcceptProbability += delta > 0 ? 1 : Double.exp(delta)
-            let v = metric.velocity(z.momentum)
-            return Subtree(proposal: z, logSumWeight: delta, rho: z.momentum,
-                           momentumBegin: z.momentum, velocityBegin: v,
-                           momentumEnd: z.momentum, velocityEnd: v, edge: z)
-        }
+        if depth == 0 { return leaf(from: start, direction: direction) }
         guard let inner = build(from: start, depth: depth - 1, direction: direction, rng: &rng) else { return nil }
         guard let outer = build(from: inner.edge, depth: depth - 1, direction: direction, rng: &rng) else { return nil }
 
         let logSumWeight = logAddExp(inner.logSumWeight, outer.logSumWeight)
-        var proposal = inner.proposal
-        // Uniform multinomial choice between the halves, by weight.
-        if outer.logSumWeight > logSumWeight || rng.uniform() < Double.exp(outer.logSumWeight - logSumWeight) {
-            proposal = outer.proposal
+        let proposal = multinomialSelects(logWeight: outer.logSumWeight, logReference: logSumWeight, rng: &rng)
+            ? outer.proposal : inner.proposal
+        let (span, continues) = TrajectorySpan.join(inner.span, outer.span)
+        guard continues else { return nil }
+        return Subtree(proposal: proposal, logSumWeight: logSumWeight, span: span, edge: outer.edge)
+    }
+
+    /// One leapfrog step: a subtree of depth 0, or nil when it diverged.
+    private mutating func leaf(from start: PhasePoint, direction: Double) -> Subtree? {
+        var z = start
+        Leapfrog.step(&z, epsilon: direction * epsilon, metric: metric, model: model)
+        leapfrogSteps += 1
+        let h = Leapfrog.hamiltonian(z, metric: metric)
+        let delta = initialHamiltonian - h
+        if !(h - initialHamiltonian <= maxEnergyError) {
+            divergent = true
+            return nil
         }
-        var rho = inner.rho
-        for i in rho.indices { rho[i] += outer.rho[i] }
-
-        var persist = UTurn.continues(velocityBackward: inner.velocityBegin, velocityForward: outer.velocityEnd, rho: rho)
-        // Seams: the inner half extended by the first state of the outer half,
-        // and the outer half extended by the last state of the inner half.
-        var extended = inner.rho
-        for i in extended.indices { extended[i] += outer.momentumBegin[i] }
-        persist = persist && UTurn.continues(velocityBackward: inner.velocityBegin, velocityForward: outer.velocityBegin, rho: extended)
-        extended = outer.rho
-        for i in extended.indices { extended[i] += inner.momentumEnd[i] }
-        persist = persist && UTurn.continues(velocityBackward: inner.velocityEnd, velocityForward: outer.velocityEnd, rho: extended)
-        guard persist else { return nil }
-
-        return Subtree(proposal: proposal, logSumWeight: logSumWeight, rho: rho,
-                       momentumBegin: inner.momentumBegin, velocityBegin: inner.velocityBegin,
-                       momentumEnd: outer.momentumEnd, velocityEnd: outer.velocityEnd, edge: outer.edge)
+        sumAcceptProbability += delta > 0 ? 1 : Double.exp(delta)
+        return Subtree(proposal: z, logSumWeight: delta,
+                       span: TrajectorySpan(momentum: z.momentum, velocity: metric.velocity(z.momentum)), edge: z)
     }
 }

@@ -41,6 +41,10 @@ import RealModule
 public struct SplineModel: LogDensityModel {
     public let design: SplineDesign
     public let noise: NoiseModel
+    /// The likelihood `noise` names.
+    public let likelihood: any NoiseLikelihood
+    /// Shape parameters of the noise model (ν for Student-t), after log σ and log τ in θ.
+    public let shapeParameterCount: Int
     public let priors: SplinePriors
     /// Data on the working scale `ỹ`.
     public let scaledValues: [Double]
@@ -86,14 +90,16 @@ public struct SplineModel: LogDensityModel {
     }
 
     public var basisCount: Int { design.count }
-    public var dimension: Int { design.count + (noise == .studentT ? 3 : 2) }
+    public var dimension: Int { design.count + 2 + shapeParameterCount }
 
     // Positions in θ (`c₁`, `c₂` are the null-space level and trend coordinates).
     public var interceptIndex: Int { design.count - 2 }
     public var trendIndex: Int { design.count - 1 }
     public var logSigmaIndex: Int { design.count }
     public var logTauIndex: Int { design.count + 1 }
-    public var logNuIndex: Int? { noise == .studentT ? design.count + 2 : nil }
+    /// The first shape parameter (`SplineParameters.nu`: Student-t's ν, the
+    /// only noise model with one).
+    public var logNuIndex: Int? { shapeParameterCount > 0 ? design.count + 2 : nil }
 
     /// Builds the model for points at integer `days` with values `values`.
     /// Throws `ModelError` for empty input, a single distinct day, negative days
@@ -112,6 +118,8 @@ public struct SplineModel: LogDensityModel {
         }
         design = try SplineDesign(days: days.map(Double.init), basisCount: basisCount)
         self.noise = noise
+        likelihood = noise.likelihood
+        shapeParameterCount = likelihood.shapeParameterNames.count
         self.priors = priors
         self.parametrization = parametrization
         switch parametrization {
@@ -199,76 +207,13 @@ public struct SplineModel: LogDensityModel {
 
         // Likelihood over the points: one pass computing residuals and d/dμ.
         var gradBeta = [Double](repeating: 0, count: k)
-        var logLik = 0.0
-        var dLogSigma = 0.0
-        var dNu = 0.0
-        let invSigma = 1 / sigma
-        switch noise {
-        case .gaussian:
-            var sumSq = 0.0
-            beta.withUnsafeBufferPointer { b in
-                gradBeta.withUnsafeMutableBufferPointer { gb in
-                    design.first.withUnsafeBufferPointer { first in
-                        design.weights.withUnsafeBufferPointer { w in
-                            scaledValues.withUnsafeBufferPointer { y in
-                                for i in 0..<n {
-                                    let f = first[i]
-                                    let w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3]
-                                    let mu = b[f] * w0 + b[f + 1] * w1 + b[f + 2] * w2 + b[f + 3] * w3
-                                    let r = y[i] - mu
-                                    sumSq += r * r
-                                    let d = r * invSigma * invSigma
-                                    gb[f] += d * w0; gb[f + 1] += d * w1; gb[f + 2] += d * w2; gb[f + 3] += d * w3
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            let nD = Double(n)
-            logLik = -nD * (logSigma + logSqrtTwoPi) - 0.5 * sumSq * invSigma * invSigma
-            dLogSigma = -nD + sumSq * invSigma * invSigma
-        case .studentT:
-            let nu = Double.exp(theta[logNuIndex!])
-            guard nu.isFinite, nu > 0 else {
-                for j in gradient.indices { gradient[j] = 0 }
-                return -.infinity
-            }
-            var sumLog = 0.0
-            var sumFrac = 0.0
-            let nuSigma2 = nu * sigma * sigma
-            beta.withUnsafeBufferPointer { b in
-                gradBeta.withUnsafeMutableBufferPointer { gb in
-                    design.first.withUnsafeBufferPointer { first in
-                        design.weights.withUnsafeBufferPointer { w in
-                            scaledValues.withUnsafeBufferPointer { y in
-                                for i in 0..<n {
-                                    let f = first[i]
-                                    let w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3]
-                                    let mu = b[f] * w0 + b[f + 1] * w1 + b[f + 2] * w2 + b[f + 3] * w3
-                                    let r = y[i] - mu
-                                    let r2 = r * r
-                                    let denom = 1 / (nuSigma2 + r2)
-                                    // log(1 + r²/(νσ²)) and r²/(νσ² + r²)
-                                    sumLog += Double.log(onePlus: r2 / nuSigma2)
-                                    let frac = r2 * denom
-                                    sumFrac += frac
-                                    let d = (nu + 1) * r * denom
-                                    gb[f] += d * w0; gb[f + 1] += d * w1; gb[f + 2] += d * w2; gb[f + 3] += d * w3
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            let nD = Double(n)
-            let halfNuPlusOne = 0.5 * (nu + 1)
-            logLik = nD * (logGamma(halfNuPlusOne) - logGamma(0.5 * nu) - 0.5 * Double.log(nu * Double.pi) - logSigma)
-                - halfNuPlusOne * sumLog
-            dLogSigma = -nD + (nu + 1) * sumFrac
-            // d/dν of Σ log t_ν(r/σ)/σ
-            dNu = nD * 0.5 * (digamma(halfNuPlusOne) - digamma(0.5 * nu) - 1 / nu)
-                - 0.5 * sumLog + halfNuPlusOne * sumFrac / nu
+        let shapeStart = logTauIndex + 1
+        let logShape = Array(theta[shapeStart..<(shapeStart + shapeParameterCount)])
+        guard let pointTerms = likelihood.logLikelihood(
+            design: design, values: scaledValues, beta: beta, sigma: sigma, logSigma: logSigma,
+            shape: logShape.map { Double.exp($0) }, gradientBeta: &gradBeta) else {
+            for j in gradient.indices { gradient[j] = 0 }
+            return -.infinity
         }
 
         // Intercept and trend priors, through β: a = b_cᵀβ, s = g_cᵀβ.
@@ -308,16 +253,17 @@ public struct SplineModel: LogDensityModel {
 
         // Scales on the log scale: density of log x is p(x)·x.
         logPrior += halfStudentTLogDensity(sigma, df: df, scale: priors.sigmaScale) + logSigma
-        gradient[logSigmaIndex] = dLogSigma
+        gradient[logSigmaIndex] = pointTerms.dLogSigma
             + sigma * studentTLogDensityGradient(sigma, df: df, location: 0, scale: priors.sigmaScale) + 1
         logPrior += halfStudentTLogDensity(tau, df: df, scale: priors.tauScale) + logTau
         gradient[logTauIndex] = dLogTauFromPenalized
             + tau * studentTLogDensityGradient(tau, df: df, location: 0, scale: priors.tauScale) + 1
-        if let i = logNuIndex {
-            let nu = Double.exp(theta[i])
-            logPrior += gammaLogDensity(nu, shape: priors.nuShape, rate: priors.nuRate) + theta[i]
-            gradient[i] = nu * dNu + nu * gammaLogDensityGradient(nu, shape: priors.nuShape, rate: priors.nuRate) + 1
+        if !logShape.isEmpty {
+            let shapePrior = likelihood.logShapePrior(logShape: logShape, likelihoodGradient: pointTerms.dShape,
+                                                            priors: priors)
+            logPrior += shapePrior.value
+            for (j, g) in shapePrior.gradient.enumerated() { gradient[shapeStart + j] = g }
         }
-        return logLik + logPrior
+        return pointTerms.value + logPrior
     }
 }

@@ -34,7 +34,7 @@ extension SplineModel {
 
     /// The names of `quantityValues`, in order.
     public var quantityNames: [String] {
-        ["alpha", "trend", "sigma", "tau"] + (noise == .studentT ? ["nu"] : [])
+        ["alpha", "trend", "sigma", "tau"] + likelihood.shapeParameterNames
             + (1...design.count).map { "beta[\($0)]" }
     }
 

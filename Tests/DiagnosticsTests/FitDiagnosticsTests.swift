@@ -95,7 +95,10 @@ func nonMixingFitIsFlaggedForRhat(_ name: String) throws {
     #expect(fit.thresholds == lenient)
     let strict = fit.rejudged(under: .default)
     #expect(!strict.status.isGood && strict.thresholds == .default)
-    #expect(fit.status(under: .default) == strict.status)
+    // Rejudging equals diagnosing afresh under the new limits (not a
+    // comparison of `status(under:)` with itself, which `rejudged` calls).
+    let fresh = try FitDiagnostics(parameters: fixtureParameters(["shifted_chain"]), thresholds: .default)
+    #expect(strict.status == fresh.status)
 }
 
 @Test func treeDepthHitsAreCountedAndFlaggedOnlyWithALimit() throws {
@@ -106,6 +109,27 @@ func nonMixingFitIsFlaggedForRhat(_ name: String) throws {
     #expect(fit.treeDepthHitCount == 30 && fit.status == .good)
     let limited = fit.rejudged(under: DiagnosticThresholds(maxTreeDepthHits: 10))
     #expect(limited.status == .flagged([.treeDepthHits(count: 30, limit: 10)]))
+}
+
+/// An iteration whose update could not factor the matrix it needed did not
+/// make the transition the sampler is proven for: any such iteration flags
+/// the fit, whatever the thresholds; none leaves it good.
+@Test func failedFactorizationsAreCountedAndAlwaysFlagged() throws {
+    var failed = noFlags()
+    failed[2][7] = true
+    failed[3][0] = true
+    let parameters = try fixtureParameters(["iid_normal"])
+    let fit = try FitDiagnostics(parameters: parameters, sampler: .init(failedFactorization: failed))
+    #expect(fit.failedFactorizationCount == 2)
+    #expect(fit.status == .flagged([.failedFactorizations(count: 2)]))
+    let lenient = DiagnosticThresholds(maxRhat: 2, maxDivergentTransitions: 1000, minBFMI: 0, minESSBulk: 5,
+                                       minESSTail: 5, maxTreeDepthHits: nil)
+    #expect(fit.rejudged(under: lenient).status == .flagged([.failedFactorizations(count: 2)]))
+    let clean = try FitDiagnostics(parameters: parameters, sampler: .init(failedFactorization: noFlags()))
+    #expect(clean.failedFactorizationCount == 0 && clean.status == .good)
+    #expect(throws: DiagnosticsError.self) {
+        try FitDiagnostics(parameters: parameters, sampler: .init(failedFactorization: [[false]]))
+    }
 }
 
 @Test func singleChainFitIsFlaggedBecauseRhatIsUndefined() throws {

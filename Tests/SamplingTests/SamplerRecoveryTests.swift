@@ -4,16 +4,16 @@ import SplineModels
 import Diagnostics
 import Sampling
 
-/// Runs `chains` chains of a generic sampler on `target` and returns draws per chain.
+/// Runs `chains` chains of a generic sampler on `target` through the chain
+/// runner and returns draws per chain.
 func sampleChains<M: LogDensityModel>(_ target: M, sampler: SamplerKind, warmup: Int, draws: Int,
-                                      chains: Int = 4, seed: UInt64 = 11) throws -> [[[Double]]] {
-    let settings = SamplerSettings(sampler: sampler, chains: chains, warmup: warmup, draws: draws, seed: seed, threads: 1)
-    return try (0..<chains).map { c in
-        var rng = RandomStream(seed: seed, stream: UInt64(c))
+                                      chains: Int = 4, seed: UInt64 = 11) async throws -> [[[Double]]] {
+    let settings = SamplerSettings(sampler: sampler, chains: chains, warmup: warmup, draws: draws, seed: seed, threads: 2)
+    return try await ChainRunner.chains(settings: settings) { rng in
         switch sampler {
-        case .nuts: return try NUTSChain.run(model: target, settings: settings, rng: &rng).positions
-        case .metropolis: return try AdaptiveMetropolis.run(model: target, settings: settings, rng: &rng).positions
-        case .gibbs: fatalError("Gibbs is specific to the spline model")
+        case .nuts: return try ChainRunner.nuts(model: target, settings: settings, rng: &rng).positions
+        case .metropolis: return try ChainRunner.metropolis(model: target, settings: settings, rng: &rng).positions
+        case .gibbs: throw SamplingError.samplerNotApplicable("Gibbs is specific to the spline model")
         }
     }
 }
@@ -40,29 +40,29 @@ func expectRecovered(_ chains: [[[Double]]], mean: [Double], covariance: Matrix,
     }
 }
 
-@Test func nutsRecoversCorrelatedTenDimensionalGaussian() throws {
+@Test func nutsRecoversCorrelatedTenDimensionalGaussian() async throws {
     let (mean, cov) = try correlatedGaussian()
     let target = try GaussianTarget(mean: mean, covariance: cov)
-    let chains = try sampleChains(target, sampler: .nuts, warmup: 1000, draws: 1000)
+    let chains = try await sampleChains(target, sampler: .nuts, warmup: 1000, draws: 1000)
     try expectRecovered(chains, mean: mean, covariance: cov)
 }
 
-@Test func metropolisRecoversCorrelatedTenDimensionalGaussian() throws {
+@Test func metropolisRecoversCorrelatedTenDimensionalGaussian() async throws {
     let (mean, cov) = try correlatedGaussian()
     let target = try GaussianTarget(mean: mean, covariance: cov)
-    let chains = try sampleChains(target, sampler: .metropolis, warmup: 5000, draws: 20000)
+    let chains = try await sampleChains(target, sampler: .metropolis, warmup: 5000, draws: 20000)
     try expectRecovered(chains, mean: mean, covariance: cov)
 }
 
-@Test func nutsRecoversConjugateRegressionPosterior() throws {
+@Test func nutsRecoversConjugateRegressionPosterior() async throws {
     let (target, mean, cov) = try conjugateRegression(seed: 3)
-    let chains = try sampleChains(target, sampler: .nuts, warmup: 1000, draws: 1000)
+    let chains = try await sampleChains(target, sampler: .nuts, warmup: 1000, draws: 1000)
     try expectRecovered(chains, mean: mean, covariance: cov)
 }
 
-@Test func metropolisRecoversConjugateRegressionPosterior() throws {
+@Test func metropolisRecoversConjugateRegressionPosterior() async throws {
     let (target, mean, cov) = try conjugateRegression(seed: 3)
-    let chains = try sampleChains(target, sampler: .metropolis, warmup: 3000, draws: 10000)
+    let chains = try await sampleChains(target, sampler: .metropolis, warmup: 3000, draws: 10000)
     try expectRecovered(chains, mean: mean, covariance: cov)
 }
 
@@ -71,7 +71,7 @@ func expectRecovered(_ chains: [[[Double]]], mean: [Double], covariance: Matrix,
     let target = try GaussianTarget(mean: mean, covariance: cov)
     let settings = SamplerSettings(sampler: .nuts, chains: 1, warmup: 500, draws: 500, seed: 5, threads: 1)
     var rng = RandomStream(seed: 5)
-    let result = try NUTSChain.run(model: target, settings: settings, rng: &rng)
+    let result = try ChainRunner.nuts(model: target, settings: settings, rng: &rng)
     #expect(result.info.allSatisfy { !$0.divergent })
     let meanAcceptance = result.info.map(\.acceptance).reduce(0, +) / Double(result.info.count)
     // Dual averaging targets 0.8; the averaged step size lands close to it.
