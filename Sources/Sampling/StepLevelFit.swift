@@ -94,10 +94,8 @@ public enum StepLevelFitter {
         let kernel = StepLevelGibbs(model: model)
         let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
         let watched = watchedDays(dayCount: model.dayCount)
-        let chains = try await parallelMap(count: s.chains, threads: s.threads) { chain -> StepLevelChain in
-            var rng = RandomStream(seed: s.seed, stream: UInt64(chain))
-            return run(kernel: kernel, start: kernel.initialState(steps: false), warmup: s.warmup, draws: s.draws,
-                       kept: perChain, watched: watched, rng: &rng)
+        let chains = try await ChainRunner.chains(settings: s) { rng -> StepLevelChain in
+            run(kernel: kernel, warmup: s.warmup, draws: s.draws, kept: perChain, watched: watched, rng: &rng)
         }
         // σ and the level on the days that matter. Not ν: a discrete grid
         // value, often the same in every draw, has no R̂ or ESS to speak of.
@@ -105,8 +103,10 @@ public enum StepLevelFitter {
         let convergence = try names.indices.map { q in
             ParameterConvergence(name: names[q], draws: try ChainDraws(chains.map { $0.quantities.map { $0[q] } }))
         }
+        // A sweep whose level precision did not factor is reported, and flags the fit.
+        let info = SamplerTransitionInfo(failedFactorization: chains.map(\.failedFactorization))
         let diagnostics = try FitDiagnostics(convergence: convergence, chainCount: s.chains, drawsPerChain: s.draws,
-                                             sampler: .none, thresholds: options.thresholds)
+                                             sampler: info, thresholds: options.thresholds)
         let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
         let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
                                samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
@@ -131,43 +131,42 @@ public enum StepLevelFitter {
         var levels: [[Double]]
         var sigmas: [Double]
         var nus: [Double]
-        /// Per iteration: σ, τ, ν and the watched levels, original scale.
+        /// Per iteration: σ and the watched levels, original scale.
         var quantities: [[Double]]
-        var failedFactorizations: Int
+        /// Per kept iteration: whether its sweep failed to factor the level's precision.
+        var failedFactorization: [Bool]
         var warmupSeconds: Double
         var samplingSeconds: Double
     }
 
-    /// One chain from `start`; even chains start with steps between the
-    /// days' medians, odd ones smooth (``StepLevelGibbs/initialState(_:steps:)``).
-    static func run(kernel: StepLevelGibbs, start: StepLevelState, warmup: Int, draws: Int, kept: Int,
+    /// What one kept iteration records.
+    struct Record {
+        var quantities: [Double]
+        var kept: (level: [Double], sigma: Double, nu: Double)?
+    }
+
+    /// One chain through ``ChainRunner``, from a smooth start; `kept` of the
+    /// `draws` iterations keep their whole level (thinned evenly).
+    static func run(kernel: StepLevelGibbs, warmup: Int, draws: Int, kept: Int,
                     watched: [(row: Int, label: String)], rng: inout RandomStream) -> StepLevelChain {
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        var state = start
-        var failures = 0
-        for _ in 0..<warmup { if kernel.step(&state, rng: &rng).levelFactorizationFailed { failures += 1 } }
-        let t1 = clock.now
         let model = kernel.model
-        var chain = StepLevelChain(levels: [], sigmas: [], nus: [], quantities: [], failedFactorizations: 0,
-                                   warmupSeconds: 0, samplingSeconds: 0)
-        chain.quantities.reserveCapacity(draws)
-        var nextKept = 0
-        for j in 0..<draws {
-            if kernel.step(&state, rng: &rng).levelFactorizationFailed { failures += 1 }
+        var iteration = 0, nextKept = 0
+        let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(), from: kernel.initialState(nil),
+                                  warmup: warmup, draws: draws, rng: &rng) { state -> Record in
+            defer { iteration += 1 }
             let sigma = state.sigma2.squareRoot()
-            chain.quantities.append([model.scale * sigma] + watched.map { model.original(state.level[$0.row]) })
-            if nextKept < kept && j == nextKept * draws / kept {
-                chain.levels.append(state.level)
-                chain.sigmas.append(sigma)
-                chain.nus.append(state.nu)
+            var record = Record(quantities: [model.scale * sigma] + watched.map { model.original(state.level[$0.row]) })
+            if nextKept < kept && iteration == nextKept * draws / kept {
+                record.kept = (state.level, sigma, state.nu)
                 nextKept += 1
             }
+            return record
         }
-        chain.failedFactorizations = failures
-        chain.warmupSeconds = seconds(t1 - t0)
-        chain.samplingSeconds = seconds(clock.now - t1)
-        return chain
+        let keptRecords = run.draws.compactMap(\.kept)
+        return StepLevelChain(levels: keptRecords.map(\.level), sigmas: keptRecords.map(\.sigma), nus: keptRecords.map(\.nu),
+                              quantities: run.draws.map(\.quantities),
+                              failedFactorization: run.info.map(\.levelFactorizationFailed),
+                              warmupSeconds: run.warmupSeconds, samplingSeconds: run.samplingSeconds)
     }
 
     /// Level and predictive (level plus one Student-t noise draw) for every

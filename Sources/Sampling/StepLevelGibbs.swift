@@ -66,7 +66,7 @@ public struct StepLevelStepInfo: Sendable {
 ///    outliers' tiny weights and a small λ_t hold each other in place);
 /// 7. with a resolution q: each unrounded value from Normal(μ, σ²/wᵢ)
 ///    truncated to its rounding interval `[yᵢ − q/2, yᵢ + q/2]`.
-public struct StepLevelGibbs: Sendable {
+public struct StepLevelGibbs: TransitionKernel, Sendable {
     public let model: StepLevelModel
     /// log prior weight of each ν of the grid.
     let nuLogPrior: [Double]
@@ -85,7 +85,13 @@ public struct StepLevelGibbs: Sendable {
     /// With `steps: false` every local scale starts at 1 (a smooth level):
     /// chains started both ways let R̂ see when the data leave "a new level"
     /// and "a run of outliers" both open and the sampler cannot cross between them.
-    public func initialState(_ position: [Double]? = nil, steps: Bool = true) -> StepLevelState {
+    /// The kernel protocol's start: a smooth level through the days' medians
+    /// (or `position`, a level for every day).
+    public func initialState(_ position: [Double]?) -> StepLevelState {
+        initialState(position, steps: false)
+    }
+
+    public func initialState(_ position: [Double]? = nil, steps: Bool) -> StepLevelState {
         let m = model
         var level = [Double](repeating: 0, count: m.dayCount)
         var last = median(m.values)
