@@ -1,0 +1,82 @@
+import Foundation
+import NumericCore
+import SplineModels
+import Sampling
+import Testing
+
+/// The step-level model's sampler on series with known truth. Fixed seeds;
+/// each bound is loose against the posterior's own spread (a fraction of the
+/// stated interval) and fails when a conditional is wrong (e.g. a level drawn
+/// around the wrong mean, or ν's weights inverted).
+@Suite("StepLevelGibbs: known levels, steps and tails")
+struct StepLevelGibbsTests {
+    /// 90 days, 3 runs a day, level 100 then 110 from day 60, noise `noise(rng)`.
+    static func series(seed: UInt64, noise: (inout RandomStream) -> Double) -> (days: [Int], values: [Double]) {
+        var rng = RandomStream(seed: seed)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<90 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append((d >= 60 ? 110 : 100) + noise(&rng))
+            }
+        }
+        return (days, values)
+    }
+
+    static func fit(_ s: (days: [Int], values: [Double]), lastDay: Int = 89) async throws -> LevelFit {
+        var options = FitOptions()
+        options.sampler.threads = 2
+        return try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: lastDay, options: options)
+    }
+
+    @Test("the level before and after a step is recovered, and the step is a change day")
+    func stepRecovered() async throws {
+        let fit = try await Self.fit(Self.series(seed: 3) { $0.normal(mean: 0, sd: 1) })
+        let sorted = SortedDraws(fit.level)
+        for (day, truth) in [(10, 100.0), (59, 100.0), (60, 110.0), (89, 110.0)] {
+            let lo = sorted.quantile(day: day, 0.025), hi = sorted.quantile(day: day, 0.975)
+            #expect(lo <= truth && truth <= hi, "day \(day): 95% interval \(lo)…\(hi)")
+        }
+        #expect(fit.changeDays.contains { $0.row == 60 && $0.probability > 0.9 && abs($0.sizePercent - 10) < 1.5 },
+                "\(fit.changeDays)")
+        #expect(!fit.changeDays.contains { $0.row < 55 }, "no change days on the flat stretch: \(fit.changeDays)")
+        #expect(fit.diagnostics.status == .good, "\(fit.diagnostics.status)")
+    }
+
+    @Test("heavy tails are learned: ν small for Cauchy-like noise, large for Gaussian noise")
+    func nuLearned() async throws {
+        let heavy = Self.series(seed: 4) { $0.studentT(df: 1.5, location: 0, scale: 1) }
+        let light = Self.series(seed: 5) { $0.normal(mean: 0, sd: 1) }
+        // ν is not a stored quantity; its effect is: the predictive's tails.
+        let heavyFit = try await Self.fit(heavy)
+        let lightFit = try await Self.fit(light)
+        let tailRatio = { (fit: LevelFit) -> Double in
+            let s = SortedDraws(fit.predictive)
+            return (s.quantile(day: 30, 0.995) - s.quantile(day: 30, 0.5)) / (s.quantile(day: 30, 0.75) - s.quantile(day: 30, 0.5))
+        }
+        // A normal has 99.5%/75% half-width ratio 3.8; Student-t(2) about 8.
+        #expect(tailRatio(lightFit) < 5.5, "\(tailRatio(lightFit))")
+        #expect(tailRatio(heavyFit) > 6, "\(tailRatio(heavyFit))")
+        // Outliers do not move the level: the median level stays within 0.5 of 100.
+        #expect(abs(SortedDraws(heavyFit.level).quantile(day: 30, 0.5) - 100) < 0.5)
+    }
+
+    @Test("days after the last run are forecast with growing uncertainty")
+    func forecastGrows() async throws {
+        let fit = try await Self.fit(Self.series(seed: 6) { $0.normal(mean: 0, sd: 1) }, lastDay: 99)
+        let sorted = SortedDraws(fit.level)
+        let width = { (day: Int) in sorted.quantile(day: day, 0.95) - sorted.quantile(day: day, 0.05) }
+        #expect(fit.dayCount == 100)
+        #expect(width(99) > width(89) && width(94) > width(89), "\(width(89)) \(width(94)) \(width(99))")
+    }
+
+    @Test("quantized values with many ties: no trap, the level lies between the grid values")
+    func quantizedTies() async throws {
+        let s = Self.series(seed: 7) { rng in (rng.normal(mean: 0, sd: 0.4)).rounded() }
+        let model = try StepLevelModel(days: s.days, values: s.values, dayCount: 90)
+        #expect(model.resolution > 0, "the grid of the values is seen")
+        let fit = try await Self.fit(s)
+        let m = SortedDraws(fit.level).quantile(day: 30, 0.5)
+        #expect(abs(m - 100) < 0.3, "\(m)")
+    }
+}
