@@ -101,10 +101,11 @@ extension ConjugateGibbs {
     }
 
     /// One exact draw from that conditional (the sampler's step 2), by `solver`
-    /// (nil: the one the sampler uses for this model).
+    /// (nil: the one the sampler uses for this model); nil when the band
+    /// solver cannot factor the precision (in a sweep: `failedFactorization`).
     public static func drawConditionalCoefficients(model: SplineModel, sigma: Double, tau: Double,
                                                    solver: CoefficientSolver? = nil,
-                                                   rng: inout RandomStream) -> [Double] {
+                                                   rng: inout RandomStream) -> [Double]? {
         let start = GibbsStart(sigma: sigma, tau: tau, nu: 1)
         if solver != .band, let kernel = DiagonalGibbs(model: model) {
             var state = kernel.initialState(start)
@@ -112,8 +113,7 @@ extension ConjugateGibbs {
             return model.design.coefficients(reparametrized: state.v)
         }
         var state = GibbsState(model: model, noise: GaussianNoise(), start: start)
-        state.drawCoefficients(rng: &rng)
-        return state.beta
+        return state.drawCoefficients(rng: &rng) ? state.beta : nil
     }
 }
 

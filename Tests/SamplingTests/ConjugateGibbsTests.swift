@@ -62,7 +62,8 @@ func exactCoefficientDrawsHaveTheConditionalMomentsWithinMonteCarloError(_ solve
     let n = 4000
     var moments = Array(repeating: RunningMoments(), count: model.design.count)
     for _ in 0..<n {
-        let beta = ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: 0.6, tau: 0.2, solver: solver, rng: &rng)
+        let beta = try #require(
+            ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: 0.6, tau: 0.2, solver: solver, rng: &rng))
         for j in beta.indices { moments[j].add(beta[j]) }
     }
     for j in moments.indices {
@@ -103,4 +104,18 @@ func exactCoefficientDrawsHaveTheConditionalMomentsWithinMonteCarloError(_ solve
     #expect(ConjugateGibbs.solver(for: gaussian) == .diagonal)
     #expect(ConjugateGibbs.solver(for: student) == .band)
     #expect(ConjugateGibbs.collapsedLogTauDensity(model: student, sigma: 1, logTau: 0, solver: .diagonal) == nil)
+}
+
+/// A coefficient precision that does not factor is reported, not hidden:
+/// with σ = τ = ∞ only the rank-2 intercept and trend priors are left in
+/// `Q`, which is singular, so the band solver's draw is nil (in a sweep the
+/// step information says `failedFactorization`) instead of stale coefficients.
+@Test func aPrecisionThatDoesNotFactorGivesNoDraw() throws {
+    let series = syntheticSeries(seed: 5)
+    let model = try SplineModel(days: series.days, values: series.values)
+    var rng = RandomStream(seed: 1)
+    #expect(ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: .infinity, tau: .infinity, solver: .band,
+                                                        rng: &rng) == nil)
+    #expect(ConjugateGibbs.drawConditionalCoefficients(model: model, sigma: 0.6, tau: 0.2, solver: .band,
+                                                        rng: &rng) != nil)
 }
