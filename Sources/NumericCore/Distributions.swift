@@ -69,8 +69,13 @@ extension RandomStream {
     /// `Gamma(a) = Gamma(a + 1) · U^{1/a}`, done on the log scale so that tiny
     /// shapes (0.01) do not underflow to exactly zero more than the double
     /// format forces.
+    ///
+    /// Parameters that are not positive and finite name no distribution; the
+    /// draw is then NaN, and the caller must see it (a sampler reports the
+    /// update as failed). Such parameters come from data — a noise scale
+    /// collapsing on tied values — so they must not trap the process.
     public mutating func gamma(shape: Double, rate: Double = 1) -> Double {
-        precondition(shape > 0 && rate > 0, "gamma needs shape > 0 and rate > 0")
+        guard shape > 0, rate > 0, shape.isFinite, rate.isFinite else { return .nan }
         if shape < 1 {
             let g = gamma(shape: shape + 1, rate: 1)
             let logU = Double.log(uniform())

@@ -271,7 +271,21 @@ struct GibbsState {
     }
 
     /// One sweep with slice widths `widths`: steps 1–5 of `ConjugateGibbs`.
+    /// When any quantity comes out non-finite (the noise scale collapsing on
+    /// tied values makes the weights infinite), the state stays as it was and
+    /// the info reports a failed update, which flags the fit.
     mutating func sweep(widths: GibbsSliceWidths, rng: inout RandomStream) -> GibbsInfo {
+        let before = self
+        let info = unguardedSweep(widths: widths, rng: &rng)
+        guard tau.isFinite, sigma.isFinite, sigma > 0, nu.isFinite, lambdaLevel.isFinite, lambdaTrend.isFinite,
+              beta.allSatisfy(\.isFinite), weights?.allSatisfy(\.isFinite) ?? true else {
+            self = before
+            return GibbsInfo(logTau: Double.log(tau), logSigma: Double.log(sigma), logNu: nil, failedFactorization: true)
+        }
+        return info
+    }
+
+    private mutating func unguardedSweep(widths: GibbsSliceWidths, rng: inout RandomStream) -> GibbsInfo {
         // 1. τ, collapsed over β.
         let tauUpdate = GibbsSteps.sliceLogScale(tau, width: widths.logTau, rng: &rng) { collapsedLogTau($0) }
         tau = tauUpdate.value
@@ -294,6 +308,7 @@ struct GibbsState {
         // 5. The noise's shape parameter and point weights (Student-t: ν with
         //    the weights integrated out, then the weights; see `ConjugateNoise`).
         var logNu: Double?
+        var noiseUpdateFailed = false
         if !noise.hasUnitWeights {
             let fitted = model.design.pointLevels(beta)
             let invS2 = 1 / (sigma * sigma)
@@ -312,9 +327,14 @@ struct GibbsState {
                 var weightedSquares = 0.0
                 for i in 0..<n { weightedSquares += w[i] * model.scaledValues[i] * model.scaledValues[i] }
                 ytwy = weightedSquares
+            } else {
+                noiseUpdateFailed = true
             }
         }
-        return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: logNu, failedFactorization: !factored)
+        // A skipped update (no factorization, or no finite residuals for the
+        // noise) is reported, and flags the fit.
+        return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: logNu,
+                         failedFactorization: !factored || noiseUpdateFailed)
     }
 
     /// β ~ Normal(Q⁻¹ BᵀWỹ/σ², Q⁻¹) by one band Cholesky `Q = UᵀU`:

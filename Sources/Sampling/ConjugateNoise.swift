@@ -47,6 +47,9 @@ extension StudentTNoise: ConjugateNoise {
     /// Conditioning ν on w instead mixes very slowly when ν is large.
     func updateShapeAndWeights(shape nu: Double, standardizedSquares: [Double], priors: SplinePriors, width: Double,
                                rng: inout RandomStream) -> (shape: Double, logShape: Double, weights: [Double])? {
+        // Tied values can drive σ to 0, making z² infinite or 0/0: no update
+        // can be made from such residuals, and the caller reports it.
+        guard standardizedSquares.allSatisfy({ $0.isFinite }) else { return nil }
         let shape = priors.nuShape, rate = priors.nuRate, nD = Double(standardizedSquares.count)
         let logNuTarget: (Double) -> Double = { lv in
             let v = Double.exp(lv)
@@ -58,6 +61,7 @@ extension StudentTNoise: ConjugateNoise {
         }
         let updated = GibbsSteps.sliceLogScale(nu, width: width, rng: &rng, logDensity: logNuTarget)
         let newNu = updated.value
+        guard newNu.isFinite, newNu > 0 else { return nil }
         let weights = standardizedSquares.map { rng.gamma(shape: (newNu + 1) / 2, rate: (newNu + $0) / 2) }
         return (newNu, updated.log, weights)
     }
