@@ -46,6 +46,10 @@ public struct SplineModel: LogDensityModel {
     /// Shape parameters of the noise model (ν for Student-t), after log σ and log τ in θ.
     public let shapeParameterCount: Int
     public let priors: SplinePriors
+    /// The prior of the level's coefficients and its scale τ (SPEC §5's
+    /// P-spline prior, `RandomWalkPenaltyPrior`); θ's penalized coordinates,
+    /// null-space coordinates and `log τ` are its parameters.
+    public let levelPrior: any LevelPrior
     /// Data on the working scale `ỹ`.
     public let scaledValues: [Double]
     /// The original-scale transform: `y = centre + scale·ỹ`.
@@ -121,6 +125,7 @@ public struct SplineModel: LogDensityModel {
         likelihood = noise.likelihood
         shapeParameterCount = likelihood.shapeParameterNames.count
         self.priors = priors
+        levelPrior = RandomWalkPenaltyPrior(design: design, priors: priors)
         self.parametrization = parametrization
         switch parametrization {
         case .centred: nonCentring = Array(repeating: 0, count: design.count - 2)
@@ -190,7 +195,6 @@ public struct SplineModel: LogDensityModel {
 
     public func logDensityAndGradient(_ theta: [Double], gradient: inout [Double]) -> Double {
         let k = design.count
-        let n = design.pointCount
         let logSigma = theta[logSigmaIndex], logTau = theta[logTauIndex]
         let sigma = Double.exp(logSigma), tau = Double.exp(logTau)
         guard sigma.isFinite, sigma > 0, tau.isFinite, tau > 0 else {
@@ -216,48 +220,24 @@ public struct SplineModel: LogDensityModel {
             return -.infinity
         }
 
-        // Intercept and trend priors, through β: a = b_cᵀβ, s = g_cᵀβ.
-        let df = priors.studentDF
-        let f0 = design.functionalFirst
-        var a = 0.0, s = 0.0
-        for j in 0..<4 {
-            a += design.levelRow[f0 + j] * beta[f0 + j]
-            s += design.trendRow[f0 + j] * beta[f0 + j]
-        }
-        var logPrior = studentTLogDensity(a, df: df, location: 0, scale: priors.interceptScale)
-            + studentTLogDensity(s, df: df, location: 0, scale: priors.trendScale)
-        let da = studentTLogDensityGradient(a, df: df, location: 0, scale: priors.interceptScale)
-        let ds = studentTLogDensityGradient(s, df: df, location: 0, scale: priors.trendScale)
-        for j in 0..<4 { gradBeta[f0 + j] += da * design.levelRow[f0 + j] + ds * design.trendRow[f0 + j] }
-
-        // Chain rule through β = G v: ∂/∂v = Gᵀ ∂/∂β.
+        // The level prior's terms on β (intercept and trend), then on the
+        // penalized coordinates through β = G v: ∂/∂v = Gᵀ ∂/∂β.
+        var logPrior = levelPrior.logCoefficientPrior(beta: beta, gradientBeta: &gradBeta)
         let gradV = design.reparametrization.multiply(gradBeta, transpose: true)
-
-        // w_j = m_j z_j with m_j = τ^{a_j}, w_j ~ Normal(0, τ²): in θ,
-        //   log p(z_j) = −½ z_j² m_j²/τ² − (1 − a_j) log τ,
-        //   ∂/∂z_j = m_j ∂ℓ/∂w_j − z_j m_j²/τ²,
-        //   ∂/∂log τ = (1 − a_j)(z_j² m_j²/τ² − 1) + a_j w_j ∂ℓ/∂w_j
-        // (a = 0: centred; a = 1: non-centred, w = τz).
-        var dLogTauFromPenalized = 0.0
-        let invTau2 = 1 / (tau * tau)
-        for j in 0..<(k - 2) {
-            let z = theta[j], m = multipliers[j], a = nonCentring[j]
-            let r = m * m * invTau2
-            logPrior -= 0.5 * z * z * r + (1 - a) * logTau
-            gradient[j] = m * gradV[j] - z * r
-            dLogTauFromPenalized += (1 - a) * (z * z * r - 1) + a * m * z * gradV[j]
-        }
-        logPrior -= Double(k - 2) * logSqrtTwoPi
+        let dLogTauFromPenalized = levelPrior.addPenalizedCoordinatePrior(
+            theta: theta, multipliers: multipliers, exponents: nonCentring, logTau: logTau, gradientW: gradV,
+            logDensity: &logPrior, gradient: &gradient)
         gradient[interceptIndex] = gradV[k - 2]
         gradient[trendIndex] = gradV[k - 1]
 
         // Scales on the log scale: density of log x is p(x)·x.
+        let df = priors.studentDF
         logPrior += halfStudentTLogDensity(sigma, df: df, scale: priors.sigmaScale) + logSigma
         gradient[logSigmaIndex] = pointTerms.dLogSigma
             + sigma * studentTLogDensityGradient(sigma, df: df, location: 0, scale: priors.sigmaScale) + 1
-        logPrior += halfStudentTLogDensity(tau, df: df, scale: priors.tauScale) + logTau
-        gradient[logTauIndex] = dLogTauFromPenalized
-            + tau * studentTLogDensityGradient(tau, df: df, location: 0, scale: priors.tauScale) + 1
+        var dLogTau = dLogTauFromPenalized
+        levelPrior.addScalePrior(logTau: logTau, logDensity: &logPrior, dLogTau: &dLogTau)
+        gradient[logTauIndex] = dLogTau
         if !logShape.isEmpty {
             let shapePrior = likelihood.logShapePrior(logShape: logShape, likelihoodGradient: pointTerms.dShape,
                                                             priors: priors)

@@ -178,4 +178,11 @@ struct RandomWalkPenaltyPriorTests {
         }
     }
 
+    /// The model uses this prior with its own design and priors.
+    @Test func splineModelCarriesTheRandomWalkPrior() throws {
+        let series = syntheticSeries(dayCount: 60, seed: 11)
+        let model = try SplineModel(days: series.days, values: series.values, priors: priors)
+        let carried = try #require(model.levelPrior as? RandomWalkPenaltyPrior)
+        #expect(carried == prior)
+    }
 }
