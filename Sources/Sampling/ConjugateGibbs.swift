@@ -20,7 +20,8 @@ import RealModule
 ///    each evaluation is one O(K) band factorization;
 /// 2. `β | σ, τ, λ, w, y` exactly;
 /// 3. `σ | β, w, y` by slice sampling log σ (O(1) per evaluation);
-/// 4. `λ_a, λ_s | β` from their Gamma conditionals;
+/// 4. `λ_a, λ_s | β` from their Gamma conditionals (the level prior's
+///    `drawMixtureWeights`);
 /// 5. Student-t only: `ν | β, σ, y` with the weights integrated out (slice
 ///    sampling log ν on the t-likelihood, O(n) per evaluation), then
 ///    `w_i | β, σ, ν ~ Gamma((ν+1)/2, (ν + r_i²/σ²)/2)`.
@@ -150,30 +151,22 @@ struct GibbsState {
     let noise: any ConjugateNoise
     let k: Int
     let n: Int
-    let df: Double
-    /// `DᵀD` stored with bandwidth 3 so that it adds to `BᵀWB` directly.
-    let penalty: SymmetricBandMatrix
-    /// First index and the four values of `b_c` and `g_c` (same support).
-    let functionalFirst: Int
-    let levelValues: [Double]
-    let trendValues: [Double]
+    /// The level prior: its precision given τ and `mixtureWeights`, τ's
+    /// prior and the weights' conditional.
+    let levelPrior: any LevelPrior
 
     var beta: [Double]
     var sigma: Double
     var tau: Double
     var nu: Double
-    var lambdaLevel = 1.0
-    var lambdaTrend = 1.0
+    /// The level prior's scale-mixture weights (`λ_a`, `λ_s`), 1 at the start.
+    var mixtureWeights: [Double]
     var weights: [Double]?
     // Data cross products for the current weights.
     var btwb: SymmetricBandMatrix
     var btwy: [Double]
 
     let workspace: GibbsWorkspace
-    /// Precision contributions of the intercept and trend priors for unit λ,
-    /// on the four indices `functionalFirst …`: `b bᵀ/A²` and `g gᵀ/S²`.
-    let levelOuter: [Double]
-    let trendOuter: [Double]
 
     /// `ỹᵀWỹ` for the current weights.
     var ytwy: Double
@@ -189,15 +182,8 @@ struct GibbsState {
         self.noise = noise
         k = model.design.count
         n = model.design.pointCount
-        df = model.priors.studentDF
-        var p = SymmetricBandMatrix(order: k, bandwidth: 3)
-        let dtd = DifferencePenalty.precision(order: k)
-        for j in 0..<k { for i in Swift.max(0, j - 2)...j { p[i, j] = dtd[i, j] } }
-        penalty = p
-        let start = model.design.functionalFirst
-        functionalFirst = start
-        levelValues = (0..<4).map { model.design.levelRow[start + $0] }
-        trendValues = (0..<4).map { model.design.trendRow[start + $0] }
+        levelPrior = model.levelPrior
+        mixtureWeights = Array(repeating: 1, count: model.levelPrior.mixtureWeightCount)
 
         sigma = initial.sigma
         tau = initial.tau
@@ -205,15 +191,6 @@ struct GibbsState {
         beta = Array(repeating: 0, count: k)
         if !noise.hasUnitWeights { weights = Array(repeating: 1, count: n) }
         workspace = GibbsWorkspace(order: k, bandwidth: 3)
-        let a2 = model.priors.interceptScale * model.priors.interceptScale
-        let s2 = model.priors.trendScale * model.priors.trendScale
-        var lo = [Double](repeating: 0, count: 16), to = [Double](repeating: 0, count: 16)
-        for i in 0..<4 { for j in 0..<4 {
-            lo[4 * i + j] = levelValues[i] * levelValues[j] / a2
-            to[4 * i + j] = trendValues[i] * trendValues[j] / s2
-        } }
-        levelOuter = lo
-        trendOuter = to
         (btwb, btwy) = model.design.weightedCrossProducts(values: model.scaledValues, pointWeights: nil)
         ytwy = model.scaledValues.reduce(0) { $0 + $1 * $1 }
     }
@@ -227,28 +204,21 @@ struct GibbsState {
         return q
     }
 
-    /// Writes `Q` for σ, τ and the current λ, weights into the workspace band.
+    /// Writes `Q` for σ, τ and the current λ, weights into the workspace band:
+    /// the data term `BᵀWB/σ²`, then the level prior's precision.
     func fillPrecision(sigma: Double, tau: Double) {
         let invS2 = 1 / (sigma * sigma)
-        let invT2 = 1 / (tau * tau)
-        let kd = 3
         workspace.band.withUnsafeMutableBufferPointer { q in
             btwb.band.withUnsafeBufferPointer { data in
-                penalty.band.withUnsafeBufferPointer { pen in
-                    for idx in 0..<q.count { q[idx] = data[idx] * invS2 + pen[idx] * invT2 }
-                }
+                for idx in 0..<q.count { q[idx] = data[idx] * invS2 }
             }
-            for i in 0..<4 {
-                for j in i..<4 {
-                    let row = functionalFirst + i, col = functionalFirst + j
-                    q[kd + row - col + col * (kd + 1)] += lambdaLevel * levelOuter[4 * i + j] + lambdaTrend * trendOuter[4 * i + j]
-                }
-            }
+            levelPrior.addPrecision(into: q, tau: tau, mixtureWeights: mixtureWeights)
         }
     }
 
     /// Log of p(τ | σ, λ, w, y) with β integrated out, plus the log-τ Jacobian:
-    /// `−(K−2) log τ − ½ log|Q| + ½ bᵀQ⁻¹b + log p(τ) + log τ`, `b = BᵀWỹ/σ²`.
+    /// `−r log τ − ½ log|Q| + ½ bᵀQ⁻¹b + log p(τ) + log τ`, `b = BᵀWỹ/σ²`,
+    /// `r` the penalty's rank (`K − 2`).
     /// Allocation-free: it runs several times per sweep.
     func collapsedLogTau(_ logTau: Double) -> Double {
         let t = Double.exp(logTau)
@@ -264,8 +234,8 @@ struct GibbsState {
                 var quad = 0.0
                 for v in c { quad += v * v }
                 let logDet = BandedCholeskyInPlace.logDeterminant(UnsafeBufferPointer(q), order: k, bandwidth: 3)
-                return -Double(k - 2) * logTau - 0.5 * logDet + 0.5 * quad
-                    + GibbsSteps.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
+                return -Double(levelPrior.penaltyRank) * logTau - 0.5 * logDet + 0.5 * quad
+                    + levelPrior.scalePriorKernel(t) + logTau
             }
         }
     }
@@ -277,7 +247,7 @@ struct GibbsState {
     mutating func sweep(widths: GibbsSliceWidths, rng: inout RandomStream) -> GibbsInfo {
         let before = self
         let info = unguardedSweep(widths: widths, rng: &rng)
-        guard tau.isFinite, sigma.isFinite, sigma > 0, nu.isFinite, lambdaLevel.isFinite, lambdaTrend.isFinite,
+        guard tau.isFinite, sigma.isFinite, sigma > 0, nu.isFinite, mixtureWeights.allSatisfy(\.isFinite),
               beta.allSatisfy(\.isFinite), weights?.allSatisfy(\.isFinite) ?? true else {
             self = before
             return GibbsInfo(logTau: Double.log(tau), logSigma: Double.log(sigma), logNu: nil, failedFactorization: true)
@@ -300,10 +270,8 @@ struct GibbsState {
                                              priors: model.priors, width: widths.logSigma, rng: &rng)
         sigma = sigmaUpdate.value
 
-        // 4. Scale-mixture weights of the intercept and trend priors.
-        let a = levelValues.indices.reduce(0.0) { $0 + levelValues[$1] * beta[functionalFirst + $1] }
-        let s = trendValues.indices.reduce(0.0) { $0 + trendValues[$1] * beta[functionalFirst + $1] }
-        (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: a, trend: s, priors: model.priors, rng: &rng)
+        // 4. The level prior's scale-mixture weights (intercept and trend).
+        mixtureWeights = levelPrior.drawMixtureWeights(beta: beta, rng: &rng)
 
         // 5. The noise's shape parameter and point weights (Student-t: ν with
         //    the weights integrated out, then the weights; see `ConjugateNoise`).

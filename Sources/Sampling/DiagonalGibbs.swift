@@ -30,11 +30,12 @@ import RealModule
 /// otherwise and the band sampler is used.
 struct DiagonalGibbsState {
     let model: SplineModel
+    /// The random-walk level prior this solver's structure comes from.
+    let levelPrior: RandomWalkPenaltyPrior
     let k: Int
     /// Number of penalized coordinates (`K − 2`): they come first in `v`.
     let penalized: Int
     let pointCount: Double
-    let df: Double
     let h: [Double]
     /// `GᵀBᵀỹ`.
     let r: [Double]
@@ -57,9 +58,12 @@ struct DiagonalGibbsState {
     static let diagonalTolerance = 1e-9
 
     /// The structure for `model`, at σ = τ = 1 (a chain sets its start), or
-    /// nil when the solver is not valid for it.
+    /// nil when the solver is not valid for it: noise with point weights, a
+    /// level prior other than `RandomWalkPenaltyPrior` (whose penalty the
+    /// Demmler–Reinsch basis diagonalizes), or a Gram matrix not diagonal.
     init?(model: SplineModel) {
-        guard model.conjugateNoise?.hasUnitWeights == true else { return nil }
+        guard model.conjugateNoise?.hasUnitWeights == true,
+              let prior = model.levelPrior as? RandomWalkPenaltyPrior else { return nil }
         let design = model.design
         let k = design.count
         let g = design.reparametrization
@@ -81,17 +85,17 @@ struct DiagonalGibbsState {
             }
         }
         self.model = model
+        levelPrior = prior
         self.k = k
-        penalized = k - 2
+        penalized = prior.penaltyRank
         pointCount = Double(design.pointCount)
-        df = model.priors.studentDF
         h = diagonal
         r = g.multiply(bty, transpose: true)
         yy = model.scaledValues.reduce(0) { $0 + $1 * $1 }
         levelLoading = g.multiply(design.levelRow, transpose: true)
         trendLoading = g.multiply(design.trendRow, transpose: true)
-        levelPriorPrecision = 1 / (model.priors.interceptScale * model.priors.interceptScale)
-        trendPriorPrecision = 1 / (model.priors.trendScale * model.priors.trendScale)
+        levelPriorPrecision = 1 / (prior.interceptScale * prior.interceptScale)
+        trendPriorPrecision = 1 / (prior.trendScale * prior.trendScale)
 
         sigma = 1
         tau = 1
@@ -149,7 +153,7 @@ struct DiagonalGibbsState {
         let quad = w.cEc - (s11 * w.ta * w.ta - 2 * s01 * w.ta * w.ts + s00 * w.ts * w.ts) / det
         // log|Λ| is constant in τ and left out.
         return -Double(penalized) * logTau - 0.5 * (w.logDetE + Double.log(det)) + 0.5 * quad
-            + GibbsSteps.halfTKernel(t, df: df, scale: model.priors.tauScale) + logTau
+            + levelPrior.scalePriorKernel(t) + logTau
     }
 
     /// v ~ Normal(Q⁻¹c, Q⁻¹) by perturb-and-solve.
@@ -220,7 +224,7 @@ struct DiagonalGibbsState {
         sigma = sigmaUpdate.value
 
         // 4. Scale-mixture weights of the intercept and trend priors.
-        (lambdaLevel, lambdaTrend) = GibbsSteps.mixtureWeights(level: level, trend: trend, priors: model.priors, rng: &rng)
+        (lambdaLevel, lambdaTrend) = levelPrior.drawMixtureWeights(level: level, trend: trend, rng: &rng)
         return GibbsInfo(logTau: tauUpdate.log, logSigma: sigmaUpdate.log, logNu: nil, failedFactorization: false)
     }
 }

@@ -38,15 +38,4 @@ enum GibbsSteps {
                                         logDensity: logDensity)
         return (Double.exp(updated.x), updated.x)
     }
-
-    /// Step 4: the scale-mixture weights of the Student-t priors on the
-    /// intercept `a` and the trend `s`, `λ ~ Gamma((df+1)/2, (df + (x/scale)²)/2)`.
-    static func mixtureWeights(level a: Double, trend s: Double, priors: SplinePriors,
-                               rng: inout RandomStream) -> (level: Double, trend: Double) {
-        let df = priors.studentDF
-        let za = a / priors.interceptScale, zs = s / priors.trendScale
-        let level = rng.gamma(shape: (df + 1) / 2, rate: (df + za * za) / 2)
-        let trend = rng.gamma(shape: (df + 1) / 2, rate: (df + zs * zs) / 2)
-        return (level, trend)
-    }
 }
