@@ -218,7 +218,7 @@ enum RunSummaryText {
 
     /// The summary as one JSON object (`run --format json`).
     static func json(_ s: DailyRunSummary, model: String) throws -> String {
-        String(decoding: try PrettyJSON.encode(document(s, model: model)), as: UTF8.self) + "\n"
+        try PrettyJSON.document(document(s, model: model))
     }
 
     static let csvColumns = ["run_date", "model", "series", "fitted", "skipped", "claimed_elsewhere", "not_started",

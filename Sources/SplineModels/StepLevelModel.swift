@@ -72,7 +72,7 @@ public struct StepLevelModel: Sendable {
         guard let maxDay = days.max(), maxDay < dayCount else {
             throw .invalidPrior("the day range must end on or after the last point's day")
         }
-        let (location, scale) = Self.workingScale(values)
+        let (location, scale) = SplineModel.workingScale(values)
         self.location = location
         self.scale = scale
         self.values = values.map { ($0 - location) / scale }
@@ -92,19 +92,6 @@ public struct StepLevelModel: Sendable {
         }
         self.dayStart = counts
         self.order = order
-    }
-
-    /// Median and normalized MAD; the standard deviation when more than half
-    /// the values are equal (MAD 0); 1 for a constant series.
-    static func workingScale(_ values: [Double]) -> (Double, Double) {
-        let m = median(values)
-        var s = normalizedMAD(values)
-        if !(s > 0) || !s.isFinite {
-            let mean = values.reduce(0, +) / Double(values.count)
-            s = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, values.count - 1))).squareRoot()
-        }
-        if !(s > 0) || !s.isFinite { s = 1 }
-        return (m, s)
     }
 
     /// The step `q` of the grid the values lie on, when they visibly do: at

@@ -56,7 +56,7 @@ public struct AlertReport: Sendable {
     public func json() throws -> String {
         let document = Document(schema_version: StoredComparisons.schemaVersion, run_date: runDate, alerts: alerts,
                                 held_back: heldBack)
-        return String(decoding: try PrettyJSON.encode(document), as: UTF8.self) + "\n"
+        return try PrettyJSON.document(document)
     }
 
     /// One line per firing comparison, with the alert's id, `new` and status.

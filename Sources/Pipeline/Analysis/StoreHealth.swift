@@ -58,7 +58,7 @@ public struct StoreHealth: Sendable, Encodable {
     public func json() throws -> String {
         let document = Document(schema_version: StoredComparisons.schemaVersion, healthy: isHealthy, coverage: coverage,
                                 missing_run_dates: missing_run_dates, problems: problems)
-        return String(decoding: try PrettyJSON.encode(document), as: UTF8.self) + "\n"
+        return try PrettyJSON.document(document)
     }
 
     /// One row per run date: how many series each result table holds and

@@ -140,6 +140,11 @@ public enum StoredComparisons {
     /// The stored level draws of a series for `runDate`, by day, in draw order.
     static func levelDraws(store: any PerfStore, runDate: String, series: SeriesRecord) throws -> [String: [Double]] {
         guard let results = try store.results(runDate: runDate, seriesId: series.id) else { return [:] }
+        return levelDraws(results)
+    }
+
+    /// The level draws of stored results, by day, in draw order (paired across days by draw index).
+    static func levelDraws(_ results: SeriesResults) -> [String: [Double]] {
         var byDate: [String: [(Int, Double)]] = [:]
         for d in results.draws { byDate[d.date, default: []].append((d.draw, d.level)) }
         return byDate.mapValues { $0.sorted { $0.0 < $1.0 }.map(\.1) }
@@ -166,11 +171,10 @@ public enum StoredComparisons {
                   results.diagnostics.status != .failed else { continue }
             let minimum = choice.minimumChange ?? results.comparisons.compactMap(\.minChange).first ?? AlertRule.defaultMinimumChange
             let threshold = choice.threshold ?? results.comparisons.compactMap(\.threshold).first ?? AlertRule.defaultThreshold
-            var byDate: [String: [(Int, Double)]] = [:]
-            for d in results.draws { byDate[d.date, default: []].append((d.draw, d.level)) }
+            let byDate = levelDraws(results)
             func levels(_ date: String) throws -> [Double] {
                 guard let draws = byDate[date] else { throw ComparisonQueryError.drawsMissing(series: s.displayName, date: date) }
-                return draws.sorted { $0.0 < $1.0 }.map(\.1)
+                return draws
             }
             let now = try levels(runDate)
             for day in days {
@@ -206,7 +210,7 @@ public enum StoredComparisons {
     /// `{"schema_version": 1, "run_date": D, "comparisons": [...]}`.
     public static func json(_ records: [ComparisonRecord], runDate: String) throws -> String {
         let document = ComparisonsDocument(schema_version: schemaVersion, run_date: runDate, comparisons: records)
-        return String(decoding: try PrettyJSON.encode(document), as: UTF8.self) + "\n"
+        return try PrettyJSON.document(document)
     }
 
     public static func csv(_ records: [ComparisonRecord]) -> String {

@@ -27,6 +27,11 @@ public enum PrettyJSON {
         return Data(out)
     }
 
+    /// The JSON text of `value` and a newline: one document as a command prints it.
+    public static func document<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encode(value), as: UTF8.self) + "\n"
+    }
+
     static func write(_ node: Node, depth: Int, into out: inout [UInt8]) {
         switch node {
         case .null: out.append(contentsOf: "null".utf8)
