@@ -67,8 +67,9 @@ extension SplineFit {
 /// diagnostics of the scales and of the level on the days compared.
 public enum StepLevelFitter {
     public static let modelName = "step-level"
-    /// Raised when the model changes in a way that changes its answers.
-    public static let modelVersion = 1
+    /// Raised when the model changes in a way that changes its answers
+    /// (2: noise scales per four-week block).
+    public static let modelVersion = 2
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of
     /// two steps still shows both.
@@ -93,13 +94,17 @@ public enum StepLevelFitter {
                                        priors: priors)
         let kernel = StepLevelGibbs(model: model)
         let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
-        let watched = watchedDays(dayCount: model.dayCount)
+        let watched = watchedDays(model)
         let chains = try await ChainRunner.chains(settings: s) { rng -> StepLevelChain in
             run(kernel: kernel, warmup: s.warmup, draws: s.draws, kept: perChain, watched: watched, rng: &rng)
         }
-        // σ and the level on the days that matter. Not ν: a discrete grid
-        // value, often the same in every draw, has no R̂ or ESS to speak of.
-        let names = ["sigma"] + watched.map { "level[\($0.label)]" }
+        // What the answers are made of: the noise's scale on D (the
+        // predictive's width there) and the level on the days that matter.
+        // Not the hyperparameters ρ and α, nor ν: nothing reported depends on
+        // them but through these, ρ's spread is wide whenever the blocks are
+        // pooled loosely, and a grid value (ν, α), often the same in every
+        // draw, has no R̂ or ESS to speak of.
+        let names = ["sigma[D]"] + watched.map { "level[\($0.label)]" }
         let convergence = try names.indices.map { q in
             ParameterConvergence(name: names[q], draws: try ChainDraws(chains.map { $0.quantities.map { $0[q] } }))
         }
@@ -118,18 +123,32 @@ public enum StepLevelFitter {
     }
 
     /// The days whose level the diagnostics watch: the run date, a week and
-    /// two weeks before (the comparisons), and the first day and the middle.
-    static func watchedDays(dayCount: Int) -> [(row: Int, label: String)] {
-        var rows: [(Int, String)] = [(dayCount - 1, "D"), (0, "first"), (dayCount / 2, "middle")]
+    /// two weeks before (the comparisons), the first day and the day with
+    /// runs nearest the middle. (Not a day inside a gap in the data: where a
+    /// step falls inside a gap its day is unknown, so such a day's level is
+    /// legitimately two-humped, and the swap move mixes it; the days compared
+    /// are watched whether or not they have runs.)
+    static func watchedDays(_ model: StepLevelModel) -> [(row: Int, label: String)] {
+        let dayCount = model.dayCount
+        var middle = dayCount / 2
+        for offset in 0..<dayCount {
+            if let t = [dayCount / 2 - offset, dayCount / 2 + offset].first(where: {
+                $0 >= 0 && $0 < dayCount && model.dayStart[$0 + 1] > model.dayStart[$0]
+            }) {
+                middle = t
+                break
+            }
+        }
+        var rows: [(Int, String)] = [(dayCount - 1, "D"), (0, "first"), (middle, "middle")]
         if dayCount > 7 { rows.append((dayCount - 8, "D-7")) }
         if dayCount > 14 { rows.append((dayCount - 15, "D-14")) }
         return rows.map { (row: $0.0, label: $0.1) }
     }
 
     struct StepLevelChain: Sendable {
-        /// Kept states: level (working scale), σ, ν.
+        /// Kept states: level (working scale), each block's σ (working scale), ν.
         var levels: [[Double]]
-        var sigmas: [Double]
+        var sigmas: [[Double]]
         var nus: [Double]
         /// Per iteration: σ and the watched levels, original scale.
         var quantities: [[Double]]
@@ -142,7 +161,7 @@ public enum StepLevelFitter {
     /// What one kept iteration records.
     struct Record {
         var quantities: [Double]
-        var kept: (level: [Double], sigma: Double, nu: Double)?
+        var kept: (level: [Double], sigma: [Double], nu: Double)?
     }
 
     /// One chain through ``ChainRunner``, from a smooth start; `kept` of the
@@ -154,10 +173,11 @@ public enum StepLevelFitter {
         let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(), from: kernel.initialState(nil),
                                   warmup: warmup, draws: draws, rng: &rng) { state -> Record in
             defer { iteration += 1 }
-            let sigma = state.sigma2.squareRoot()
-            var record = Record(quantities: [model.scale * sigma] + watched.map { model.original(state.level[$0.row]) })
+            let last = state.blockSigma(model.blockCount - 1)
+            var record = Record(quantities: [model.scale * last]
+                                + watched.map { model.original(state.level[$0.row]) })
             if nextKept < kept && iteration == nextKept * draws / kept {
-                record.kept = (state.level, sigma, state.nu)
+                record.kept = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu)
                 nextKept += 1
             }
             return record
@@ -182,7 +202,7 @@ public enum StepLevelFitter {
                 let sigma = chain.sigmas[k], nu = chain.nus[k]
                 for t in 0..<model.dayCount {
                     let w = rng.gamma(shape: nu / 2, rate: nu / 2)
-                    let noise = sigma / Swift.max(w, 1e-300).squareRoot() * rng.standardNormal()
+                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.standardNormal()
                     level[t, d] = model.original(levels[t])
                     predictive[t, d] = model.original(levels[t] + noise)
                 }

@@ -14,22 +14,34 @@ public struct StepLevelState: Sendable {
     public var localScale2: [Double]
     public var localAux: [Double]
     public var globalScale2: Double
-    public var globalAux: Double
-    public var sigma2: Double
-    public var sigmaAux: Double
+    /// 1/σ_b², the noise precision of each block.
+    public var blockPrecision: [Double]
+    /// ρ, the typical noise variance, and α, the blocks' pooling.
+    public var typicalVariance: Double
+    public var pooling: Double
     /// Student-t mixing weights wᵢ, one per point.
     public var weights: [Double]
     public var nu: Double
     /// The unrounded values inside each point's rounding interval (equal to
     /// the data when the model has no resolution).
     public var latentValues: [Double]
-    /// Scratch space of the level draw (not part of the posterior): reused by
-    /// every sweep so that a sweep allocates nothing.
+    /// Scratch space (not part of the posterior), reused by every sweep so
+    /// that a sweep allocates nothing.
     var diagonal: [Double] = []
     var offDiagonal: [Double] = []
     var normals: [Double] = []
+    var nearby: [Double] = []
+    /// `log(1 + rᵢ²/(νσᵢ²))` of the points of the last ``StepLevelGibbs/shiftWindow``
+    /// days, for the current level and for a proposed shift.
+    var tailLog: [Double] = []
+    var tailLogProposed: [Double] = []
+    var blockSums: [Double] = []
+    var blockCounts: [Double] = []
     /// Sweeps done, for the steps that run every few sweeps.
     var sweeps = 0
+
+    /// σ_b of block b.
+    public func blockSigma(_ b: Int) -> Double { 1 / blockPrecision[b].squareRoot() }
 }
 
 /// What one sweep reports: a failed factorization of the level's precision
@@ -39,22 +51,18 @@ public struct StepLevelStepInfo: Sendable {
 }
 
 /// An exact Gibbs sweep for ``StepLevelModel``: each block drawn from its full
-/// conditional, so the posterior is invariant whatever the order.
+/// conditional (or moved by a Metropolis–Hastings step that keeps the
+/// posterior), so the posterior is invariant whatever the order. With
+/// `πᵢ = wᵢ/σ²_{b(i)}` the precision of point i given its weight:
 ///
 /// 1. μ | ·: Gaussian with tridiagonal precision
-///    `Q = Dᵀ diag(1/(τ₀²λ_t²)) D + diag(Σ_{i∈t} wᵢ/σ²) + e₀e₀ᵀ/s₀²`
-///    (`D` the first-difference matrix) and `Q m = (Σ_{i∈t} wᵢ ỹᵢ/σ²)_t`,
+///    `Q = Dᵀ diag(1/(τ₀²λ_t²)) D + diag(Σ_{i∈t} πᵢ) + e₀e₀ᵀ/s₀²`
+///    (`D` the first-difference matrix) and `Q m = (Σ_{i∈t} πᵢ ỹᵢ)_t`,
 ///    drawn in O(T) by ``TridiagonalGaussian`` (LAPACK `dpttrf`);
 /// 2. λ_t² ~ IG(1, 1/a_t + ω_t²/(2τ₀²)), a_t ~ IG(1, 1 + 1/λ_t²)
-///    (shape 1: an exponential draw);
-/// 3. τ is fixed at τ₀ (see ``StepLevelModel``);
-/// 4. ν from its conditional with the weights integrated out (a collapsed
-///    step: conditional on the weights ν barely moves, and σ, whose scale
-///    depends on ν, moved with it), on the grid:
-///    `log p(ν | r, σ) = Σᵢ log t_ν(rᵢ; 0, σ) + log prior(ν)`;
-/// 5. wᵢ ~ Gamma((ν+1)/2, (ν + rᵢ²/σ²)/2) — with step 4, a draw of (ν, w)
-///    from their joint conditional;
-/// 6. σ² ~ IG((n+1)/2, 1/b + Σ wᵢrᵢ²/2), b ~ IG(1, 1/A² + 1/σ²);
+///    (shape 1: an exponential draw); τ is fixed at τ₀ (see ``StepLevelModel``);
+/// 2b. adjacent days' increments swapped by Metropolis (``swapIncrements(_:forward:rng:)``):
+///    a step inside a gap in the data moves across the gap;
 /// 3b. for each of the last ``shiftWindow`` days t, a Metropolis–Hastings move
 ///    that shifts the level from t on by δ (changing the increment ω_t alone),
 ///    with the weights and λ_t integrated out — `ω_t | a_t ~ Cauchy(0, τ₀√(2/a_t))`
@@ -64,29 +72,47 @@ public struct StepLevelStepInfo: Sendable {
 ///    level, half the time each: between "the last runs are a new level" and
 ///    "the last runs are outliers" the plain sweep cannot cross (the
 ///    outliers' tiny weights and a small λ_t hold each other in place);
-/// 7. with a resolution q: each unrounded value from Normal(μ, σ²/wᵢ)
+/// 3c. blocks of interior days shifted the same way (``shiftBlock(from:through:_:tailBase:rng:)``),
+///    between "a short excursion of the level" and "a few outlying runs":
+///    random blocks every other sweep, and every sweep the stretches where
+///    the data stand apart from the days around them (``StepLevelModel/excursions``);
+/// 4. ν and the noise scales moved together along the curve that keeps the
+///    noise's quartiles, the weights integrated out (``moveNuAndScales(_:rng:)``);
+/// 5. wᵢ ~ Gamma((ν+1)/2, (ν + rᵢ²/σ²_{b(i)})/2) — after steps 3b–4, which
+///    integrate the weights out, the weights are drawn afresh;
+/// 6. α on its grid with the precisions integrated out, then
+///    1/σ_b² ~ Gamma(α + n_b/2, αρ + Σ_{i∈b} wᵢrᵢ²/2),
+///    ρ ~ Gamma(½ + Bα, ½ + αΣ_b 1/σ_b²);
+/// 6a. all noise scales and ρ rescaled together (``rescaleNoise(_:rng:)``);
+/// 6b. each block's weights and precision rescaled together (parameter
+///    expansion, ``rescaleWeights(_:rng:)``);
+/// 7. with a resolution q: each unrounded value from Normal(μ, σ²_{b(i)}/wᵢ)
 ///    truncated to its rounding interval `[yᵢ − q/2, yᵢ + q/2]`.
 public struct StepLevelGibbs: TransitionKernel, Sendable {
     public let model: StepLevelModel
     /// log prior weight of each ν of the grid.
     let nuLogPrior: [Double]
+    /// Upper quartile of the standard t_ν for each ν of the grid.
+    let nuQuartile: [Double]
 
     public init(model: StepLevelModel) {
         self.model = model
         let p = model.priors
         nuLogPrior = p.nuGrid.map { gammaLogDensity($0, shape: p.nuShape, rate: p.nuRate) }
+        nuQuartile = p.nuGrid.map { nu in
+            // Upper quartile of t_ν: P(T > x) = ½·I_{ν/(ν+x²)}(ν/2, ½) = ¼.
+            let z = inverseRegularizedIncompleteBeta(0.5, a: nu / 2, b: 0.5)
+            return (nu * (1 - z) / z).squareRoot()
+        }
     }
 
     /// A start near the data: each day's level the median of its points,
-    /// carried over days without points; each increment's local scale large
-    /// enough for the step between those medians (so a new level in the data
-    /// starts as a step, not as a run of outliers the first sweep would lock
-    /// in); the noise at its prior centre, weights 1.
-    /// With `steps: false` every local scale starts at 1 (a smooth level):
-    /// chains started both ways let R̂ see when the data leave "a new level"
-    /// and "a run of outliers" both open and the sampler cannot cross between them.
-    /// The kernel protocol's start: a smooth level through the days' medians
-    /// (or `position`, a level for every day).
+    /// carried over days without points; the noise at its prior centre
+    /// (every block's σ one MAD, the pooling in the middle of its grid),
+    /// weights 1. With `steps: true` each increment's local scale is large
+    /// enough for the step between those medians (a new level in the data
+    /// starts as a step); with `false` (the kernel protocol's start) every
+    /// local scale starts at 1, a smooth level.
     public func initialState(_ position: [Double]?) -> StepLevelState {
         initialState(position, steps: false)
     }
@@ -110,27 +136,30 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         return StepLevelState(level: level,
                               localScale2: local,
                               localAux: [Double](repeating: 1, count: m.dayCount),
-                              globalScale2: p.globalScale * p.globalScale, globalAux: 1,
-                              sigma2: 1, sigmaAux: 1,
+                              globalScale2: p.globalScale * p.globalScale,
+                              blockPrecision: [Double](repeating: 1, count: m.blockCount),
+                              typicalVariance: 1,
+                              pooling: p.poolingGrid[p.poolingGrid.count / 2],
                               weights: [Double](repeating: 1, count: m.pointCount),
                               nu: p.nuGrid[p.nuGrid.count / 2],
                               latentValues: m.values)
     }
 
-    /// `scale / Gamma(shape, 1)`: an inverse-gamma draw.
-    @inlinable
-    static func inverseGamma(shape: Double, scale: Double, rng: inout RandomStream) -> Double {
-        scale / rng.gamma(shape: shape, rate: 1)
-    }
-
     public func step(_ state: inout StepLevelState, rng: inout RandomStream) -> StepLevelStepInfo {
         let failed = !drawLevel(&state, rng: &rng)
         drawIncrementScales(&state, rng: &rng)
-        for t in Swift.max(1, model.dayCount - Self.shiftWindow)..<model.dayCount { shiftLevel(from: t, &state, rng: &rng) }
-        if state.sweeps % Self.nuEvery == 0 { drawNu(&state, rng: &rng) }
+        swapIncrements(&state, forward: state.sweeps % 2 == 0, rng: &rng)
+        shiftTail(&state, rng: &rng)
+        if state.sweeps % 2 == 1 { shiftInteriorBlocks(&state, rng: &rng) }
+        for e in model.excursions where e.first >= 1 && e.last < model.dayCount - 1 {
+            shiftBlock(from: e.first, through: e.last, &state, rng: &rng)
+        }
+        if state.sweeps % 4 == 0 { moveNuAndScales(&state, rng: &rng) }
         state.sweeps += 1
         drawWeights(&state, rng: &rng)
-        drawSigma(&state, rng: &rng)
+        drawNoiseScales(&state, rng: &rng)
+        rescaleNoise(&state, rng: &rng)
+        rescaleWeights(&state, rng: &rng)
         if model.resolution > 0 { drawLatentValues(&state, rng: &rng) }
         return StepLevelStepInfo(levelFactorizationFailed: failed)
     }
@@ -146,12 +175,12 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.normals = [Double](repeating: 0, count: n)
         }
         var mean = [Double](repeating: 0, count: n)
-        let inverseSigma2 = 1 / state.sigma2
         for t in 0..<n {
             var h = 0.0, b = 0.0
+            let precision = state.blockPrecision[m.blockOfDay[t]]
             for k in m.dayStart[t]..<m.dayStart[t + 1] {
                 let i = m.order[k]
-                let w = state.weights[i] * inverseSigma2
+                let w = state.weights[i] * precision
                 h += w
                 b += w * state.latentValues[i]
             }
@@ -166,7 +195,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.diagonal[t - 1] += q
             state.offDiagonal[t - 1] = -q
         }
-        for t in 0..<n { state.normals[t] = rng.standardNormal() }
+        state.normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
         do {
             try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &mean,
                                          normals: state.normals)
@@ -191,6 +220,44 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         }
     }
 
+    /// Step 2b: a Metropolis pass that swaps adjacent days' increments with
+    /// their local scales, `(ω_t, λ_t², a_t) ↔ (ω_{t+1}, λ_{t+1}², a_{t+1})`, for
+    /// t = 1 … T−2 in turn (forwards on even sweeps, backwards on odd ones).
+    /// The prior of those triples is the same on every day, so the swap keeps
+    /// it; the level changes on day t alone (`μ_t' = μ_{t−1} + ω_{t+1}`; from
+    /// t+1 on the sum of the two increments is unchanged), and the move is
+    /// accepted with the likelihood ratio of day t's points (given their
+    /// weights). On a day without runs it is always accepted: a step inside a
+    /// gap in the data moves freely across the gap, where the plain sweep
+    /// holds it on the day it started (the tridiagonal draw keeps the local
+    /// scales' pattern), and chains that started it on different days would
+    /// never agree. A pass in one direction carries a step across a whole gap.
+    func swapIncrements(_ state: inout StepLevelState, forward: Bool, rng: inout RandomStream) {
+        let m = model
+        let n = m.dayCount
+        guard n >= 3 else { return }
+        func swap(_ t: Int) {
+            let precision = state.blockPrecision[m.blockOfDay[t]]
+            let proposed = state.level[t - 1] + (state.level[t + 1] - state.level[t])
+            var logRatio = 0.0
+            for k in m.dayStart[t]..<m.dayStart[t + 1] {
+                let i = m.order[k]
+                let old = state.latentValues[i] - state.level[t]
+                let new = state.latentValues[i] - proposed
+                logRatio -= 0.5 * state.weights[i] * precision * (new * new - old * old)
+            }
+            guard logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
+            state.level[t] = proposed
+            state.localScale2.swapAt(t, t + 1)
+            state.localAux.swapAt(t, t + 1)
+        }
+        if forward {
+            for t in 1..<(n - 1) { swap(t) }
+        } else {
+            for t in stride(from: n - 2, through: 1, by: -1) { swap(t) }
+        }
+    }
+
     /// Keeps a variance inside the doubles' comfortable range: a horseshoe
     /// scale may underflow towards 0 or overflow, and either would make the
     /// next conditional's parameters 0 or infinite.
@@ -203,47 +270,233 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     func drawWeights(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let nu = state.nu
+        var spare: Double?
         for i in 0..<m.pointCount {
             let r = state.latentValues[i] - state.level[m.days[i]]
-            let rate = (nu + r * r / state.sigma2) / 2
-            state.weights[i] = Swift.max(1e-300, rng.gamma(shape: (nu + 1) / 2, rate: Swift.max(rate, 1e-300)))
+            let rate = (nu + r * r * state.blockPrecision[m.blockOfPoint[i]]) / 2
+            state.weights[i] = Swift.max(1e-300, Self.gamma(shape: (nu + 1) / 2, rate: Swift.max(rate, 1e-300),
+                                                           spare: &spare, rng: &rng))
         }
     }
 
-    /// Step 6.
-    func drawSigma(_ state: inout StepLevelState, rng: inout RandomStream) {
+    /// Gamma(shape, rate) for shape ≥ 1 by Marsaglia & Tsang (2000), its
+    /// normals from Marsaglia's polar method two at a time (`spare` keeps the
+    /// second): the weights' draw is the sweep's most frequent, and the polar
+    /// pair saves a cosine and a logarithm per normal. Shapes below 1 (and
+    /// invalid parameters, NaN) go to ``RandomStream/gamma(shape:rate:)``.
+    @inlinable
+    static func gamma(shape: Double, rate: Double, spare: inout Double?, rng: inout RandomStream) -> Double {
+        guard shape >= 1, shape.isFinite, rate > 0, rate.isFinite else { return rng.gamma(shape: shape, rate: rate) }
+        let d = shape - 1.0 / 3.0
+        let c = 1.0 / (9 * d).squareRoot()
+        while true {
+            var x: Double
+            var v: Double
+            repeat {
+                if let s = spare {
+                    x = s
+                    spare = nil
+                } else {
+                    let pair = rng.standardNormalPair()
+                    x = pair.0
+                    spare = pair.1
+                }
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = rng.uniform()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v / rate }
+            if Double.log(u) < 0.5 * x * x + d * (1 - v + Double.log(v)) { return d * v / rate }
+        }
+    }
+
+    /// Step 6: the blocks' precisions, ρ and α.
+    func drawNoiseScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
-        var ss = 0.0
+        let p = m.priors
+        let blocks = m.blockCount
+        if state.blockSums.count != blocks {
+            state.blockSums = [Double](repeating: 0, count: blocks)
+            state.blockCounts = [Double](repeating: 0, count: blocks)
+        }
+        for b in 0..<blocks {
+            state.blockSums[b] = 0
+            state.blockCounts[b] = 0
+        }
         for i in 0..<m.pointCount {
             let r = state.latentValues[i] - state.level[m.days[i]]
-            ss += state.weights[i] * r * r
+            let b = m.blockOfPoint[i]
+            state.blockSums[b] += state.weights[i] * r * r
+            state.blockCounts[b] += 1
         }
-        let a = m.priors.noiseScale
-        state.sigma2 = Self.clamped(Self.inverseGamma(shape: (Double(m.pointCount) + 1) / 2,
-                                                      scale: 1 / state.sigmaAux + ss / 2, rng: &rng))
-        state.sigmaAux = Self.inverseGamma(shape: 1, scale: 1 / (a * a) + 1 / state.sigma2, rng: &rng)
+        // α | ρ, weights, residuals with the precisions integrated out (so α
+        // and the precisions are drawn jointly: given the precisions α would
+        // hardly move, and they hardly move given α):
+        // ∏_b (αρ)^α Γ(α + n_b/2) / (Γ(α) (αρ + S_b)^{α + n_b/2}), uniform prior.
+        let grid = p.poolingGrid
+        let rho = state.typicalVariance
+        if grid.count > 1 {
+            let logp = grid.map { a -> Double in
+                var sum = 0.0
+                for b in 0..<blocks {
+                    let shape = a + state.blockCounts[b] / 2
+                    sum += a * Double.log(a * rho) + logGamma(shape) - logGamma(a)
+                        - shape * Double.log(a * rho + state.blockSums[b] / 2)
+                }
+                return sum
+            }
+            if let k = Self.categorical(logWeights: logp, rng: &rng) { state.pooling = grid[k] }
+        }
+        let alpha = state.pooling
+        var precisionSum = 0.0
+        for b in 0..<blocks {
+            let draw = rng.gamma(shape: alpha + state.blockCounts[b] / 2, rate: alpha * rho + state.blockSums[b] / 2)
+            if draw.isFinite, draw > 0 { state.blockPrecision[b] = Self.clamped(draw) }
+            precisionSum += state.blockPrecision[b]
+        }
+        let rhoDraw = rng.gamma(shape: p.typicalVarianceShape + Double(blocks) * alpha,
+                                rate: p.typicalVarianceRate + alpha * precisionSum)
+        if rhoDraw.isFinite, rhoDraw > 0 { state.typicalVariance = Self.clamped(rhoDraw) }
+    }
+
+    /// Step 6a: every block's noise scale multiplied by the same factor (and
+    /// ρ with them, the blocks' prior kept): `1/σ_b² → u/σ_b²`, `ρ → ρ/u`. When
+    /// the blocks are pooled strongly (α large) each precision is held by ρ
+    /// and ρ by the precisions, and Gibbs draws of the two crawl; this moves
+    /// the whole noise scale at once, as a single σ's draw would. Its
+    /// conditional under du/u — the likelihood `u^{n/2} e^{−uS}` with
+    /// `S = Σ wᵢrᵢ²/(2σ²_{b(i)})`, the precisions' prior (`u^{−1}` each), ρ's
+    /// Gamma(a₀, b₀) prior and the Jacobian `u^{B−1}` — is
+    /// `u^{n/2 − a₀ − 1} e^{−uS − b₀ρ/u}`: a Gamma(n/2 − a₀, S) proposal
+    /// for its first factors, accepted with the last (independence
+    /// Metropolis, accepted nearly always).
+    func rescaleNoise(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let p = m.priors
+        let shape = Double(m.pointCount) / 2 - p.typicalVarianceShape
+        guard shape > 0 else { return }
+        var sum = 0.0
+        for i in 0..<m.pointCount {
+            let r = state.latentValues[i] - state.level[m.days[i]]
+            sum += state.weights[i] * state.blockPrecision[m.blockOfPoint[i]] * r * r
+        }
+        guard sum > 0, sum.isFinite else { return }
+        let u = rng.gamma(shape: shape, rate: sum / 2)
+        guard u.isFinite, u > 0 else { return }
+        let c = p.typicalVarianceRate * state.typicalVariance
+        let logAccept = -c / u + c
+        guard logAccept >= 0 || Double.log(rng.uniform()) < logAccept else { return }
+        for b in 0..<m.blockCount { state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] * u) }
+        state.typicalVariance = Self.clamped(state.typicalVariance / u)
+    }
+
+    /// Step 6b, parameter expansion block by block (Liu & Wu 1999,
+    /// "Parameter expansion for data augmentation"; Meng & van Dyk 1999): in
+    /// block b, `wᵢ → g·wᵢ` and `1/σ_b² → (1/σ_b²)/g`, which leaves every
+    /// likelihood term `Normal(rᵢ; 0, σ_b²/wᵢ)` unchanged. Under heavy tails
+    /// a block's noise scale and its points' weights hold each other in
+    /// place (small weights ask for a small σ and the other way round), and
+    /// σ's chains crawl, the more so the fewer points a block has; this moves
+    /// them together. The conditional of g under the group's Haar measure
+    /// dg/g — the weights' Gamma(ν/2, ν/2) prior, the precision's Gamma(α, αρ)
+    /// prior and the Jacobian `g^{n_b − 1}` — is
+    /// `g^{n_bν/2 − α − 1} e^{−g·νΣwᵢ/2 − αρ/(σ_b² g)}`: a Gamma(n_bν/2 − α, νΣwᵢ/2)
+    /// proposal for its first factors, accepted with the last (independence
+    /// Metropolis). Blocks whose shape would not be positive (few points under
+    /// strong pooling, where ρ holds σ_b anyway) are left alone.
+    func rescaleWeights(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let blocks = m.blockCount
+        for b in 0..<blocks { state.blockSums[b] = 0 }
+        for i in 0..<m.pointCount { state.blockSums[m.blockOfPoint[i]] += state.weights[i] }
+        let nu = state.nu, alpha = state.pooling, rho = state.typicalVariance
+        var factor = [Double](repeating: 1, count: blocks)
+        for b in 0..<blocks {
+            let shape = state.blockCounts[b] * nu / 2 - alpha
+            let rate = nu * state.blockSums[b] / 2
+            guard shape > 0, rate > 0, rate.isFinite else { continue }
+            let g = rng.gamma(shape: shape, rate: rate)
+            guard g.isFinite, g > 0 else { continue }
+            let c = alpha * rho * state.blockPrecision[b]
+            let logAccept = -c / g + c
+            guard logAccept >= 0 || Double.log(rng.uniform()) < logAccept else { continue }
+            factor[b] = g
+            state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] / g)
+        }
+        for i in 0..<m.pointCount { state.weights[i] = Swift.max(1e-300, state.weights[i] * factor[m.blockOfPoint[i]]) }
     }
 
     /// Days at the end of the range that get the shift move: the last three
     /// weeks, which hold D and its comparison days D−7 and D−14.
     public static let shiftWindow = 21
-    /// ν is drawn every this many sweeps: its collapsed conditional costs a
-    /// logarithm per point and grid value, more than the rest of a sweep, and
-    /// ν moves slowly anyway. Each step leaves the posterior invariant, so a
-    /// fixed schedule of steps does too.
-    public static let nuEvery = 4
 
-    /// Step 3b (see the type's documentation).
+    /// Step 3b (see the type's documentation): the level from day t to the
+    /// end shifted by δ.
     func shiftLevel(from t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
+        shiftBlock(from: t, through: model.dayCount - 1, &state, rng: &rng)
+    }
+
+    /// Step 3b for each of the last ``shiftWindow`` days in turn. ν and σ
+    /// stay fixed meanwhile, so each point's likelihood term is computed once
+    /// for the current level and once per proposal (kept when accepted), not
+    /// twice per proposal.
+    func shiftTail(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let n = m.dayCount
-        // The data of days t … t+2 set where the level would move to.
-        let lastDay = Swift.min(n - 1, t + 2)
-        let nearby = m.order[m.dayStart[t]..<m.dayStart[lastDay + 1]].map { state.latentValues[$0] }
-        guard !nearby.isEmpty else { return }
-        let sigma2 = state.sigma2, nu = state.nu
-        let spread = (sigma2 / Double(nearby.count)).squareRoot()
-        let towardsData = median(nearby) - state.level[t]
+        let firstDay = Swift.max(1, n - Self.shiftWindow)
+        guard firstDay < n else { return }
+        let base = m.dayStart[firstDay], count = m.dayStart[n] - base
+        if state.tailLog.count != count {
+            state.tailLog = [Double](repeating: 0, count: count)
+            state.tailLogProposed = [Double](repeating: 0, count: count)
+        }
+        let inverseNu = 1 / state.nu
+        for k in 0..<count {
+            let i = m.order[base + k]
+            let r = state.latentValues[i] - state.level[m.days[i]]
+            state.tailLog[k] = Double.log(1 + r * r * state.blockPrecision[m.blockOfPoint[i]] * inverseNu)
+        }
+        for t in firstDay..<n { shiftBlock(from: t, through: n - 1, &state, tailBase: base, rng: &rng) }
+    }
+
+    /// Step 3c: the level on the days `t … b` shifted by δ, which changes the
+    /// increments ω_t and ω_{b+1} (ω_t alone when b is the last day), with the
+    /// weights and those increments' local scales integrated out (Cauchy
+    /// priors given their auxiliaries, Student-t likelihoods), then the local
+    /// scales drawn afresh. δ is proposed towards the median of the block's
+    /// data (the first three days of it, for a block that runs to the end) or
+    /// back to the day before's level, half the time each. In the interior it
+    /// moves a short excursion of the data (two or three days of an infra
+    /// problem) between "the level went there" and "those runs are outliers",
+    /// two explanations the plain sweep cannot cross between.
+    func shiftBlock(from t: Int, through b: Int, _ state: inout StepLevelState, tailBase: Int? = nil,
+                    rng: inout RandomStream) {
+        let m = model
+        let n = m.dayCount
+        guard t >= 1, b >= t, b < n else { return }
+        let open = b == n - 1
+        // The data that set where the level would move to.
+        let lastDay = open ? Swift.min(n - 1, t + 2) : b
+        let first = m.dayStart[t], last = m.dayStart[lastDay + 1]
+        guard last > first else { return }
+        let count = last - first
+        let middle: Double
+        if open {
+            // The median: one spike among the last runs must not set the target.
+            state.nearby.removeAll(keepingCapacity: true)
+            for k in first..<last { state.nearby.append(state.latentValues[m.order[k]]) }
+            state.nearby.sort()
+            middle = count % 2 == 1 ? state.nearby[count / 2] : 0.5 * (state.nearby[count / 2 - 1] + state.nearby[count / 2])
+        } else {
+            // The mean: an interior block is proposed many times a sweep, and
+            // an excursion's runs sit together.
+            var sum = 0.0
+            for k in first..<last { sum += state.latentValues[m.order[k]] }
+            middle = sum / Double(count)
+        }
+        let nu = state.nu
+        let spread = 1 / (state.blockPrecision[m.blockOfDay[t]] * Double(count)).squareRoot()
+        let towardsData = middle - state.level[t]
         let back = state.level[t - 1] - state.level[t]
         let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.standardNormal()
         // Mixture proposal and its reverse (the centres move by −δ with the level).
@@ -253,25 +506,69 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         }
         let forward = mixture(delta, towardsData, back)
         let reverse = mixture(-delta, towardsData - delta, back - delta)
-        guard forward > 0, reverse > 0 else { drawLocalScale(t, &state, rng: &rng); return }
-        // Target: Student-t likelihood of every point from day t on, Cauchy prior of ω_t.
-        var logRatio = Double.log(reverse) - Double.log(forward)
-        let c = 1 / (nu * sigma2)
-        for k in m.dayStart[t]..<m.dayStart[n] {
-            let i = m.order[k]
-            let r = state.latentValues[i] - state.level[m.days[i]]
-            let shifted = r - delta
-            logRatio -= (nu + 1) / 2 * (Double.log(1 + shifted * shifted * c) - Double.log(1 + r * r * c))
+        guard forward > 0, reverse > 0 else {
+            drawLocalScale(t, &state, rng: &rng)
+            if !open { drawLocalScale(b + 1, &state, rng: &rng) }
+            return
         }
-        let cauchyScale2 = state.globalScale2 * 2 / state.localAux[t]
-        let omega = state.level[t] - state.level[t - 1]
-        let omegaNew = omega + delta
-        logRatio += Double.log(1 + omega * omega / cauchyScale2) - Double.log(1 + omegaNew * omegaNew / cauchyScale2)
+        // Target: Student-t likelihood of the block's points, Cauchy priors of the increments.
+        var logRatio = Double.log(reverse) - Double.log(forward)
+        let inverseNu = 1 / nu
+        let from = m.dayStart[t], to = m.dayStart[b + 1]
+        if let base = tailBase, open {
+            // The current terms are cached (``shiftTail(_:rng:)``); only the proposal's are computed.
+            var change = 0.0
+            for k in from..<to {
+                let i = m.order[k]
+                let shifted = state.latentValues[i] - state.level[m.days[i]] - delta
+                let proposed = Double.log(1 + shifted * shifted * state.blockPrecision[m.blockOfPoint[i]] * inverseNu)
+                state.tailLogProposed[k - base] = proposed
+                change += proposed - state.tailLog[k - base]
+            }
+            logRatio -= (nu + 1) / 2 * change
+        } else {
+            for k in from..<to {
+                let i = m.order[k]
+                let r = state.latentValues[i] - state.level[m.days[i]]
+                let shifted = r - delta
+                let c = state.blockPrecision[m.blockOfPoint[i]] * inverseNu
+                logRatio -= (nu + 1) / 2 * (Double.log(1 + shifted * shifted * c) - Double.log(1 + r * r * c))
+            }
+        }
+        func cauchyLogRatio(_ s: Int, _ change: Double) -> Double {
+            let scale2 = state.globalScale2 * 2 / state.localAux[s]
+            let omega = state.level[s] - state.level[s - 1]
+            let omegaNew = omega + change
+            return Double.log(1 + omega * omega / scale2) - Double.log(1 + omegaNew * omegaNew / scale2)
+        }
+        logRatio += cauchyLogRatio(t, delta)
+        if !open { logRatio += cauchyLogRatio(b + 1, -delta) }
         if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
-            for s in t..<n { state.level[s] += delta }
+            for s in t...b { state.level[s] += delta }
+            if let base = tailBase, open {
+                for k in from..<to { state.tailLog[k - base] = state.tailLogProposed[k - base] }
+            }
         }
         drawLocalScale(t, &state, rng: &rng)
+        if !open { drawLocalScale(b + 1, &state, rng: &rng) }
     }
+
+    /// Step 3c's schedule, every other sweep: each interior day starts a
+    /// block with probability ``blockShare``, its length drawn from ``blockLengths``.
+    func shiftInteriorBlocks(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let n = model.dayCount
+        let end = n - Self.shiftWindow
+        guard end > 2 else { return }
+        for t in 1..<end where rng.uniform() < Self.blockShare {
+            let length = Self.blockLengths[Int(rng.uniform() * Double(Self.blockLengths.count)) % Self.blockLengths.count]
+            shiftBlock(from: t, through: Swift.min(n - 2, t + length - 1), &state, rng: &rng)
+        }
+    }
+
+    /// Share of interior days that start a block shift each sweep, and the
+    /// blocks' lengths in days (excursions of the data last a day to two weeks).
+    public static let blockShare = 0.1
+    public static let blockLengths = [1, 2, 3, 4, 6, 9, 14]
 
     /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
@@ -279,47 +576,70 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2)) / rng.exponential())
     }
 
-    /// Step 4: ν | residuals, σ on the grid, the weights integrated out.
-    func drawNu(_ state: inout StepLevelState, rng: inout RandomStream) {
+    /// Step 4: ν and the noise scales moved together, the weights integrated
+    /// out. The states `(ν', 1/σ_b'² = u/σ_b², ρ' = ρ/u)` with `u = q_ν'²/q_ν²`
+    /// (`q_ν` the upper quartile of t_ν) keep the noise's quartiles where they
+    /// are; ν' is drawn among them, one for each ν of the grid, with
+    /// probability ∝ target × Jacobian — `∏ᵢ t_ν'(rᵢ; 0, σ'_{b(i)}) · p(ν') ·
+    /// (1/u)^{a₀} e^{−b₀ρ/u}` (the precisions' Gamma(α, αρ) prior and the map's
+    /// Jacobian cancel but for those factors of ρ's Gamma(a₀, b₀) prior). This
+    /// is a Gibbs step on the curve's coordinate, valid because every state
+    /// on the curve offers the same set of states. Given the scales ν hardly
+    /// moves (a heavier tail wants a smaller σ, and the sweep's σ was drawn
+    /// for the current ν), so (ν, σ) crawl along their ridge; this step moves
+    /// along it in one go. The weights are drawn afresh after it.
+    func moveNuAndScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
-        let grid = m.priors.nuGrid
-        guard grid.count > 1 else { return }
-        let inverseSigma2 = 1 / state.sigma2
-        var logp = nuLogPrior
+        let p = m.priors
+        let grid = p.nuGrid
+        guard grid.count > 1, let current = grid.firstIndex(of: state.nu) else { return }
+        var logp = [Double](repeating: 0, count: grid.count)
         let n = Double(m.pointCount)
+        var logPrecisionSum = 0.0
+        for i in 0..<m.pointCount { logPrecisionSum += Double.log(state.blockPrecision[m.blockOfPoint[i]]) }
         for (k, nu) in grid.enumerated() {
-            // log t_ν(r; 0, σ) = logΓ((ν+1)/2) − logΓ(ν/2) − ½log(νπσ²) − (ν+1)/2 · log(1 + r²/(νσ²))
-            let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi)
-            let c = inverseSigma2 / nu
+            // u = 1/σ'² over 1/σ²: the quartile σ·q_ν is kept, so σ' = σ·q_ν/q_ν'.
+            let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
+            let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi) + 0.5 * Double.log(u)
+            let c = u / nu
             var sum = 0.0
             for i in 0..<m.pointCount {
                 let r = state.latentValues[i] - state.level[m.days[i]]
-                sum += Double.log(1 + r * r * c)
+                sum += Double.log(1 + r * r * state.blockPrecision[m.blockOfPoint[i]] * c)
             }
-            logp[k] += n * constant - (nu + 1) / 2 * sum
+            logp[k] = n * constant + 0.5 * logPrecisionSum - (nu + 1) / 2 * sum + nuLogPrior[k]
+                - p.typicalVarianceShape * Double.log(u) - p.typicalVarianceRate * state.typicalVariance / u
         }
-        let top = logp.max() ?? 0
-        var total = 0.0
-        for k in grid.indices {
-            logp[k] = Double.exp(logp[k] - top)
-            total += logp[k]
-        }
-        var u = rng.uniform() * total
-        for k in grid.indices {
-            u -= logp[k]
-            if u <= 0 { state.nu = grid[k]; return }
-        }
-        state.nu = grid[grid.count - 1]
+        guard let k = Self.categorical(logWeights: logp, rng: &rng) else { return }
+        let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
+        state.nu = grid[k]
+        for b in 0..<m.blockCount { state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] * u) }
+        state.typicalVariance = Self.clamped(state.typicalVariance / u)
     }
 
-    /// Step 7: the unrounded value of each point, Normal(μ, σ²/wᵢ) truncated to
+    /// An index drawn with probability ∝ exp(logWeights); nil when no weight is finite.
+    static func categorical(logWeights: [Double], rng: inout RandomStream) -> Int? {
+        guard let top = logWeights.filter(\.isFinite).max() else { return nil }
+        var weights = logWeights.map { $0.isFinite ? Double.exp($0 - top) : 0 }
+        var total = 0.0
+        for w in weights { total += w }
+        var u = rng.uniform() * total
+        for k in weights.indices {
+            u -= weights[k]
+            if u <= 0 && weights[k] > 0 { return k }
+        }
+        weights.removeAll()
+        return logWeights.lastIndex(where: \.isFinite)
+    }
+
+    /// Step 7: the unrounded value of each point, Normal(μ, σ²_{b(i)}/wᵢ) truncated to
     /// `[yᵢ − q/2, yᵢ + q/2]`, by inversion of the normal CDF.
     func drawLatentValues(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let half = m.resolution / 2
         for i in 0..<m.pointCount {
             let mean = state.level[m.days[i]]
-            let sd = (state.sigma2 / state.weights[i]).squareRoot()
+            let sd = 1 / (state.blockPrecision[m.blockOfPoint[i]] * state.weights[i]).squareRoot()
             let lo = normalCDF((m.values[i] - half - mean) / sd)
             let hi = normalCDF((m.values[i] + half - mean) / sd)
             let value: Double

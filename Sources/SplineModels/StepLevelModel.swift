@@ -5,10 +5,18 @@ import NumericCore
 ///
 /// On the working scale `ỹ = (y − median y) / mad(y)`:
 ///
-///     ỹᵢ = μ_{dᵢ} + εᵢ,           εᵢ ~ Student-t(ν, 0, σ)
+///     ỹᵢ = μ_{dᵢ} + εᵢ,           εᵢ ~ Student-t(ν, 0, σ_{b(dᵢ)})
 ///     μ_t = μ_{t−1} + ω_t,        ω_t ~ Normal(0, τ² λ_t²),  t = 1 … T−1
-///     λ_t ~ half-Cauchy(0, 1),    τ = τ₀,                    σ ~ half-Cauchy(0, 1)
+///     λ_t ~ half-Cauchy(0, 1),    τ = τ₀
 ///     μ₀ ~ Normal(0, s₀²),        ν ∈ {grid} with weights ∝ Gamma(2, 0.1) density
+///     1/σ_b² ~ Gamma(α, α ρ),     ρ ~ Gamma(½, ½),           α ∈ {grid}, uniform
+///
+/// with `b(t)` the block of ``StepLevelPriors/blockDays`` days that day t
+/// falls in (counted back from the run date). The noise scale may change
+/// from block to block: real series change their noise by 10× between
+/// months. The blocks' precisions are pooled towards `1/ρ` as strongly as
+/// the data say (α learned: α = 1024 is a constant scale, α = 1 lets each
+/// block have its own); ρ is the typical noise variance.
 ///
 /// The level is a first-order random walk whose daily increments have a
 /// horseshoe prior (Carvalho, Polson & Scott 2010; as a Markov random field
@@ -55,6 +63,14 @@ public struct StepLevelModel: Sendable {
     /// Points of each day: `pointsOfDay[t]` are indices into `days`/`values`.
     public let dayStart: [Int]
     public let order: [Int]
+    /// Noise block of each day (0 … blockCount−1, the last ending on the run
+    /// date) and of each point.
+    public let blockOfDay: [Int]
+    public let blockOfPoint: [Int]
+    public let blockCount: Int
+    /// Stretches of days whose data stand apart from the days around them
+    /// (``excursions(dayStart:order:values:dayCount:)``): first and last day.
+    public let excursions: [(first: Int, last: Int)]
 
     public var pointCount: Int { values.count }
 
@@ -63,8 +79,13 @@ public struct StepLevelModel: Sendable {
     ///   - values: original-scale values;
     ///   - dayCount: days in the range (the last is the run date), at least
     ///     one more than the largest day.
+    ///   - workingScale: the location and scale of the working scale; by
+    ///     default ``SplineModel/workingScale(_:)`` of the values (a
+    ///     simulation-based calibration fixes them, so that the prior it draws
+    ///     from is the model's).
     public init(days: [Int], values: [Double], dayCount: Int,
-                priors: StepLevelPriors = .standard) throws(ModelError) {
+                priors: StepLevelPriors = .standard,
+                workingScale: (location: Double, scale: Double)? = nil) throws(ModelError) {
         guard days.count == values.count else { throw .lengthMismatch(days: days.count, values: values.count) }
         guard !values.isEmpty else { throw .emptySeries }
         if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(index: i, value: values[i]) }
@@ -72,7 +93,9 @@ public struct StepLevelModel: Sendable {
         guard let maxDay = days.max(), maxDay < dayCount else {
             throw .invalidPrior("the day range must end on or after the last point's day")
         }
-        let (location, scale) = SplineModel.workingScale(values)
+        let (location, scale) = workingScale ?? SplineModel.workingScale(values)
+        guard scale > 0, scale.isFinite, location.isFinite else { throw .invalidPrior("the working scale must be positive and finite") }
+        guard priors.blockDays >= 1 else { throw .invalidPrior("noise blocks must be at least a day long") }
         self.location = location
         self.scale = scale
         self.values = values.map { ($0 - location) / scale }
@@ -92,7 +115,55 @@ public struct StepLevelModel: Sendable {
         }
         self.dayStart = counts
         self.order = order
+        let blockCount = (dayCount + priors.blockDays - 1) / priors.blockDays
+        let blockOfDay = (0..<dayCount).map { blockCount - 1 - (dayCount - 1 - $0) / priors.blockDays }
+        self.blockCount = blockCount
+        self.blockOfDay = blockOfDay
+        self.blockOfPoint = days.map { blockOfDay[$0] }
+        self.excursions = Self.excursions(dayStart: counts, order: order, values: self.values, dayCount: dayCount)
     }
+
+    /// Days whose median lies more than ``excursionThreshold`` (working
+    /// units, i.e. MADs) from the median of the day medians within
+    /// ``excursionReach`` days on either side, grouped into stretches of such
+    /// days on the same side (days without runs between them do not break a
+    /// stretch). The sampler proposes to move the level of each stretch as a
+    /// block: these are where "the level went there for a few days" and
+    /// "those runs are outliers" compete. Made from the data alone, so the
+    /// proposals keep the posterior whatever they are.
+    static func excursions(dayStart: [Int], order: [Int], values: [Double], dayCount: Int) -> [(first: Int, last: Int)] {
+        var dayMedian = [Double?](repeating: nil, count: dayCount)
+        for t in 0..<dayCount where dayStart[t + 1] > dayStart[t] {
+            dayMedian[t] = median(order[dayStart[t]..<dayStart[t + 1]].map { values[$0] })
+        }
+        var side = [Int](repeating: 0, count: dayCount)
+        for t in 0..<dayCount {
+            guard let m = dayMedian[t] else { continue }
+            let around = (Swift.max(0, t - excursionReach)...Swift.min(dayCount - 1, t + excursionReach))
+                .compactMap { $0 == t ? nil : dayMedian[$0] }
+            guard around.count >= 4 else { continue }
+            let deviation = m - median(around)
+            if abs(deviation) > excursionThreshold { side[t] = deviation > 0 ? 1 : -1 }
+        }
+        var out: [(first: Int, last: Int)] = []
+        var t = 0
+        while t < dayCount {
+            guard side[t] != 0 else { t += 1; continue }
+            var last = t, u = t + 1
+            while u < dayCount && (side[u] == side[t] || (side[u] == 0 && dayMedian[u] == nil)) {
+                if side[u] == side[t] { last = u }
+                u += 1
+            }
+            out.append((t, last))
+            t = last + 1
+        }
+        return out
+    }
+
+    /// Days on either side whose medians make an excursion's reference.
+    static let excursionReach = 10
+    /// How far (MADs of the series) a day's median must stand from the days around it.
+    static let excursionThreshold = 2.5
 
     /// The step `q` of the grid the values lie on, when they visibly do: at
     /// least a fifth of the values repeat an earlier value and every distinct
@@ -123,8 +194,6 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// with a handful of steps (p₀ ≈ 4) among a year of daily increments
     /// (p ≈ 365) at ~3 runs a day gives ≈ 0.006; 0.01 leaves room for drift.
     public var globalScale: Double
-    /// Scale of the half-Cauchy prior of σ: one MAD, as the reference's half-t₃.
-    public var noiseScale: Double
     /// Sd of the first day's level: wide, the data pin it down.
     public var initialLevelScale: Double
     /// Values ν may take, and the Gamma(shape, rate) prior weighting them
@@ -136,12 +205,26 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// 1e-12 working units² (a step of a millionth of a MAD), a numerical
     /// floor that keeps the tridiagonal precision well conditioned.
     public var minimumIncrementVariance: Double
+    /// Days per noise block: four weeks, long enough to hold ~80 runs that
+    /// pin the block's scale down, short enough to follow a month-to-month change.
+    public var blockDays: Int
+    /// Values α (the pooling of the blocks' precisions) may take, equally likely a priori.
+    public var poolingGrid: [Double]
+    /// Gamma(shape, rate) prior of ρ, the typical noise variance on the
+    /// working scale (in MAD units², so about 1): Gamma(½, ½), a χ²₁, weak.
+    public var typicalVarianceShape: Double
+    public var typicalVarianceRate: Double
 
-    public init(globalScale: Double = 0.01, noiseScale: Double = 1, initialLevelScale: Double = 10,
+    public init(globalScale: Double = 0.01, initialLevelScale: Double = 10,
                 nuGrid: [Double] = [2, 3, 5, 8, 15, 30, 100], nuShape: Double = 2, nuRate: Double = 0.1,
-                minimumIncrementVariance: Double = 1e-12) {
+                minimumIncrementVariance: Double = 1e-12, blockDays: Int = 56,
+                poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
+                typicalVarianceShape: Double = 0.5, typicalVarianceRate: Double = 0.5) {
+        self.blockDays = blockDays
+        self.poolingGrid = poolingGrid
+        self.typicalVarianceShape = typicalVarianceShape
+        self.typicalVarianceRate = typicalVarianceRate
         self.globalScale = globalScale
-        self.noiseScale = noiseScale
         self.initialLevelScale = initialLevelScale
         self.nuGrid = nuGrid
         self.nuShape = nuShape

@@ -80,3 +80,62 @@ struct StepLevelGibbsTests {
         #expect(abs(m - 100) < 0.3, "\(m)")
     }
 }
+
+@Suite("StepLevelGibbs: changing noise, gaps and excursions")
+struct StepLevelNoiseAndMovesTests {
+    @Test("a noise scale that changes is followed: the predictive is wide where the noise is, narrow elsewhere")
+    func changingNoiseScale() async throws {
+        var rng = RandomStream(seed: 11)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<224 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append(100 + rng.normal(mean: 0, sd: d < 112 ? 0.5 : 5))
+            }
+        }
+        let fit = try await StepLevelGibbsTests.fit((days, values), lastDay: 223)
+        let s = SortedDraws(fit.predictive)
+        let width = { (day: Int) in s.quantile(day: day, 0.95) - s.quantile(day: day, 0.05) }
+        // True 90% widths: 1.64 and 16.4; a single noise scale would give both about 10.
+        #expect(width(50) < 3, "quiet stretch: \(width(50))")
+        #expect(width(200) > 12 && width(200) < 22, "noisy stretch: \(width(200))")
+        #expect(fit.diagnostics.status == .good, "\(fit.diagnostics)")
+    }
+
+    @Test("a step inside a gap in the data: the level moves freely across the gap, the chains agree")
+    func stepInsideGap() async throws {
+        var rng = RandomStream(seed: 12)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<120 where !(50..<60).contains(d) {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append((d >= 55 ? 110 : 100) + rng.normal(mean: 0, sd: 1))
+            }
+        }
+        let fit = try await StepLevelGibbsTests.fit((days, values), lastDay: 119)
+        let s = SortedDraws(fit.level)
+        // In the middle of the gap the level is before or after the step: both in its 90% interval.
+        #expect(s.quantile(day: 55, 0.05) < 101 && s.quantile(day: 55, 0.95) > 109,
+                "\(s.quantile(day: 55, 0.05))…\(s.quantile(day: 55, 0.95))")
+        #expect(fit.diagnostics.status == .good, "\(fit.diagnostics)")
+    }
+
+    @Test("excursions: a three-day stretch standing apart is found, plain noise has few")
+    func excursionsFound() throws {
+        var rng = RandomStream(seed: 13)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<60 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append(((30...32).contains(d) ? 80 : 100) + rng.normal(mean: 0, sd: 1))
+            }
+        }
+        let model = try StepLevelModel(days: days, values: values, dayCount: 60)
+        #expect(model.excursions.count == 1 && model.excursions.first?.first == 30 && model.excursions.first?.last == 32,
+                "\(model.excursions)")
+        let quiet = try StepLevelModel(days: days, values: days.map { _ in 100 + rng.normal(mean: 0, sd: 1) }, dayCount: 60)
+        // Day medians of three runs sit beyond 2.5 MADs on about 1% of days:
+        // extra proposals, harmless, but not a stretch on every other day.
+        #expect(quiet.excursions.count <= 3, "\(quiet.excursions)")
+    }
+}
