@@ -205,8 +205,11 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// 1e-12 working units² (a step of a millionth of a MAD), a numerical
     /// floor that keeps the tridiagonal precision well conditioned.
     public var minimumIncrementVariance: Double
-    /// Days per noise block: four weeks, long enough to hold ~80 runs that
-    /// pin the block's scale down, short enough to follow a month-to-month change.
+    /// Days per noise block: eight weeks, long enough to hold 50–150 runs
+    /// that pin the block's scale down (with four weeks, a block of a series
+    /// with one run a day held ~25, and its scale's chains crawled with the
+    /// tail's "step or outliers"), short enough to follow a change between
+    /// the seasons of a year.
     public var blockDays: Int
     /// Values α (the pooling of the blocks' precisions) may take, equally likely a priori.
     public var poolingGrid: [Double]
