@@ -16,8 +16,8 @@ import Foundation
 ///     se = √(n · var(elpd_loo,ᵢ)),          p_loo = lppd − elpd_loo.
 ///
 /// Each point's `k̂ᵢ` says whether its estimate can be trusted (see
-/// ``paretoKThreshold``). Cost: one sort of the `S` draws per point,
-/// `O(n S log S)` in all.
+/// ``paretoKThreshold``). Cost per point: a selection of the tail and a sort
+/// of its `M` draws, `O(S + M log M)`, and `2S` exponentials.
 public enum PSISLOO {
     /// Fewest posterior draws accepted. Two is the least that gives a tail
     /// (ArviZ fails below it); the Pareto fit needs more than 4 tail draws,
@@ -51,29 +51,32 @@ public enum PSISLOO {
         let drawCount = logLikelihood.totalDrawCount
         let reff = try relativeEfficiency.resolved(totalDrawCount: drawCount)
         let tailLength = PSISTail.length(drawCount: drawCount, relativeEfficiency: reff)
-        let logDrawCount = Foundation.log(Double(drawCount))
-
-        var pointwiseElpd = [Double](repeating: 0, count: logLikelihood.pointCount)
-        var paretoK = [Double](repeating: 0, count: logLikelihood.pointCount)
-        var lppd = 0.0
-        // Two work buffers reused for every point: the sorted ratios, and their smoothed copy.
-        var sortedRatios = [Double](repeating: 0, count: drawCount)
-        var smoothed = [Double](repeating: 0, count: drawCount)
+        let pointCount = logLikelihood.pointCount
+        var pointwiseElpd = [Double](repeating: 0, count: pointCount)
+        var paretoK = [Double](repeating: 0, count: pointCount)
+        var pointwiseLppd = [Double](repeating: 0, count: pointCount)
         logLikelihood.values.withUnsafeBufferPointer { values in
-            sortedRatios.withUnsafeMutableBufferPointer { ratios in
-                smoothed.withUnsafeMutableBufferPointer { smoothed in
-                    for point in 0..<logLikelihood.pointCount {
-                        let draws = UnsafeBufferPointer(rebasing: values[(point * drawCount)..<((point + 1) * drawCount)])
-                        let estimate = pointEstimate(
-                            logLikelihood: draws, tailLength: tailLength, sortedRatios: ratios, smoothed: smoothed)
-                        pointwiseElpd[point] = estimate.elpd
-                        paretoK[point] = estimate.paretoK
-                        lppd += PSISTail.logSumExp(draws) - logDrawCount
+            pointwiseElpd.withUnsafeMutableBufferPointer { elpd in
+                paretoK.withUnsafeMutableBufferPointer { k in
+                    pointwiseLppd.withUnsafeMutableBufferPointer { lppd in
+                        let blocks = PointBlocks(
+                            values: values, drawCount: drawCount, tailLength: tailLength,
+                            elpd: elpd, paretoK: k, lppd: lppd)
+                        let blockCount = (pointCount + pointsPerBlock - 1) / pointsPerBlock
+                        if blockCount > 1 {
+                            DispatchQueue.concurrentPerform(iterations: blockCount) { blocks.estimate(block: $0) }
+                        } else {
+                            blocks.estimate(block: 0)
+                        }
                     }
                 }
             }
         }
 
+        // Sums in point order, so the result does not depend on how the blocks were scheduled.
+        let logDrawCount = Foundation.log(Double(drawCount))
+        var lppd = 0.0
+        for value in pointwiseLppd { lppd += value - logDrawCount }
         var elpd = 0.0
         for value in pointwiseElpd { elpd += value }
         return LOOResult(
@@ -106,9 +109,48 @@ public enum PSISLOO {
         try compute(logLikelihood: PointwiseLogLikelihood(chains: logLikelihood), relativeEfficiency: relativeEfficiency)
     }
 
-    /// One point's `elpd_loo,ᵢ` and `k̂ᵢ`. The draws are sorted by their ratio
-    /// `−log p(yᵢ | θˢ)`; each keeps its rank through the smoothing, so
-    /// `log wˢ + log p(yᵢ | θˢ)` pairs `smoothed[r]` with `−sortedRatios[r]`.
+    /// Points per parallel task: enough work (≥ 64 sorts and Pareto fits) to
+    /// outweigh scheduling, small enough to share a few hundred points.
+    static let pointsPerBlock = 64
+
+    /// The input and the disjoint outputs of the per-point work; each block of
+    /// ``pointsPerBlock`` points writes only its own entries, so blocks can run
+    /// concurrently.
+    struct PointBlocks: @unchecked Sendable {
+        let values: UnsafeBufferPointer<Double>
+        let drawCount: Int
+        let tailLength: Int
+        let elpd: UnsafeMutableBufferPointer<Double>
+        let paretoK: UnsafeMutableBufferPointer<Double>
+        /// `log Σₛ p(yᵢ | θˢ)` (lppdᵢ before subtracting `log S`).
+        let lppd: UnsafeMutableBufferPointer<Double>
+
+        func estimate(block: Int) {
+            let points = (block * pointsPerBlock)..<min((block + 1) * pointsPerBlock, elpd.count)
+            // Two work buffers reused for every point of the block.
+            var sortedRatios = [Double](repeating: 0, count: drawCount)
+            var smoothed = [Double](repeating: 0, count: drawCount)
+            sortedRatios.withUnsafeMutableBufferPointer { ratios in
+                smoothed.withUnsafeMutableBufferPointer { smoothed in
+                    for point in points {
+                        let draws = UnsafeBufferPointer(rebasing: values[(point * drawCount)..<((point + 1) * drawCount)])
+                        let estimate = pointEstimate(
+                            logLikelihood: draws, tailLength: tailLength, sortedRatios: ratios, smoothed: smoothed)
+                        elpd[point] = estimate.elpd
+                        paretoK[point] = estimate.paretoK
+                        lppd[point] = PSISTail.logSumExp(draws)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One point's `elpd_loo,ᵢ` and `k̂ᵢ`. Only the tail needs its ratios
+    /// `−log p(yᵢ | θˢ)` in order (``PSISTail/sortTop(_:topCount:)``); each tail
+    /// draw keeps its rank through the smoothing, so `log wˢ + log p(yᵢ | θˢ)`
+    /// pairs `smoothed[r]` with `−sortedRatios[r]`. A body draw keeps its raw
+    /// ratio, so its term is the same constant `−max − log Σ exp(smoothed)` for
+    /// all of them: the body is summed as a count times one exponential.
     static func pointEstimate(
         logLikelihood draws: UnsafeBufferPointer<Double>,
         tailLength: Int,
@@ -117,14 +159,24 @@ public enum PSISLOO {
     ) -> (elpd: Double, paretoK: Double) {
         let count = draws.count
         for s in 0..<count { sortedRatios[s] = -draws[s] }
-        var sortable = sortedRatios  // the buffer is a reference; sorting it sorts `sortedRatios`
-        sortable.sort()
+        PSISTail.sortTop(sortedRatios, topCount: tailLength + 1)
         for s in 0..<count { smoothed[s] = sortedRatios[s] }
         let k = PSISTail.smooth(sortedLogRatios: smoothed, tailLength: tailLength)
         let normalizer = PSISTail.logSumExp(UnsafeBufferPointer(smoothed))
-        // Reuse `smoothed` for log wˢ + log p(yᵢ | θˢ).
-        for s in 0..<count { smoothed[s] = (smoothed[s] - normalizer) - sortedRatios[s] }
-        return (PSISTail.logSumExp(UnsafeBufferPointer(smoothed)), k)
+
+        // Body: draws below the top block, plus any of the top block the smoothing left alone.
+        let largest = sortedRatios[count - 1]
+        let bodyTerm = -largest - normalizer
+        let topStart = count - tailLength
+        var termMax = bodyTerm
+        for s in topStart..<count {
+            let term = (smoothed[s] - normalizer) - sortedRatios[s]
+            smoothed[s] = term
+            termMax = max(termMax, term)
+        }
+        var sum = Double(topStart) * Foundation.exp(bodyTerm - termMax)
+        for s in topStart..<count { sum += Foundation.exp(smoothed[s] - termMax) }
+        return (Foundation.log(sum) + termMax, k)
     }
 
     /// `(1/n) Σ (xᵢ − x̄)²`, NumPy's default `var`.
