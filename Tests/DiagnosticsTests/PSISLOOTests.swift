@@ -289,6 +289,40 @@ import NumericCore
         #expect(smoothed.paretoK.isFinite)
     }
 
+    /// `compute` selects only each point's tail and sums the body at once;
+    /// ``ParetoSmoothedWeights`` sorts everything and returns every weight.
+    /// Both must give the same `elpd_loo,ᵢ = log Σ exp(log wˢ + log p(yᵢ | θˢ))`
+    /// and `k̂ᵢ`, also on inputs full of ties and of very different spreads
+    /// (1e-12 relative: the two sum the same terms in different orders).
+    @Test func tailSelectionAgreesWithFullSmoothing() throws {
+        var rng = RandomStream(seed: 20_261_130)
+        for trial in 0..<40 {
+            let draws = [2, 5, 21, 30, 100, 257, 1000][trial % 7]
+            let points = 1 + trial % 5
+            let spread = [1e-9, 0.1, 1, 30, 3e3][trial % 5]
+            let tied = trial % 3 == 0
+            let logLikelihood: [[Double]] = (0..<draws).map { _ in
+                (0..<points).map { _ in
+                    let v = spread * rng.normal() - spread * spread * abs(rng.normal())
+                    return tied ? (v / spread).rounded() * spread : v
+                }
+            }
+            let reff = [1, 0.3, 2.5][trial % 3]
+            let loo = try PSISLOO.compute(logLikelihood: logLikelihood, relativeEfficiency: .value(reff))
+            for point in 0..<points {
+                let column = logLikelihood.map { $0[point] }
+                let smoothed = try ParetoSmoothedWeights(logRatios: column.map { -$0 }, relativeEfficiency: reff)
+                let terms = zip(smoothed.logWeights, column).map { $0 + $1 }
+                let expected = logSumExp(terms)
+                #expect(isClose(loo.pointwiseElpd[point], expected, relative: 1e-12, absolute: 1e-12),
+                        "elpd of point \(point), trial \(trial)")
+                #expect(loo.paretoK[point] == smoothed.paretoK
+                        || isClose(loo.paretoK[point], smoothed.paretoK, relative: 1e-12, absolute: 1e-12),
+                        "k̂ of point \(point), trial \(trial)")
+            }
+        }
+    }
+
     // MARK: - Comparison
 
     @Test func comparisonRejectsMismatchedModels() throws {
