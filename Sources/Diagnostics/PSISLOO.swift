@@ -101,7 +101,8 @@ public enum PSISLOO {
 
     /// PSIS-LOO of a chains × draws × points log-likelihood
     /// (`logLikelihood[chain][draw][point]`).
-    /// - Throws: ``LOOError`` as ``compute(logLikelihood:relativeEfficiency:)-([[Double]],_)``.
+    /// - Throws: ``LOOError`` for a ragged or non-finite array, fewer than
+    ///   ``minimumDrawCount`` draws, or an unusable relative efficiency.
     public static func compute(
         logLikelihood: [[[Double]]],
         relativeEfficiency: LOORelativeEfficiency = .independentDraws

@@ -12,9 +12,11 @@ import Foundation
 ///    cutoff `u`, never below `log(Double.leastNormalMagnitude)` after shifting
 ///    the largest ratio to 0 — form the tail;
 /// 3. a generalized Pareto distribution is fitted to the tail exceedances
-///    `rₛ − exp(u)` (``GeneralizedPareto/fit(sortedExceedances:)``, Zhang &
-///    Stephens 2009), and the tail ratios are replaced, in their order, by the
-///    fitted quantiles at `(j − ½)/M`, `j = 1…M` (plus `exp(u)`);
+///    `rₛ − exp(u)` of the shifted ratios (``GeneralizedPareto/fit(sortedExceedances:)``,
+///    Zhang & Stephens 2009), and the tail ratios are replaced, in their
+///    order, by the fitted quantiles at `(j − ½)/M`, `j = 1…M` (plus `exp(u)`);
+///    tied ratios in the tail get distinct smoothed values, in an order among
+///    themselves that is not specified (ArviZ's depends on NumPy's argsort);
 /// 4. smoothed ratios above the largest raw ratio are truncated to it;
 /// 5. the log weights are normalized to sum (in exp) to 1.
 ///
@@ -22,8 +24,10 @@ import Foundation
 /// `min(1 − 1/log₁₀S, 0.7)`) the PSIS estimate is reliable; above it the
 /// variance of the weights is effectively infinite and the estimate can be
 /// far off. A tail of 4 or fewer ratios is not fitted: `k̂ = +∞` and the ratios
-/// are only normalized (as ArviZ does). A fit that comes out non-finite also
-/// leaves the ratios unsmoothed.
+/// are only normalized (as ArviZ does). A fit that comes out non-finite (k̂ NaN,
+/// degenerate tails only) also leaves the ratios unsmoothed; a fit with a
+/// scale that is not positive leaves them unsmoothed too, where ArviZ would
+/// return NaN weights.
 public struct ParetoSmoothedWeights: Sendable, Equatable {
     /// Smoothed, truncated and normalized log weights, in the order of the
     /// ratios given (`log Σ exp(logWeights) = 0`).
