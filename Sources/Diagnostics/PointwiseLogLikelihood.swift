@@ -62,12 +62,14 @@ public struct PointwiseLogLikelihood: Sendable, Equatable {
     /// - Throws: ``LOOError`` if the buffer does not match the shape, there are
     ///   too few draws or no point, or a value is not finite.
     public init(pointMajor values: [Double], chainCount: Int, drawCount: Int, pointCount: Int) throws {
-        guard chainCount >= 1, drawCount >= 1, chainCount * drawCount >= PSISLOO.minimumDrawCount else {
-            throw LOOError.tooFewDraws(count: max(chainCount, 0) * max(drawCount, 0), minimum: PSISLOO.minimumDrawCount)
+        // Shapes are checked with overflow-reporting products so that absurd sizes are an error, not a trap.
+        let (total, totalOverflow) = max(chainCount, 0).multipliedReportingOverflow(by: max(drawCount, 0))
+        guard !totalOverflow, chainCount >= 1, drawCount >= 1, total >= PSISLOO.minimumDrawCount else {
+            throw LOOError.tooFewDraws(count: totalOverflow ? 0 : total, minimum: PSISLOO.minimumDrawCount)
         }
         guard pointCount > 0 else { throw LOOError.noPoints }
-        let total = chainCount * drawCount
-        guard values.count == total * pointCount else {
+        let (size, sizeOverflow) = total.multipliedReportingOverflow(by: pointCount)
+        guard !sizeOverflow, values.count == size else {
             throw LOOError.shapeMismatch(valueCount: values.count, chainCount: chainCount, drawCount: drawCount, pointCount: pointCount)
         }
         for (index, value) in values.enumerated() where !value.isFinite {

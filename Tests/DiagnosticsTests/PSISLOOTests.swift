@@ -230,6 +230,12 @@ import NumericCore
         #expect(throws: LOOError.shapeMismatch(valueCount: 5, chainCount: 1, drawCount: 3, pointCount: 2)) {
             try PointwiseLogLikelihood(pointMajor: [1, 2, 3, 4, 5], chainCount: 1, drawCount: 3, pointCount: 2)
         }
+        #expect(throws: LOOError.self) {
+            try PointwiseLogLikelihood(pointMajor: [1, 2], chainCount: Int.max, drawCount: 2, pointCount: 1)
+        }
+        #expect(throws: LOOError.self) {
+            try PointwiseLogLikelihood(pointMajor: [1, 2], chainCount: 1, drawCount: 2, pointCount: Int.max)
+        }
         for reff in [0.0, -1, .nan, .infinity] {
             // NaN is not equal to itself, so match the error by its message.
             let error = #expect(throws: LOOError.self) {
