@@ -90,7 +90,7 @@ let package = Package(
                                                    .product(name: "RealModule", package: "swift-numerics")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `slowreg` executable as a user would.
-        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Pipeline", "NumericCore"]),
+        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Pipeline", "Sampling", "NumericCore"]),
         // Also the Treeherder client, against a loopback server (FlyingFox).
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "Sampling", "SplineModels",
                                                    "SeriesAnalysis", "NumericCore",

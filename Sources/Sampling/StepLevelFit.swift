@@ -32,12 +32,16 @@ public struct LevelFit: Sendable {
     /// Size of the level's parametrization (K for the spline, days for the step level).
     public let parameterCount: Int
     public let changeDays: [ChangeDay]
+    /// The noise model the fit used and, when it was chosen by PSIS-LOO, the
+    /// comparison behind the choice (nil for the reference model).
+    public let noise: NoiseChoice?
 
     public var dayCount: Int { lastDay - firstDay + 1 }
 
     public init(modelName: String, modelVersion: Int, firstDay: Int, lastDay: Int, level: DrawMatrix,
                 predictive: DrawMatrix, diagnostics: FitDiagnostics, timing: FitTiming, pointCount: Int,
-                parameterCount: Int, changeDays: [ChangeDay]) {
+                parameterCount: Int, changeDays: [ChangeDay], noise: NoiseChoice? = nil) {
+        self.noise = noise
         self.modelName = modelName
         self.modelVersion = modelVersion
         self.firstDay = firstDay
@@ -83,9 +87,37 @@ public enum StepLevelFitter {
     ///   - firstDay, lastDay: the day range; `lastDay` is the run date, which
     ///     may lie after the last point.
     public static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int,
-                           options: FitOptions, priors: StepLevelPriors = .standard) async throws -> LevelFit {
+                           options: FitOptions, priors: StepLevelPriors = .standard,
+                           noise: StepLevelNoise = .chosenByLOO) async throws -> LevelFit {
         let clock = ContinuousClock()
         let start = clock.now
+        guard case .chosenByLOO = noise else {
+            return try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                 priors: noise.priors(over: priors), name: noise.name, loo: false, start: start).fit
+        }
+        // Each candidate fitted in full; the one the data support kept (SPEC §5b).
+        var fits: [(fit: LevelFit, loo: LOOResult?)] = []
+        for candidate in StepLevelNoise.candidates {
+            fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                      priors: candidate.priors(over: priors), name: candidate.name, loo: true, start: start))
+        }
+        let choice = NoiseChoice.choose(names: StepLevelNoise.candidates.map(\.name), loos: fits.map(\.loo))
+        let chosen = fits[choice.chosenIndex].fit
+        let timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
+                               samplingMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.samplingMilliseconds },
+                               totalMilliseconds: 1000 * seconds(clock.now - start))
+        return LevelFit(modelName: chosen.modelName, modelVersion: chosen.modelVersion, firstDay: chosen.firstDay,
+                        lastDay: chosen.lastDay, level: chosen.level, predictive: chosen.predictive,
+                        diagnostics: chosen.diagnostics, timing: timing, pointCount: chosen.pointCount,
+                        parameterCount: chosen.parameterCount, changeDays: chosen.changeDays, noise: choice)
+    }
+
+    /// One fit with the given priors; with `loo`, its PSIS-LOO from the
+    /// pointwise log-likelihood of (at most ``looDraws``) kept draws.
+    static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int, options: FitOptions,
+                    priors: StepLevelPriors, name: String, loo: Bool,
+                    start: ContinuousClock.Instant) async throws -> (fit: LevelFit, loo: LOOResult?) {
+        let clock = ContinuousClock()
         let s = options.sampler
         guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
             throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
@@ -116,10 +148,33 @@ public enum StepLevelFitter {
         let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
                                samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
                                totalMilliseconds: 1000 * seconds(clock.now - start))
-        return LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
-                        level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
-                        pointCount: model.pointCount, parameterCount: model.dayCount,
-                        changeDays: changeDays(level))
+        // A candidate whose LOO cannot be computed (a log-likelihood that is
+        // not finite) is not chosen; the choice says so.
+        let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
+        let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
+                           level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
+                           pointCount: model.pointCount, parameterCount: model.dayCount,
+                           changeDays: changeDays(level), noise: NoiseChoice(chosen: name))
+        return (fit, looResult)
+    }
+
+    /// Kept draws the PSIS-LOO of a candidate uses (evenly thinned).
+    public static let looDraws = 400
+
+    /// `log t_ν(ỹᵢ; μ_{t(i)}, σ_{b(i)})` for each of at most ``looDraws`` kept
+    /// draws (rows) and each point (columns), on the working scale — the
+    /// same for every candidate, so their elpd compare.
+    static func pointwiseLogLikelihood(model: StepLevelModel, chains: [StepLevelChain]) -> [[Double]] {
+        var states: [(level: [Double], sigma: [Double], nu: Double)] = []
+        for chain in chains { for k in chain.levels.indices { states.append((chain.levels[k], chain.sigmas[k], chain.nus[k])) } }
+        let count = Swift.min(looDraws, states.count)
+        return (0..<count).map { j in
+            let state = states[j * states.count / count]
+            return (0..<model.pointCount).map { i in
+                studentTLogDensity(model.values[i], df: state.nu, location: state.level[model.days[i]],
+                                   scale: state.sigma[model.blockOfPoint[i]])
+            }
+        }
     }
 
     /// The days whose level the diagnostics watch: the run date, a week and

@@ -18,14 +18,14 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// (`--model FILE`, default the built-in one), with the options given on the
 /// command line overriding it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The model: reference (SPEC §5, the brms-agreeing P-spline), step-level (alias default: SPEC §5b), or a model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it.",
+    @Option(help: ArgumentHelp("The model: step-level (alias default: SPEC §5b, a daily level with steps and drift, heavy-tailed noise whose scale may change), reference (SPEC §5, the brms-agreeing P-spline), or a model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it. (default: step-level)",
                                valueName: "name|file"), completion: .file(extensions: ["yaml", "yml"]))
     var model: String?
 
-    @Option(help: "Noise distribution: gaussian or student-t. (default: the model's, else gaussian)")
+    @Option(help: "Noise distribution of the spline models (reference, a definition file): gaussian or student-t. (default: the model's)")
     var noise: NoiseModel?
 
-    @Option(help: "Sampler: gibbs (conditionally conjugate), nuts, or metropolis. (default: the model's, else gibbs)")
+    @Option(help: "Sampler of the spline models: gibbs (conditionally conjugate), nuts, or metropolis. The step-level model has its own Gibbs sampler. (default: the model's, else gibbs)")
     var sampler: SamplerKind?
 
     @Option(help: "Number of chains. (default: the model's, else \(SamplerSettings.defaultChains))")
@@ -58,13 +58,27 @@ struct ModelOptions: ParsableArguments {
     /// The definition fits start from: the `--model` file's, else the built-in
     /// one for `--noise`. A bad file exits with status 2, naming the key.
     func definition() throws -> ModelDefinition {
-        guard let model else { return .standard(noise: noise ?? .gaussian) }
-        if let builtIn = ModelDefinition.named(model) { return builtIn }
-        do {
-            return try ModelDefinition.load(from: URL(fileURLWithPath: model))
-        } catch {
-            throw failWithBadInput(error)
+        let definition: ModelDefinition
+        if let builtIn = ModelDefinition.named(model ?? "default") {
+            definition = builtIn
+        } else {
+            do {
+                definition = try ModelDefinition.load(from: URL(fileURLWithPath: model ?? ""))
+            } catch {
+                throw failWithBadInput(error)
+            }
         }
+        // The step-level model has one noise model and one sampler: an option
+        // that would choose another is a usage error, not silently ignored.
+        if definition.kind == .stepLevel {
+            if let noise {
+                throw failWithBadInput("--noise \(noise.rawValue) applies to the spline models; the step-level model's noise is Student-t with a scale that may change (use --model reference for a Gaussian spline)")
+            }
+            if let sampler, sampler != .gibbs {
+                throw failWithBadInput("--sampler \(sampler.rawValue) applies to the spline models; the step-level model has its own Gibbs sampler (use --model reference)")
+            }
+        }
+        return definition
     }
 
     /// The fit options: `definition`, with every option given on the command line over it.
@@ -88,7 +102,7 @@ struct ModelOptions: ParsableArguments {
     func modelName(_ definition: ModelDefinition) -> String {
         if definition.kind == .stepLevel { return "\(definition.name) v\(StepLevelFitter.modelVersion)" }
         guard let noise, noise != definition.fit.noise else { return definition.name }
-        return model == nil ? ModelDefinition.standard(noise: noise).name : "\(definition.name) (noise \(noise.rawValue))"
+        return "\(definition.name) (noise \(noise.rawValue))"
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import NumericCore
 import SplineModels
 import Sampling
+import Diagnostics
 import Testing
 
 /// The step-level model's sampler on series with known truth. Fixed seeds;
@@ -137,5 +138,52 @@ struct StepLevelNoiseAndMovesTests {
         // Day medians of three runs sit beyond 2.5 MADs on about 1% of days:
         // extra proposals, harmless, but not a stretch on every other day.
         #expect(quiet.excursions.count <= 3, "\(quiet.excursions)")
+    }
+}
+
+@Suite("StepLevelFitter: the noise model chosen by PSIS-LOO")
+struct NoiseChoiceTests {
+    static func series(seed: UInt64, sd: (Int) -> Double) -> (days: [Int], values: [Double]) {
+        var rng = RandomStream(seed: seed)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<224 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append(100 + rng.normal(mean: 0, sd: sd(d)))
+            }
+        }
+        return (days, values)
+    }
+
+    @Test("a noise scale that changes tenfold: the changing scale is chosen, clearly")
+    func changingChosen() async throws {
+        let fit = try await StepLevelGibbsTests.fit(Self.series(seed: 21) { $0 < 112 ? 0.5 : 5 }, lastDay: 223)
+        let choice = try #require(fit.noise)
+        #expect(choice.chosen == StepLevelNoise.changingScale.name, "\(choice)")
+        let simple = try #require(choice.candidates.first { $0.name == StepLevelNoise.studentT.name })
+        #expect(simple.elpdDifference > 4 && simple.elpdDifference > 2 * simple.differenceStandardError, "\(simple)")
+    }
+
+    @Test("one noise scale: the simpler model is kept")
+    func constantKept() async throws {
+        let fit = try await StepLevelGibbsTests.fit(Self.series(seed: 22) { _ in 1 }, lastDay: 223)
+        let choice = try #require(fit.noise)
+        #expect(choice.chosen == StepLevelNoise.studentT.name, "\(choice)")
+        #expect(choice.candidates.count == 2)
+        for c in choice.candidates { #expect(c.elpd.isFinite && c.standardError >= 0 && c.elpdDifference >= 0) }
+    }
+
+    @Test("the choice rule: simplest not clearly worse")
+    func rule() throws {
+        func loo(_ pointwise: [Double]) throws -> LOOResult {
+            // Draws × points with no spread: elpd = the pointwise values.
+            try PSISLOO.compute(logLikelihood: [pointwise, pointwise, pointwise, pointwise, pointwise])
+        }
+        let simple = try loo([Double](repeating: -1, count: 50))
+        let better = try loo([Double](repeating: -0.9, count: 50))   // 5 ahead, but with no spread se = 0
+        let slightly = try loo([Double](repeating: -0.95, count: 50)) // 2.5 ahead
+        #expect(NoiseChoice.choose(names: ["a", "b"], loos: [simple, better]).chosen == "b")
+        #expect(NoiseChoice.choose(names: ["a", "b"], loos: [simple, slightly]).chosen == "a")
+        #expect(NoiseChoice.choose(names: ["a", "b"], loos: [nil, slightly]).chosen == "b")
     }
 }

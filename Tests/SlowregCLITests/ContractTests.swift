@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Sampling
 
 /// The contract schedulers and alerting scripts rely on, through the
 /// executable: exit statuses of every command, one-line option errors,
@@ -89,13 +90,13 @@ struct ContractTests {
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try Self.json(run.stdout)
         #expect(summary["schema_version"] as? Int == 1 && summary["fitted"] as? Int == 2 && summary["failed"] as? Int == 0)
-        #expect(summary["model"] as? String == "spline-gaussian")
+        #expect(summary["model"] as? String == "step-level v\(StepLevelFitter.modelVersion)", "the default model: \(summary)")
         // Logs on stderr with a timestamp and a level.
         #expect(run.stderr.contains(" info slowreg.run:"), "\(run.stderr)")
         #expect(run.stderr.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"#, options: .regularExpression) != nil)
         let quiet = try Slowreg.run(["run", "--date", "2024-06-30", "--quiet", "--format", "csv"] + Self.short + ["--store", store])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
-        #expect(quiet.stdout.hasPrefix("run_date,model,series,fitted,skipped,") && quiet.stdout.contains("2024-06-30,spline-gaussian,2,0,2,"),
+        #expect(quiet.stdout.hasPrefix("run_date,model,series,fitted,skipped,") && quiet.stdout.contains("2024-06-30,step-level v\(StepLevelFitter.modelVersion),2,0,2,"),
                 "\(quiet.stdout)")
 
         // Another sampler or model: the stored fits are refitted, not skipped.
@@ -161,9 +162,12 @@ struct ContractTests {
         var constant = "time,value\n"
         for d in 0..<60 { for r in 0..<3 { constant += "\(1_714_521_600 + d * 86_400 + r * 3_600),100\n" } }
         try constant.write(toFile: dir.path("constant.csv"), atomically: true, encoding: .utf8)
+        let byDefault = try Slowreg.run(["fit", dir.path("constant.csv")])
+        #expect(byDefault.status == 2 && byDefault.stderr.contains("constant series"), "default model: \(byDefault.stderr)")
         for sampler in ["gibbs", "nuts", "metropolis"] {
             for noise in ["gaussian", "student-t"] {
-                let r = try Slowreg.run(["fit", dir.path("constant.csv"), "--sampler", sampler, "--noise", noise])
+                let r = try Slowreg.run(["fit", dir.path("constant.csv"), "--model", "reference", "--sampler", sampler,
+                                         "--noise", noise])
                 #expect(r.status == 2 && r.stderr.contains("constant series"), "\(sampler) \(noise): \(r.status) \(r.stderr)")
                 #expect(r.stderr.split(separator: "\n").count == 1)
             }

@@ -120,13 +120,43 @@ public struct FitReport: Encodable, Sendable {
     public var comparisons: [Comparison]
     /// Days the level probably stepped on (empty for the reference model).
     public var change_days: [ChangeDayRecord]
+    /// How the noise model was chosen (step-level model): PSIS-LOO of each
+    /// candidate; nil for the reference model.
+    public var noise_choice: NoiseChoiceRecord?
     public var notes: [String]
+
+    public struct NoiseChoiceRecord: Encodable, Sendable {
+        public struct Candidate: Encodable, Sendable {
+            public var name: String
+            public var elpd_loo: Double
+            public var se: Double
+            public var p_loo: Double
+            public var elpd_diff: Double
+            public var dse: Double
+            public var max_pareto_k: Double
+            public var n_pareto_k_above_0_7: Int
+        }
+        public var chosen: String
+        public var reason: String
+        public var candidates: [Candidate]
+
+        public init(_ c: NoiseChoice) {
+            chosen = c.chosen
+            reason = c.reason
+            candidates = c.candidates.map {
+                Candidate(name: $0.name, elpd_loo: $0.elpd, se: $0.standardError, p_loo: $0.effectiveParameters,
+                          elpd_diff: $0.elpdDifference, dse: $0.differenceStandardError,
+                          max_pareto_k: $0.maxParetoK.isFinite ? $0.maxParetoK : 1e308,
+                          n_pareto_k_above_0_7: $0.highParetoKCount)
+            }
+        }
+    }
 
     public init(_ result: SeriesJobResult, options: SeriesJobOptions, includeTiming: Bool = true) {
         let fit = result.fit
         let s = options.fit.sampler
         model = Model(name: fit.modelName, version: fit.modelVersion,
-                      noise: options.model == .stepLevel ? "student-t" : options.fit.noise.rawValue, sampler: s.sampler.rawValue,
+                      noise: fit.noise?.chosen ?? options.fit.noise.rawValue, sampler: s.sampler.rawValue,
                       parametrization: options.fit.parametrization.rawValue, chains: s.chains, warmup: s.warmup,
                       draws: s.draws, kept_draws: fit.level.drawCount, seed: s.seed, k: fit.parameterCount,
                       n_points: fit.pointCount, n_outliers: result.prepared.outlierCount,
@@ -164,6 +194,7 @@ public struct FitReport: Encodable, Sendable {
                        min_change: c.change?.minimumChange, p_worse_beyond: c.change?.probabilityWorseBeyondMinimum,
                        regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason, stale: c.stale)
         }
+        noise_choice = fit.noise.map(NoiseChoiceRecord.init)
         notes = result.notes
     }
 
