@@ -99,8 +99,8 @@ struct ContractTests {
         #expect(quiet.stdout.hasPrefix("run_date,model,series,fitted,skipped,") && quiet.stdout.contains("2024-06-30,step-level v\(StepLevelFitter.modelVersion),2,0,2,"),
                 "\(quiet.stdout)")
 
-        // Another sampler or model: the stored fits are refitted, not skipped.
-        let other = try Slowreg.run(["run", "--date", "2024-06-30", "--sampler", "metropolis", "--format", "json", "--quiet"]
+        // Another model: the stored fits are refitted, not skipped (and back again).
+        let other = try Slowreg.run(["run", "--date", "2024-06-30", "--model", "reference", "--format", "json", "--quiet"]
                                     + Self.short + ["--store", store])
         #expect(try Self.json(other.stdout)["fitted"] as? Int == 2, "\(other.stdout)")
         let back = try Slowreg.run(["run", "--date", "2024-06-30", "--format", "json", "--quiet"] + Self.short + ["--store", store])
