@@ -134,8 +134,18 @@ struct ComparisonsTests {
         }
         var zero = draws
         zero[0, 17] = 0
-        #expect(throws: ComparisonError.undefinedChange(day: 0, draw: 17, level: 0)) {
-            try compareDays(level: zero, day: 1, baseline: 0, direction: .lowerIsBetter)
+        do {
+            _ = try compareDays(level: zero, day: 1, baseline: 0, direction: .lowerIsBetter)
+            Issue.record("a zero baseline draw must not give a percent change")
+        } catch {
+            guard case let .baselineNearZero(day, below, _, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(day == 0 && below == 1 / Double(draws.drawCount))
+            #expect(error.description.contains("1 of \(draws.drawCount) draws"), "\(error)")
+        }
+        var infinite = draws
+        infinite[0, 3] = .infinity
+        #expect(throws: ComparisonError.undefinedChange(day: 0, draw: 3, level: .infinity)) {
+            try compareDays(level: infinite, day: 1, baseline: 0, direction: .lowerIsBetter)
         }
     }
 
@@ -163,5 +173,42 @@ struct ComparisonsTests {
         #expect(lateOutcomes[1].comparison == nil)
         guard case let .failure(skip) = lateOutcomes[1].result else { Issue.record("prev_week2 compared"); return }
         #expect(skip.reason.contains("before the series starts"))
+    }
+}
+
+@Suite("Comparisons near and below zero")
+struct ComparisonsNearZeroTests {
+    static func matrix(_ now: [Double], _ then: [Double]) -> DrawMatrix {
+        var m = DrawMatrix(dayCount: 2, drawCount: now.count)
+        for d in now.indices {
+            m[0, d] = then[d]
+            m[1, d] = now[d]
+        }
+        return m
+    }
+
+    @Test("a baseline straddling zero: no percent, the change in the unit and P(worse) instead")
+    func straddlingZero() throws {
+        let then = (0..<100).map { Double($0 - 30) / 100 }     // −0.30 … 0.69: 31% at or below zero
+        let now = then.map { $0 + 1 }
+        #expect(throws: ComparisonError.self) {
+            try compareDays(level: Self.matrix(now, then), day: 1, baseline: 0, direction: .lowerIsBetter)
+        }
+        do {
+            _ = try compareDays(level: Self.matrix(now, then), day: 1, baseline: 0, direction: .lowerIsBetter)
+        } catch let error as ComparisonError {
+            guard case let .baselineNearZero(_, below, absolute, p, _) = error else { Issue.record("\(error)"); return }
+            #expect(abs(below - 0.31) < 1e-12 && absolute.p50 == 1 && p == 1)
+            #expect(error.description.contains("percent change is undefined") && error.description.contains("series' unit"))
+        }
+    }
+
+    @Test("a level below zero: the percent is of its magnitude, so higher stays a positive change")
+    func negativeLevel() throws {
+        let then = [Double](repeating: -10, count: 50)
+        let now = [Double](repeating: -9, count: 50)          // higher by 1: +10%
+        let c = try compareDays(level: Self.matrix(now, then), day: 1, baseline: 0, direction: .lowerIsBetter)
+        #expect(abs(c.p50 - 10) < 1e-12 && c.probabilityWorse == 1, "\(c)")
+        #expect(c.absolute?.p50 == 1)
     }
 }

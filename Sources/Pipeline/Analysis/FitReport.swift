@@ -105,6 +105,8 @@ public struct FitReport: Encodable, Sendable {
         public var alert: Bool
         public var skipped: String?
         public var stale: String?
+        /// The change in the series' unit (μ_D − μ_c): p10, p50, p90.
+        public var abs_p10, abs_p50, abs_p90: Double?
     }
 
     /// Version of this JSON document (``StoredComparisons/schemaVersion``).
@@ -192,7 +194,8 @@ public struct FitReport: Encodable, Sendable {
             Comparison(label: c.label, date: c.date?.description, p05: c.change?.p05, p10: c.change?.p10,
                        p50: c.change?.p50, p90: c.change?.p90, p95: c.change?.p95, p_worse: c.change?.probabilityWorse,
                        min_change: c.change?.minimumChange, p_worse_beyond: c.change?.probabilityWorseBeyondMinimum,
-                       regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason, stale: c.stale)
+                       regression: c.change?.isRegression, alert: c.alert, skipped: c.skipReason, stale: c.stale,
+                       abs_p10: c.change?.absolute?.p10, abs_p50: c.change?.absolute?.p50, abs_p90: c.change?.absolute?.p90)
         }
         noise_choice = fit.noise.map(NoiseChoiceRecord.init)
         notes = result.notes
