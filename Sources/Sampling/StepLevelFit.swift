@@ -1,4 +1,5 @@
 import Foundation
+import RealModule
 import NumericCore
 import SplineModels
 import Diagnostics
@@ -170,9 +171,15 @@ public enum StepLevelFitter {
         let count = Swift.min(looDraws, states.count)
         return (0..<count).map { j in
             let state = states[j * states.count / count]
+            // log t_ν(x; μ, σ) = c_ν − log σ − (ν+1)/2 · log(1 + ((x−μ)/σ)²/ν), the constants once per draw.
+            let nu = state.nu
+            let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi)
+            let logSigma = state.sigma.map { Double.log($0) }
+            let inverseSigma = state.sigma.map { 1 / $0 }
             return (0..<model.pointCount).map { i in
-                studentTLogDensity(model.values[i], df: state.nu, location: state.level[model.days[i]],
-                                   scale: state.sigma[model.blockOfPoint[i]])
+                let b = model.blockOfPoint[i]
+                let z = (model.values[i] - state.level[model.days[i]]) * inverseSigma[b]
+                return constant - logSigma[b] - (nu + 1) / 2 * Double.log(1 + z * z / nu)
             }
         }
     }

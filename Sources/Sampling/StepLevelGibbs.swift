@@ -87,7 +87,8 @@ public struct StepLevelStepInfo: Sendable {
 /// 6b. each block's weights and precision rescaled together (parameter
 ///    expansion, ``rescaleWeights(_:rng:)``);
 /// 7. with a resolution q: each unrounded value from Normal(μ, σ²_{b(i)}/wᵢ)
-///    truncated to its rounding interval `[yᵢ − q/2, yᵢ + q/2]`.
+///    truncated to its rounding interval `[yᵢ − q/2, yᵢ + q/2]` (by rejection
+///    from the uniform when the interval is narrow, else by inversion).
 public struct StepLevelGibbs: TransitionKernel, Sendable {
     public let model: StepLevelModel
     /// log prior weight of each ν of the grid.
@@ -640,6 +641,27 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for i in 0..<m.pointCount {
             let mean = state.level[m.days[i]]
             let sd = 1 / (state.blockPrecision[m.blockOfPoint[i]] * state.weights[i]).squareRoot()
+            if half < 0.5 * sd {
+                // A narrow interval: the truncated normal is nearly flat on it. Rejection from the
+                // uniform on the interval, accepted with φ(x)/φ(nearest point to μ): exact, and
+                // accepted at least e^{−½} ≈ 61% of the time (mostly far more); a dozen
+                // proposals in a row refused fall back to the inversion below.
+                let nearest = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, mean))
+                let zNearest = (nearest - mean) / sd
+                var accepted: Double?
+                for _ in 0..<12 {
+                    let x = m.values[i] - half + 2 * half * rng.uniform()
+                    let z = (x - mean) / sd
+                    if rng.uniform() <= Double.exp(-0.5 * (z * z - zNearest * zNearest)) {
+                        accepted = x
+                        break
+                    }
+                }
+                if let accepted {
+                    state.latentValues[i] = accepted
+                    continue
+                }
+            }
             let lo = normalCDF((m.values[i] - half - mean) / sd)
             let hi = normalCDF((m.values[i] + half - mean) / sd)
             let value: Double
