@@ -78,6 +78,14 @@ public struct NoiseChoice: Sendable, Equatable {
     /// leave-one-out cross-validation based model comparison").
     public static let minimumDifference = 4.0
 
+    /// A changing scale is fitted as a candidate only when the spread of the
+    /// residuals (from a rolling median) differs between its blocks by at
+    /// least this factor: with ~100 runs a block the MAD's sampling error is
+    /// about 12%, so blocks of one scale differ by less than 1.5 nearly
+    /// always, and fitting the candidate anyway doubled every fit's cost to
+    /// confirm what the screen already says.
+    public static let spreadRatioForCandidates = 1.5
+
     /// The simplest candidate (in `names`' order) whose elpd is not clearly
     /// below the best's. Candidates without a LOO (a log-likelihood that is
     /// not finite) are not chosen unless none has one.

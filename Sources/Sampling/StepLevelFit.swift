@@ -96,6 +96,21 @@ public enum StepLevelFitter {
             return try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                  priors: noise.priors(over: priors), name: noise.name, loo: false, start: start).fit
         }
+        // A changing scale is a candidate only when the data hint at it.
+        let spread = try blockSpreadRatio(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
+                                          priors: StepLevelNoise.changingScale.priors(over: priors))
+        guard spread >= NoiseChoice.spreadRatioForCandidates else {
+            let one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                    priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
+                                    loo: false, start: start).fit
+            let reason = String(format: "one scale: the noise blocks' spreads differ by a factor %.2f, under %.1f, so a changing scale was not fitted",
+                                spread, NoiseChoice.spreadRatioForCandidates)
+            return LevelFit(modelName: one.modelName, modelVersion: one.modelVersion, firstDay: one.firstDay,
+                            lastDay: one.lastDay, level: one.level, predictive: one.predictive, diagnostics: one.diagnostics,
+                            timing: one.timing, pointCount: one.pointCount, parameterCount: one.parameterCount,
+                            changeDays: one.changeDays,
+                            noise: NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason))
+        }
         // Each candidate fitted in full; the one the data support kept (SPEC §5b).
         var fits: [(fit: LevelFit, loo: LOOResult?)] = []
         for candidate in StepLevelNoise.candidates {
@@ -157,6 +172,30 @@ public enum StepLevelFitter {
                            pointCount: model.pointCount, parameterCount: model.dayCount,
                            changeDays: changeDays(level), noise: NoiseChoice(chosen: name))
         return (fit, looResult)
+    }
+
+    /// How much the noise's spread differs between the blocks of a changing
+    /// scale: the largest over the smallest MAD of the residuals from a
+    /// rolling median (each run against the median of the runs within three
+    /// days, itself left out), over blocks with at least 20 runs. 1 when fewer
+    /// than two blocks have that many.
+    static func blockSpreadRatio(days: [Int], values: [Double], dayCount: Int, priors: StepLevelPriors) throws -> Double {
+        let model = try StepLevelModel(days: days, values: values, dayCount: dayCount, priors: priors)
+        var residuals = [[Double]](repeating: [], count: model.blockCount)
+        for t in 0..<model.dayCount where model.dayStart[t + 1] > model.dayStart[t] {
+            let lo = Swift.max(0, t - 3), hi = Swift.min(model.dayCount - 1, t + 3)
+            let window = model.order[model.dayStart[lo]..<model.dayStart[hi + 1]]
+            for k in model.dayStart[t]..<model.dayStart[t + 1] {
+                let i = model.order[k]
+                let others = window.filter { $0 != i }.map { model.values[$0] }
+                guard others.count >= 3 else { continue }
+                residuals[model.blockOfDay[t]].append(model.values[i] - median(others))
+            }
+        }
+        let spreads = residuals.filter { $0.count >= 20 }.map { r in median(r.map { abs($0 - median(r)) }) }
+        guard spreads.count >= 2, let low = spreads.min(), let high = spreads.max() else { return 1 }
+        guard low > 0 else { return high > 0 ? .infinity : 1 }
+        return high / low
     }
 
     /// Kept draws the PSIS-LOO of a candidate uses (evenly thinned).
