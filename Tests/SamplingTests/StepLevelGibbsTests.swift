@@ -164,13 +164,23 @@ struct NoiseChoiceTests {
         #expect(simple.elpdDifference > 4 && simple.elpdDifference > 2 * simple.differenceStandardError, "\(simple)")
     }
 
-    @Test("one noise scale: the simpler model is kept")
+    @Test("one noise scale: the screen keeps the simpler model without fitting the other")
     func constantKept() async throws {
         let fit = try await StepLevelGibbsTests.fit(Self.series(seed: 22) { _ in 1 }, lastDay: 223)
         let choice = try #require(fit.noise)
         #expect(choice.chosen == StepLevelNoise.studentT.name, "\(choice)")
-        #expect(choice.candidates.count == 2)
-        for c in choice.candidates { #expect(c.elpd.isFinite && c.standardError >= 0 && c.elpdDifference >= 0) }
+        #expect(choice.candidates.isEmpty && choice.reason.hasPrefix("one scale"), "\(choice)")
+    }
+
+    @Test("a modest change of scale: both fitted, every candidate's LOO reported")
+    func modestChangeCompared() async throws {
+        let fit = try await StepLevelGibbsTests.fit(Self.series(seed: 23) { $0 < 112 ? 1 : 2 }, lastDay: 223)
+        let choice = try #require(fit.noise)
+        #expect(choice.candidates.count == 2, "\(choice)")
+        for c in choice.candidates {
+            #expect(c.elpd.isFinite && c.standardError >= 0 && c.elpdDifference >= 0 && c.maxParetoK.isFinite, "\(c)")
+        }
+        #expect(choice.candidates.contains { $0.elpdDifference == 0 })
     }
 
     @Test("the choice rule: simplest not clearly worse")
