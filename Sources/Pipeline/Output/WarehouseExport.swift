@@ -109,16 +109,11 @@ public enum WarehouseExport {
         switch value {
         case let .text(s): return s
         case let .integer(n): return String(n)
-        case let .number(x): return x.isFinite ? shortest(x.description) : nil
-        case let .float(x): return x.isFinite ? shortest(x.description) : nil
+        case let .number(x): return x.isFinite ? x.description : nil
+        case let .float(x): return x.isFinite ? x.description : nil
         case let .bool(b): return b ? "true" : "false"
         case .null: return nil
         }
-    }
-
-    /// `1.0` → `1`: integers without a fractional part, as JSON writers do.
-    private static func shortest(_ description: String) -> String {
-        description.hasSuffix(".0") ? String(description.dropLast(2)) : description
     }
 
     static func appendCSV(_ values: [Value], to out: inout [UInt8]) {

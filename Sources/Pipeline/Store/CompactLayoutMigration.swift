@@ -20,13 +20,19 @@ enum CompactLayoutMigration {
         }
     }
 
-    /// 2^(max(e, 1) − 150) for every Float32 exponent field e (0…255):
-    /// the factor of the integer significand (subnormals at e = 0).
+    /// 2^(max(e, 1) − 150) for every Float32 exponent field e (0…255) and
+    /// 2^(max(e, 1) − 1075) for every Float64 one (0…2047): the factor of the
+    /// integer significand (subnormals at e = 0). Every one is a double.
     static func fillFloat32Scales(_ db: Database) throws {
-        let statement = try db.makeStatement(sql: "INSERT INTO float32_scales (exponent, scale) VALUES (?, ?)")
+        let float32 = try db.makeStatement(sql: "INSERT INTO float32_scales (exponent, scale) VALUES (?, ?)")
         for e in 0..<256 {
-            try statement.execute(arguments: [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 150, significand: 1)])
+            try float32.execute(arguments: [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 150, significand: 1)])
         }
+        let float64 = try db.makeStatement(sql: "INSERT INTO float64_scales (exponent, scale) VALUES (?, ?)")
+        for e in 0..<2047 {
+            try float64.execute(arguments: [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 1075, significand: 1)])
+        }
+        try float64.execute(arguments: [2047, 0.0])   // NaN and infinities: the view gives NULL
     }
 
     /// Rows of one draw each, grouped into one blob per (run date, series, day)

@@ -39,3 +39,34 @@ public enum DrawBlob {
         }
     }
 }
+
+/// The outlier scores of a model input chunk as one run date saw them
+/// (`model_input_parts.z`): little-endian IEEE 754 binary64, one per chunk row
+/// in order, NaN for a row without a score. Float64 so that the stored model
+/// input reads back exactly.
+public enum ScoreBlob {
+    public static let bytesPerScore = 8
+
+    public static func encode(_ scores: [Double?]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scores.count * bytesPerScore)
+        for score in scores {
+            let bits = (score ?? .nan).bitPattern
+            for b in 0..<bytesPerScore { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(b)))) }
+        }
+        return Data(bytes)
+    }
+
+    /// The scores of `data`; `nil` when its length is not a multiple of 8.
+    public static func decode(_ data: Data) -> [Double?]? {
+        guard data.count % bytesPerScore == 0 else { return nil }
+        return data.withUnsafeBytes { raw -> [Double?] in
+            (0..<(data.count / bytesPerScore)).map { i in
+                var bits: UInt64 = 0
+                for b in 0..<bytesPerScore { bits |= UInt64(raw[i * bytesPerScore + b]) << (8 * UInt64(b)) }
+                let value = Double(bitPattern: bits)
+                return value.isNaN ? nil : value
+            }
+        }
+    }
+}

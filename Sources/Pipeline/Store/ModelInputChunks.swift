@@ -8,10 +8,13 @@ import Foundation
 /// or two (new runs, outlier scores near the end) — so one more run date adds
 /// its list of chunks and a few new ones.
 ///
-/// The day index of a row (days since the window's first day) changes with
-/// every run date, so a chunk row keeps the absolute day `epoch_day` (days
-/// since 1970-01-01 of the row's day index, `day + origin`) and each
-/// (run date, series) keeps its `origin`: `day = epoch_day − origin`.
+/// Two things change for every row from one run date to the next, so they are
+/// kept with the run date's reference to the chunk, not in it: the day index
+/// (days since the window's first day) — a chunk row keeps the absolute day
+/// `epoch_day` (`day + origin`) and each (run date, series) its `origin`, so
+/// `day = epoch_day − origin` — and the outlier score z, whose scale is the MAD
+/// of the whole window's residuals: each reference carries the z of its chunk's
+/// rows as a little-endian Float64 blob (``ScoreBlob``).
 /// Backend-independent: SQLite and PostgreSQL store the same chunks.
 public enum ModelInputChunks {
     /// Calendar days per chunk: about 2 × 14 × 3 new rows and 27 references
@@ -25,7 +28,6 @@ public enum ModelInputChunks {
         public var time: String
         public var epochDay: Int
         public var y: Double
-        public var z: Double?
         public var outlier: Bool
         public var majorVersion: Int?
     }
@@ -40,6 +42,8 @@ public enum ModelInputChunks {
         /// The `seq` of the chunk's first row in the whole input.
         public var firstSeq: Int
         public var rows: [Row]
+        /// The outlier score of each row (`nil`: none), this run date's.
+        public var z: [Double?]
     }
 
     /// The chunks of `rows` and the origin of their day indices.
@@ -48,12 +52,14 @@ public enum ModelInputChunks {
         let origin = epochDay(first.time) - first.day
         var chunks: [Chunk] = []
         var current: [Row] = []
+        var currentZ: [Double?] = []
         var currentKey = Int.min
         var firstSeq = 0
         func close() {
             guard !current.isEmpty else { return }
-            chunks.append(Chunk(contentHash: hash(current), firstSeq: firstSeq, rows: current))
+            chunks.append(Chunk(contentHash: hash(current), firstSeq: firstSeq, rows: current, z: currentZ))
             current = []
+            currentZ = []
         }
         for (seq, row) in rows.enumerated() {
             let day = row.day + origin
@@ -64,8 +70,8 @@ public enum ModelInputChunks {
                 firstSeq = seq
             }
             current.append(Row(seq: seq - firstSeq, time: StoreTime.instantText(row.time), epochDay: day, y: row.y,
-                               z: row.z.flatMap { $0.isFinite ? $0 : nil }, outlier: row.outlier,
-                               majorVersion: row.majorVersion))
+                               outlier: row.outlier, majorVersion: row.majorVersion))
+            currentZ.append(row.z.flatMap { $0.isFinite ? $0 : nil })
         }
         close()
         return (origin, chunks)
@@ -98,7 +104,6 @@ public enum ModelInputChunks {
             for byte in row.time.utf8 { mix(UInt64(byte)) }
             mix(UInt64(bitPattern: Int64(row.epochDay)))
             mix(row.y.bitPattern)
-            mix(row.z.map { $0.bitPattern } ?? 0x7ff8_dead_0000_0001)
             mix(row.outlier ? 1 : 0)
             mix(row.majorVersion.map { UInt64(bitPattern: Int64($0)) } ?? 0x7ff8_dead_0000_0002)
         }

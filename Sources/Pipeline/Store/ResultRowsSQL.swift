@@ -72,25 +72,55 @@ enum ResultRowsSQL {
         else { return nil }
         // The `model_input` view of v3 has the columns of the v1/v2 table; the
         // direct query of the chunks is the same rows without the view's join order.
-        let inputSQL = layout == .compact ? """
-            SELECT p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y, r.z, r.outlier, r.major_version
-            FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id
-            WHERE p.run_date = ? AND p.series_id = ? ORDER BY p.first_seq, r.seq
-            """ : "SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq"
-        let modelInput = try Row.fetchAll(db, sql: inputSQL, arguments: key).map { row -> ModelInputRow in
-            let timeText: String = row["time"]
-            guard let time = StoreTime.instant(timeText) else {
-                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+        let modelInput = layout == .compact
+            ? try compactModelInput(runDate: runDate, seriesId: seriesId, from: db)
+            : try Row.fetchAll(db, sql: "SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq",
+                               arguments: key).map { row -> ModelInputRow in
+                let timeText: String = row["time"]
+                guard let time = StoreTime.instant(timeText) else {
+                    throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+                }
+                return ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
+                                     majorVersion: row["major_version"])
             }
-            return ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
-                                 majorVersion: row["major_version"])
-        }
         let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
                                            arguments: key).map(comparison)
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput,
                              intervals: try intervals(runDate: runDate, seriesId: seriesId, from: db),
                              draws: try draws(runDate: runDate, seriesId: seriesId, dates: nil, layout: layout, from: db),
                              diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons)
+    }
+
+    /// The model input of (run date, series) from its chunks, the scores of
+    /// this run date decoded from the references.
+    static func compactModelInput(runDate: String, seriesId: Int64, from db: Database) throws -> [ModelInputRow] {
+        let parts = try Row.fetchAll(db, sql: """
+            SELECT first_seq, chunk_id, origin, z FROM model_input_parts WHERE run_date = ? AND series_id = ? ORDER BY first_seq
+            """, arguments: [runDate, seriesId])
+        var out: [ModelInputRow] = []
+        for part in parts {
+            let origin: Int = part["origin"], chunkId: Int64 = part["chunk_id"]
+            guard let scoreData: Data = part["z"], let scores = ScoreBlob.decode(scoreData) else {
+                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input scores of chunk \(chunkId)")
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, time, epoch_day, y, outlier, major_version FROM model_input_rows WHERE chunk_id = ? ORDER BY seq
+                """, arguments: [chunkId])
+            guard rows.count == scores.count else {
+                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId,
+                                                problem: "chunk \(chunkId) has \(rows.count) rows and \(scores.count) scores")
+            }
+            for (row, z) in zip(rows, scores) {
+                let timeText: String = row["time"]
+                guard let time = StoreTime.instant(timeText) else {
+                    throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+                }
+                let epochDay: Int = row["epoch_day"]
+                out.append(ModelInputRow(time: time, day: epochDay - origin, y: row["y"], z: z, outlier: row["outlier"],
+                                         majorVersion: row["major_version"]))
+            }
+        }
+        return out
     }
 
     static func intervals(runDate: String, seriesId: Int64, from db: Database) throws -> [IntervalRow] {
@@ -159,11 +189,11 @@ enum ResultRowsSQL {
         let findChunk = try db.cachedStatement(sql: "SELECT id FROM model_input_chunks WHERE series_id = ? AND content_hash = ?")
         let addChunk = try db.cachedStatement(sql: "INSERT INTO model_input_chunks (series_id, content_hash) VALUES (?, ?)")
         let addRow = try db.cachedStatement(sql: """
-            INSERT INTO model_input_rows (chunk_id, seq, time, epoch_day, y, z, outlier, major_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO model_input_rows (chunk_id, seq, time, epoch_day, y, outlier, major_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let addPart = try db.cachedStatement(sql: """
-            INSERT INTO model_input_parts (run_date, series_id, first_seq, chunk_id, origin) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO model_input_parts (run_date, series_id, first_seq, chunk_id, origin, z) VALUES (?, ?, ?, ?, ?, ?)
             """)
         for chunk in chunks {
             var chunkId = try Int64.fetchOne(findChunk, arguments: [seriesId, chunk.contentHash])
@@ -171,12 +201,11 @@ enum ResultRowsSQL {
                 try addChunk.execute(arguments: [seriesId, chunk.contentHash])
                 let id = db.lastInsertedRowID
                 for row in chunk.rows {
-                    try addRow.execute(arguments: [id, row.seq, row.time, row.epochDay, row.y, row.z, row.outlier,
-                                                   row.majorVersion])
+                    try addRow.execute(arguments: [id, row.seq, row.time, row.epochDay, row.y, row.outlier, row.majorVersion])
                 }
                 chunkId = id
             }
-            try addPart.execute(arguments: [runDate, seriesId, chunk.firstSeq, chunkId, origin])
+            try addPart.execute(arguments: [runDate, seriesId, chunk.firstSeq, chunkId, origin, ScoreBlob.encode(chunk.z)])
         }
     }
 
@@ -228,8 +257,9 @@ enum ResultRowsSQL {
     }
 
     /// Trims every run date of `seriesId` other than `latest` that still
-    /// keeps everything: draws of D and its comparison days only, intervals
-    /// of the window and the comparison days (``StoreRetention``).
+    /// keeps everything: level draws of D and its comparison days only, no
+    /// predictive draws, intervals of the window and the comparison days
+    /// (``StoreRetention``).
     static func trimOlderRunDates(seriesId: Int64, latest: String?, in db: Database) throws {
         let full = try String.fetchAll(db, sql: """
             SELECT run_date FROM diagnostics WHERE series_id = ? AND kept = ? AND run_date IS NOT ?
@@ -242,6 +272,8 @@ enum ResultRowsSQL {
                 DELETE FROM day_draws WHERE run_date = ? AND series_id = ?
                   AND date NOT IN (\(Array(repeating: "?", count: keptDraws.count).joined(separator: ", ")))
                 """, arguments: StatementArguments([runDate, seriesId] + keptDraws.map { $0 as (any DatabaseValueConvertible)? }))
+            try db.execute(sql: "UPDATE day_draws SET predictive = NULL WHERE run_date = ? AND series_id = ? AND predictive IS NOT NULL",
+                           arguments: [runDate, seriesId])
             if let start = StoreRetention.intervalWindowStart(runDate: runDate) {
                 let keptDays = comparisonDates.isEmpty ? [""] : comparisonDates
                 try db.execute(sql: """

@@ -8,8 +8,9 @@ import Foundation
 ///   fail) keeps everything `run` wrote: intervals for every fitted day and the
 ///   level draws of every day (so `compare --days` can compare any two days
 ///   without a refit), the predictive draws of D and its comparison days.
-/// - An **older** run date keeps the draws (level and predictive) of D and its
-///   comparison days only, and the intervals of the ``intervalWindowDays``
+/// - An **older** run date keeps the level draws of D and its comparison days
+///   only (no predictive draws: its intervals hold the predictive
+///   quantiles), and the intervals of the ``intervalWindowDays``
 ///   days ending with D and of its comparison days. A run date is trimmed
 ///   when a newer one of the same series is written; a run date written after
 ///   a newer one is stored trimmed.
@@ -56,7 +57,9 @@ public enum StoreRetention {
         let comparisonDates = results.comparisons.map(\.date)
         let drawDates = keptDrawDates(runDate: results.runDate, comparisonDates: comparisonDates)
         let comparisonSet = Set(comparisonDates)
-        out.draws = results.draws.filter { drawDates.contains($0.date) }
+        out.draws = results.draws.filter { drawDates.contains($0.date) }.map {
+            DayDraws(day: $0.day, date: $0.date, level: $0.level, predictive: nil)
+        }
         out.intervals = results.intervals.filter {
             keepsInterval(date: $0.date, runDate: results.runDate, comparisonDates: comparisonSet)
         }

@@ -8,7 +8,10 @@ import GRDB
 ///
 /// The SQL is kept to what SQLite and PostgreSQL share (TEXT, INTEGER, REAL,
 /// plain keys), so the PostgreSQL backend can run the same statements with
-/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY` and `REAL` → `DOUBLE PRECISION`.
+/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY`, `REAL` → `DOUBLE PRECISION`
+/// and `BLOB` → `BYTEA`. Only the two compatibility views of v3
+/// (``compatibilityViews``) are SQLite's own SQL (`hex`, `instr`); PostgreSQL
+/// would decode the same bytes with `get_byte`.
 /// Conventions: instants are `YYYY-MM-DDTHH:MM:SS.mmmZ` text (UTC), days
 /// `YYYY-MM-DD` text, booleans 0/1, absent text ''.
 public enum StoreSchema {
@@ -175,13 +178,15 @@ public enum StoreSchema {
     ///   blobs in SQL, for analysts' queries and notebooks);
     /// - `model_input_chunks`, `model_input_rows`, `model_input_parts`: model
     ///   input cut into 14-day chunks stored once per series and referenced by
-    ///   every run date that used them (``ModelInputChunks``); `model_input`
-    ///   becomes a view with its old columns;
+    ///   every run date that used them, each reference with its day origin and
+    ///   the run date's outlier scores of the chunk (``ModelInputChunks``,
+    ///   ``ScoreBlob``); `model_input` becomes a view with its old columns;
     /// - `diagnostics.kept`: `full` for the latest run date of a series,
     ///   `window` once trimmed (``StoreRetention``);
-    /// - `draw_numbers` (0, 1, … up to the most draws a day holds) and
-    ///   `float32_scales` (2^(e−150) per Float32 exponent e): the small tables the
-    ///   `draws` view decodes with;
+    /// - `draw_numbers` (0, 1, … up to the most draws a day holds),
+    ///   `float32_scales` (2^(e−150) per Float32 exponent e) and
+    ///   `float64_scales` (2^(e−1075) per Float64 exponent e): the small tables
+    ///   the views decode with;
     /// - an index of `diagnostics` by series, for the latest run date of each.
     ///
     /// The data step (``CompactLayoutMigration``) converts the rows of an older
@@ -200,6 +205,7 @@ public enum StoreSchema {
         CREATE INDEX day_draws_by_date ON day_draws (run_date, date, series_id);
         CREATE TABLE draw_numbers (n INTEGER PRIMARY KEY);
         CREATE TABLE float32_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL);
+        CREATE TABLE float64_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL);
         CREATE TABLE model_input_chunks (
             id           INTEGER PRIMARY KEY,
             series_id    INTEGER NOT NULL REFERENCES series(id),
@@ -212,7 +218,6 @@ public enum StoreSchema {
             time          TEXT NOT NULL,
             epoch_day     INTEGER NOT NULL,
             y             REAL NOT NULL,
-            z             REAL,
             outlier       INTEGER NOT NULL CHECK (outlier IN (0, 1)),
             major_version INTEGER,
             PRIMARY KEY (chunk_id, seq)
@@ -223,6 +228,7 @@ public enum StoreSchema {
             first_seq INTEGER NOT NULL,
             chunk_id  INTEGER NOT NULL REFERENCES model_input_chunks(id),
             origin    INTEGER NOT NULL,
+            z         BLOB NOT NULL,
             PRIMARY KEY (run_date, series_id, first_seq)
         );
         CREATE INDEX model_input_parts_by_chunk ON model_input_parts (chunk_id);
@@ -247,10 +253,30 @@ public enum StoreSchema {
         JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
         LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255;
         CREATE VIEW model_input AS
-        SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day,
-               r.y, r.z, r.outlier, r.major_version
-        FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id;
+        SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
+               CASE WHEN m.z_exponent = 2047 THEN NULL
+                    ELSE (1 - 2 * m.z_sign) * (m.z_mantissa + CASE WHEN m.z_exponent = 0 THEN 0 ELSE 4503599627370496 END)
+                         * s.scale END AS z,
+               m.outlier, m.major_version
+        FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
+                     r.outlier, r.major_version, \(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))
+              FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
+        JOIN float64_scales s ON s.exponent = m.z_exponent;
         """
+
+    /// SQL of the sign, exponent and mantissa fields (`z_sign`, `z_exponent`,
+    /// `z_mantissa`) of the Float64 whose 8 little-endian bytes are given as 16
+    /// hex digits: byte k is digits 2k+1, 2k+2; the top byte holds the sign
+    /// and 7 exponent bits, the next 4 more exponent bits and 4 mantissa bits.
+    private static func float64Fields(fromHex hex: String) -> String {
+        func digit(_ position: Int) -> String { "(instr('0123456789ABCDEF', substr(\(hex), \(position), 1)) - 1)" }
+        func byte(_ k: Int) -> String { "(\(digit(2 * k + 1)) * 16 + \(digit(2 * k + 2)))" }
+        let sign = "(\(digit(15)) >> 3)"
+        let exponent = "((\(digit(15)) & 7) * 256 + \(digit(16)) * 16 + \(digit(13)))"
+        let mantissa = "(\(digit(14)) * 281474976710656 + " + (0..<6).reversed().map { "\(byte($0)) * \(1 << (8 * $0))" }
+            .joined(separator: " + ") + ")"
+        return "\(sign) AS z_sign, \(exponent) AS z_exponent, \(mantissa) AS z_mantissa"
+    }
 
     /// SQL of the unsigned integer of 4 little-endian bytes given as 8 hex
     /// digits (`hex(substr(blob, …, 4))`): byte k is digits 2k+1, 2k+2.
