@@ -61,6 +61,8 @@ struct ExportCommand: ParsableCommand {
         let days = dayArguments.isEmpty ? nil : dayArguments.map(\.description)
         do {
             let store = try storeOptions.openForReading()
+            // Before any file or directory is made: nothing to export is bad input.
+            guard try store.runDates().contains(date) else { throw ComparisonQueryError.noRun(date) }
             if out == "-" {
                 let table = chosenTables[0]
                 _ = try WarehouseExport.export(store: store, runDate: date, table: table, format: format,

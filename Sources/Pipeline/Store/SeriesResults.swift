@@ -13,7 +13,8 @@ public struct SeriesResults: Sendable, Equatable {
     public var seriesId: Int64
     /// Every prepared row, outliers included (SPEC §4 step 4), in time order.
     public var modelInput: [ModelInputRow]
-    /// One row per day of the fitted range.
+    /// One row per day of the fitted range (as stored for an older run date:
+    /// the days ``StoreRetention`` keeps).
     public var intervals: [IntervalRow]
     /// Posterior draws by day, in day order: the level of every fitted day by
     /// default (`run --keep-draws all`), the predictive of D and its
