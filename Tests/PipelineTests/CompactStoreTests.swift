@@ -186,6 +186,36 @@ struct CompactStoreTests {
         #expect(trimmed.intervals.count == 56)
     }
 
+    /// Bytes of the pages in use (free pages left by trimming excluded).
+    static func liveBytes(_ path: String) throws -> Int {
+        let queue = try DatabaseQueue(path: path)
+        _ = try queue.writeWithoutTransaction { db in try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        return try queue.read { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            return (pages - free) * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
+    }
+
+    @Test("one more run date of a year-long series with 1,000 draws a day adds under 50 KB (5 MB per 100 series)")
+    func growthPerRunDate() throws {
+        let (store, path, _) = try Self.storeWithSeries()
+        _ = try store.ingest(Selection.keepAll.apply((1...4).map {
+            TestSupport.record("2024-05-01", suite: "suite\($0)", value: 1)
+        }).kept)
+        let ids = try store.listSeries(.all).map(\.id)
+        var live: [Int] = []
+        for day in ["2024-05-06", "2024-05-07", "2024-05-08", "2024-05-09"] {
+            for id in ids {
+                try store.writeResults(Self.yearResults(runDate: day, seriesId: id, draws: 1000), replace: false)
+            }
+            live.append(try Self.liveBytes(path))
+        }
+        let perSeries = (live[3] - live[1]) / 2 / ids.count
+        #expect(perSeries < 50_000, "\(perSeries) bytes a series and run date")
+        #expect(live[0] / ids.count > 365 * 4_000, "the latest run date holds the level draws of every day")
+    }
+
     // MARK: The README's analyst query
 
     /// The first ```sql block after `marker` in the README.
