@@ -94,7 +94,9 @@ let package = Package(
         // Also the Treeherder client, against a loopback server (FlyingFox).
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "Sampling", "SplineModels",
                                                    "SeriesAnalysis", "NumericCore",
-                                                   .product(name: "FlyingFox", package: "FlyingFox")],
+                                                   .product(name: "FlyingFox", package: "FlyingFox"),
+                                                   // Raw SQL on stores: views, migrations, the README's queries.
+                                                   .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SeriesAnalysisTests", dependencies: ["SeriesAnalysis", "NumericCore"],
                     resources: [.copy("Fixtures")]),

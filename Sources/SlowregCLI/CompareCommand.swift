@@ -21,10 +21,12 @@ struct CompareCommand: AsyncParsableCommand {
         discussion: """
             Without --days: the comparisons `run` stored (D-7, D-14, end of the two
             previous major versions). With --days: the change from each given day
-            to D, computed from the stored draws of both days (paired by draw);
-            `run` stores draws for D and its comparison days by default, all days
-            with --keep-draws all. Change is (level_D - level_day)/level_day in %;
-            P(worse) is the share of draws where D is worse.
+            to D, computed from the stored level draws of both days (paired by draw,
+            no refit). The latest run date of each series keeps the draws of every
+            fitted day (a default `run`), older run dates those of D and their
+            comparison days. Change is (level_D - level_day)/level_day in %;
+            P(worse) is the share of draws where D is worse, P(>min) the share
+            where it is worse by more than --min-change percent.
             """)
 
     @Option(name: .customLong("date"), help: ArgumentHelp("The stored run date D: \(dayHelpSuffix).", valueName: "date"))

@@ -58,9 +58,9 @@ struct RunCommand: AsyncParsableCommand {
     var replace = false
 
     @Option(name: .customLong("keep-draws"),
-            help: ArgumentHelp("Days whose individual draws are stored: comparison (D and its comparison days), N (those and the N days before D), all, or none.",
-                               valueName: "comparison|N|all|none"))
-    var keepDraws: KeepDraws = .retention(.comparisonDays)
+            help: ArgumentHelp("Days whose level draws are stored: all (default; compare any two days), comparison (D and its comparison days), N (those and the N days before D), or none. Older run dates keep D and its comparison days.",
+                               valueName: "all|comparison|N|none"))
+    var keepDraws: KeepDraws = .retention(.allDays)
 
     @Option(help: ArgumentHelp("Version calendar CSV (date, version, channel); default: versions carried by the data.",
                                valueName: "file"), completion: .file())

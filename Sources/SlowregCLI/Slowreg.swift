@@ -12,7 +12,7 @@ struct Slowreg: AsyncParsableCommand {
             found (diagnose), 2 bad input or usage (option errors included).
             """,
         version: "0.2.0",
-        subcommands: [RunCommand.self, FitCommand.self, CompareCommand.self, AlertCommand.self, IngestCommand.self, FetchCommand.self, DiagnoseCommand.self, ReportCommand.self, DemoCommand.self]
+        subcommands: [RunCommand.self, FitCommand.self, CompareCommand.self, AlertCommand.self, IngestCommand.self, FetchCommand.self, DiagnoseCommand.self, ReportCommand.self, ExportCommand.self, PruneCommand.self, DemoCommand.self]
     )
 
     /// Every command exits by one contract (``ExitStatus``): option errors are

@@ -66,16 +66,17 @@ func quickOptions(concurrency: Int = 2) -> DailyRunOptions {
     #expect(sequential.map(\.row) == parallel.map(\.row), "the same seed gives the same stored answers at any concurrency")
 }
 
-@Test func resultsHoldIntervalsForEveryDayAndDrawsForTheComparisonDays() async throws {
+@Test func resultsHoldIntervalsAndLevelDrawsForEveryDayAndPredictiveDrawsForTheComparisonDays() async throws {
     let (store, dir) = try storeWithSeries([("a", 40, 0)])
     defer { try? FileManager.default.removeItem(at: dir) }
     _ = try await DailyRun.run(store: store, options: quickOptions())
     let series = try store.listSeries(SeriesFilter())[0]
     let results = try #require(try store.results(runDate: "2024-03-31", seriesId: series.id))
     #expect(results.intervals.count == 40, "one interval row per day, days without runs included")
-    let drawDates = Set(results.draws.map(\.date))
-    #expect(drawDates == ["2024-03-31", "2024-03-24", "2024-03-17"], "draws of D, D-7 and D-14")
-    #expect(results.draws.count == 3 * 1000)
+    #expect(results.draws.map(\.date) == results.intervals.map(\.date), "level draws of every fitted day, in day order")
+    #expect(results.draws.allSatisfy { $0.level.count == 1000 })
+    let predictiveDates = Set(results.draws.filter { $0.predictive != nil }.map(\.date))
+    #expect(predictiveDates == ["2024-03-31", "2024-03-24", "2024-03-17"], "predictive draws of D, D-7 and D-14")
     #expect(results.modelInput.count > 40)
     for row in results.intervals {
         #expect(row.p05 <= row.p25 && row.p25 <= row.p50 && row.p50 <= row.p75 && row.p75 <= row.p95)

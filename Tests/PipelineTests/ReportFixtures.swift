@@ -50,18 +50,15 @@ enum ReportFixtures {
         }
     }
 
-    /// Draws of D and of both comparison days, stored out of draw order. The
-    /// level of D in draw `d` is that of the comparison day times `1 + change(d)/100`.
-    static func draws(change: (Int) -> Double) -> [DrawRow] {
-        var rows: [DrawRow] = []
-        for draw in (0..<drawCount).reversed() {
-            let baseline = 100 + 3 * sin(Double(draw) * 0.7)
-            for (offset, date) in [(90, runDate), (83, comparisonDates["prev_week"]!), (76, comparisonDates["prev_week2"]!)] {
-                let now = baseline * (1 + change(draw) / 100)
-                rows.append(DrawRow(day: offset, date: date, draw: draw, level: offset == 90 ? now : baseline, predictive: baseline))
-            }
+    /// Draws of D and of both comparison days. The level of D in draw `d` is
+    /// that of the comparison day times `1 + change(d)/100`.
+    static func draws(change: (Int) -> Double) -> [DayDraws] {
+        let baselines = (0..<drawCount).map { 100 + 3 * sin(Double($0) * 0.7) }
+        return [(76, comparisonDates["prev_week2"]!), (83, comparisonDates["prev_week"]!), (90, runDate)].map { offset, date in
+            DayDraws(day: offset, date: date,
+                     level: (0..<drawCount).map { Float(offset == 90 ? baselines[$0] * (1 + change($0) / 100) : baselines[$0]) },
+                     predictive: baselines.map { Float($0) })
         }
-        return rows
     }
 
     static func comparisons(pWorse: Double, regression: Bool) -> [ComparisonRow] {

@@ -17,9 +17,9 @@ struct SeriesResultsTests {
                         levelP75: 4 * scale, levelP95: 5 * scale, p05: 0.5, p15: 1.5, p16: 1.6, p25: 2.5, p50: 3,
                         p75: 3.5, p84: 3.84, p85: 3.85, p95: 5.5, rawP05: 0.4, rawP50: 3, rawP95: 5.6)
         }
-        let draws = (0..<4).flatMap { draw in
-            [0, 2].map { day in DrawRow(day: day, date: "2020-05-0\(day + 1)", draw: draw, level: Double(draw) * scale,
-                                        predictive: Double(draw) + 0.5) }
+        let draws = [0, 2].map { day in
+            DayDraws(day: day, date: "2020-05-0\(day + 1)", level: (0..<4).map { Float(Double($0) * scale) },
+                     predictive: (0..<4).map { Float($0) + 0.5 })
         }
         let modelInput = [
             ModelInputRow(time: TestSupport.date("2020-05-01T10:00:00Z"), day: 0, y: 10, z: 0.3, outlier: false, majorVersion: 77),
@@ -53,7 +53,7 @@ struct SeriesResultsTests {
         let read = try #require(try store.results(runDate: "2020-05-10", seriesId: id))
         #expect(read.diagnostics == written.diagnostics)
         #expect(read.intervals == written.intervals)
-        #expect(read.draws == written.draws.sorted { ($0.day, $0.draw) < ($1.day, $1.draw) })
+        #expect(read.draws == written.draws)
         #expect(read.modelInput == written.modelInput)
         #expect(read.comparisons == written.comparisons)
         #expect(try store.hasResults(runDate: "2020-05-10", seriesId: id))
@@ -62,7 +62,7 @@ struct SeriesResultsTests {
         #expect(try store.runDates() == ["2020-05-10"])
         #expect(try store.comparisons(runDate: "2020-05-10").map(\.row.label) == ["d7", "v77"])
         #expect(try store.diagnostics(runDate: "2020-05-10").map(\.row.status) == [.good])
-        #expect(try store.rowCounts()["draws"] == 8)
+        #expect(try store.rowCounts()["draws"] == 2, "one row of blobs per day")
     }
 
     @Test("a second write is skipped unless replace is asked; replace leaves no old rows")
@@ -74,12 +74,12 @@ struct SeriesResultsTests {
         #expect(try store.results(runDate: "2020-05-10", seriesId: id)?.intervals.first?.levelP05 == 1)
 
         var smaller = Self.results(seriesId: id, scale: 3, status: .flagged)
-        smaller.draws = Array(smaller.draws.prefix(2))
+        smaller.draws = Array(smaller.draws.prefix(1))
         smaller.comparisons = Array(smaller.comparisons.prefix(1))
         #expect(try store.writeResults(smaller, replace: true) == .replaced)
         let read = try #require(try store.results(runDate: "2020-05-10", seriesId: id))
         #expect(read.intervals.first?.levelP05 == 3)
-        #expect(read.draws.count == 2)
+        #expect(read.draws.count == 1)
         #expect(read.comparisons.map(\.label) == ["d7"])
         #expect(read.diagnostics.status == .flagged)
     }
@@ -110,7 +110,8 @@ struct SeriesResultsTests {
     }
 
     @Test("an invalid result writes nothing at all", arguments: [
-        "bad run date", "bad interval date", "NaN draw", "repeated label", "repeated draw", "unknown series",
+        "bad run date", "bad interval date", "NaN draw", "repeated label", "repeated day", "unpaired days",
+        "short predictive", "unknown series",
     ])
     func atomicOnInvalid(problem: String) throws {
         let (store, _) = try TestSupport.newStore()
@@ -119,9 +120,11 @@ struct SeriesResultsTests {
         switch problem {
         case "bad run date": results.runDate = "10/05/2020"
         case "bad interval date": results.intervals[1].date = "2020-05-32"
-        case "NaN draw": results.draws[3].level = .nan
+        case "NaN draw": results.draws[1].level[3] = .nan
         case "repeated label": results.comparisons[1].label = "d7"
-        case "repeated draw": results.draws[1] = results.draws[0]
+        case "repeated day": results.draws[1] = results.draws[0]
+        case "unpaired days": results.draws[1].level.removeLast()
+        case "short predictive": results.draws[0].predictive?.removeLast()
         default: results.seriesId = id + 1000
         }
         let before = try store.rowCounts()

@@ -3,15 +3,16 @@ import NumericCore
 import Sampling
 import SeriesAnalysis
 
-/// Which days' individual draws the daily run stores (intervals are stored
-/// for every day regardless). One row per draw and day, so storing every day
-/// of every series would cost ~366,000 rows a series a day.
+/// Which days' level draws the daily run stores (predictive draws: D and its
+/// comparison days; intervals: every day). The store keeps them while the run
+/// date is the latest of the series, then only D and its comparison days
+/// (``StoreRetention``).
 public enum DrawRetention: Sendable, Equatable {
-    /// The run date and its comparison days (what alerting and `compare` need).
+    /// The run date and its comparison days (what alerting needs).
     case comparisonDays
     /// The run date, its comparison days and the last `n` days before it.
     case recentDays(Int)
-    /// Every fitted day.
+    /// Every fitted day (the default: `compare --days` any two days, no refit).
     case allDays
     case none
 }
@@ -50,7 +51,7 @@ public struct DailyRunOptions: Sendable {
 
     public init(runDate: CalendarDay, historyDays: Int = DailyRunOptions.defaultHistoryDays,
                 job: SeriesJobOptions = SeriesJobOptions(), replace: Bool = false, filter: SeriesFilter = SeriesFilter(),
-                concurrency: Int = SamplerSettings.availableCores, drawRetention: DrawRetention = .comparisonDays,
+                concurrency: Int = SamplerSettings.availableCores, drawRetention: DrawRetention = .allDays,
                 modelName: String = "spline") {
         self.runDate = runDate
         self.historyDays = historyDays

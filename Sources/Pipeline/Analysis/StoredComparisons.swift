@@ -61,7 +61,7 @@ public enum ComparisonQueryError: Error, Equatable, CustomStringConvertible {
         case let .noRun(date):
             return "no results are stored for run date \(date); run `slowreg run --date \(date)` first"
         case let .drawsMissing(series, date):
-            return "\(series): no stored draws for \(date); rerun with `slowreg run --replace --keep-draws all` (or a larger N) to compare arbitrary days"
+            return "\(series): no stored draws for \(date): the latest run date of a series keeps every fitted day, older run dates only D and their comparison days, and `run --keep-draws comparison|N|none` keeps fewer; compare with the latest run date, or rerun with `slowreg run --replace --date D"
         case let .noSeriesMatches(filter):
             return "no series in the store matches \(filter)"
         case let .noResultsForFilter(filter, runDate):
@@ -112,9 +112,12 @@ public enum StoredComparisons {
         if !filter.isUnrestricted && !wanted.keys.contains(where: { diagnostics[$0] != nil }) {
             throw ComparisonQueryError.noResultsForFilter(filter: filter.optionText, runDate: runDate)
         }
-        var drawCache: [Int64: [String: [Double]]] = [:]
+        var drawCache: [Int64: [String: [Float]]] = [:]
         var out: [JudgedComparison] = []
-        for (seriesId, row) in try store.comparisons(runDate: runDate) {
+        let stored = try store.comparisons(runDate: runDate)
+        var comparisonDates: [Int64: [String]] = [:]
+        for (seriesId, row) in stored { comparisonDates[seriesId, default: []].append(row.date) }
+        for (seriesId, row) in stored {
             guard let s = wanted[seriesId] else { continue }
             let minimum = choice.minimumChange ?? row.minChange ?? AlertRule.defaultMinimumChange
             let threshold = choice.threshold ?? row.threshold ?? AlertRule.defaultThreshold
@@ -122,12 +125,14 @@ public enum StoredComparisons {
             if let stored = row.pWorseBeyond, let storedMinimum = row.minChange, storedMinimum == minimum {
                 probability = stored
             } else {
-                if drawCache[seriesId] == nil { drawCache[seriesId] = try levelDraws(store: store, runDate: runDate, series: s) }
+                if drawCache[seriesId] == nil {
+                    drawCache[seriesId] = try levelDraws(store: store, runDate: runDate, seriesId: seriesId,
+                                                         dates: [runDate] + (comparisonDates[seriesId] ?? []))
+                }
                 let byDate = drawCache[seriesId] ?? [:]
                 guard let now = byDate[runDate] else { throw ComparisonQueryError.drawsMissing(series: s.displayName, date: runDate) }
                 guard let then = byDate[row.date] else { throw ComparisonQueryError.drawsMissing(series: s.displayName, date: row.date) }
-                let matrix = DrawMatrix(dayCount: 2, drawCount: now.count, values: now + then)
-                probability = try compareDays(level: matrix, day: 0, baseline: 1,
+                probability = try compareLevels(now: now, then: then,
                                               direction: MetricDirection(lowerIsBetter: s.lowerIsBetterOrDefault),
                                               minimumChange: minimum).probabilityWorseBeyondMinimum
             }
@@ -137,17 +142,22 @@ public enum StoredComparisons {
         return out
     }
 
-    /// The stored level draws of a series for `runDate`, by day, in draw order.
-    static func levelDraws(store: any PerfStore, runDate: String, series: SeriesRecord) throws -> [String: [Double]] {
-        guard let results = try store.results(runDate: runDate, seriesId: series.id) else { return [:] }
-        return levelDraws(results)
+    /// The stored level draws of a series for `runDate` on `dates`, by day,
+    /// in draw order (paired across days by draw index); days without stored
+    /// draws are absent.
+    static func levelDraws(store: any PerfStore, runDate: String, seriesId: Int64, dates: [String]) throws -> [String: [Float]] {
+        var byDate: [String: [Float]] = [:]
+        for day in try store.draws(runDate: runDate, seriesId: seriesId, dates: Array(Set(dates))) { byDate[day.date] = day.level }
+        return byDate
     }
 
-    /// The level draws of stored results, by day, in draw order (paired across days by draw index).
-    static func levelDraws(_ results: SeriesResults) -> [String: [Double]] {
-        var byDate: [String: [(Int, Double)]] = [:]
-        for d in results.draws { byDate[d.date, default: []].append((d.draw, d.level)) }
-        return byDate.mapValues { $0.sorted { $0.0 < $1.0 }.map(\.1) }
+    /// The change from `then` to `now` (paired level draws), SPEC §8.
+    static func compareLevels(now: [Float], then: [Float], direction: MetricDirection,
+                              minimumChange: Double) throws -> DayComparison {
+        let count = Swift.min(now.count, then.count)
+        let values = now.prefix(count).map(Double.init) + then.prefix(count).map(Double.init)
+        return try compareDays(level: DrawMatrix(dayCount: 2, drawCount: count, values: values), day: 0, baseline: 1,
+                               direction: direction, minimumChange: minimumChange)
     }
 
     static func record(_ j: JudgedComparison) -> ComparisonRecord {
@@ -161,33 +171,42 @@ public enum StoredComparisons {
     }
 
     /// Comparisons of the run date with arbitrary days, computed from the
-    /// stored draws (paired by draw index, as in the fit).
+    /// stored level draws (paired by draw index, as in the fit). The latest
+    /// run date of a series keeps the draws of every fitted day
+    /// (``StoreRetention``), so any day of its range can be compared, no refit.
     public static func fromDraws(store: any PerfStore, runDate: String, days: [String], filter: SeriesFilter,
                                  rule choice: AlertRuleChoice = AlertRuleChoice()) throws -> [ComparisonRecord] {
         guard try store.runDates().contains(runDate) else { throw ComparisonQueryError.noRun(runDate) }
+        let diagnostics = Dictionary(try store.diagnostics(runDate: runDate).map { ($0.seriesId, $0.row) },
+                                     uniquingKeysWith: { a, _ in a })
+        var storedRules: [Int64: ComparisonRow] = [:]
+        for (seriesId, row) in try store.comparisons(runDate: runDate) where storedRules[seriesId] == nil {
+            storedRules[seriesId] = row
+        }
+        let series = try matchingSeries(store: store, filter: filter)
+        if !filter.isUnrestricted && !series.contains(where: { diagnostics[$0.id] != nil }) {
+            throw ComparisonQueryError.noResultsForFilter(filter: filter.optionText, runDate: runDate)
+        }
         var out: [ComparisonRecord] = []
-        for s in try matchingSeries(store: store, filter: filter) {
-            guard let results = try store.results(runDate: runDate, seriesId: s.id),
-                  results.diagnostics.status != .failed else { continue }
-            let minimum = choice.minimumChange ?? results.comparisons.compactMap(\.minChange).first ?? AlertRule.defaultMinimumChange
-            let threshold = choice.threshold ?? results.comparisons.compactMap(\.threshold).first ?? AlertRule.defaultThreshold
-            let byDate = levelDraws(results)
-            func levels(_ date: String) throws -> [Double] {
+        for s in series {
+            guard let fit = diagnostics[s.id], fit.status != .failed else { continue }
+            let minimum = choice.minimumChange ?? storedRules[s.id]?.minChange ?? AlertRule.defaultMinimumChange
+            let threshold = choice.threshold ?? storedRules[s.id]?.threshold ?? AlertRule.defaultThreshold
+            let byDate = try levelDraws(store: store, runDate: runDate, seriesId: s.id, dates: [runDate] + days)
+            func levels(_ date: String) throws -> [Float] {
                 guard let draws = byDate[date] else { throw ComparisonQueryError.drawsMissing(series: s.displayName, date: date) }
                 return draws
             }
             let now = try levels(runDate)
             for day in days {
-                let then = try levels(day)
-                let matrix = DrawMatrix(dayCount: 2, drawCount: now.count, values: now + then)
-                let change = try compareDays(level: matrix, day: 0, baseline: 1,
-                                             direction: MetricDirection(lowerIsBetter: s.lowerIsBetterOrDefault),
-                                             minimumChange: minimum)
+                let change = try compareLevels(now: now, then: try levels(day),
+                                               direction: MetricDirection(lowerIsBetter: s.lowerIsBetterOrDefault),
+                                               minimumChange: minimum)
                 let row = ComparisonRow(label: day, date: day, p05: change.p05, p10: change.p10, p50: change.p50,
                                         p90: change.p90, p95: change.p95, pWorse: change.probabilityWorse,
                                         regression: change.isRegression, alert: false, minChange: minimum,
                                         threshold: threshold, pWorseBeyond: change.probabilityWorseBeyondMinimum)
-                out.append(record(JudgedComparison(runDate: runDate, series: s, row: row, diagnostics: results.diagnostics,
+                out.append(record(JudgedComparison(runDate: runDate, series: s, row: row, diagnostics: fit,
                                                    minimumChange: minimum, threshold: threshold,
                                                    probabilityWorseBeyond: change.probabilityWorseBeyondMinimum)))
             }

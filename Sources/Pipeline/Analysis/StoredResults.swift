@@ -53,34 +53,33 @@ enum StoredResults {
                              draws: draws, diagnostics: diagnostics, comparisons: comparisons)
     }
 
-    /// One row per kept draw for the retained days.
-    static func drawRows(_ result: SeriesJobResult, retention: DrawRetention) -> [DrawRow] {
+    /// The kept draws by day: the level of the days `retention` names, the
+    /// predictive of D and its comparison days (and of the N recent days
+    /// with `.recentDays(N)`); draw `j` of every day is posterior draw `j`.
+    static func drawRows(_ result: SeriesJobResult, retention: DrawRetention) -> [DayDraws] {
         let fit = result.fit
-        var rows = Set<Int>()
+        var compared = Set<Int>()
         func add(_ day: CalendarDay?) {
             guard let day else { return }
             let r = result.fitStart.distance(to: day)
-            if r >= 0 && r < fit.dayCount { rows.insert(r) }
+            if r >= 0 && r < fit.dayCount { compared.insert(r) }
         }
+        add(result.runDate)
+        for c in result.comparisons { add(c.date) }
+        if case let .recentDays(n) = retention {
+            for back in 1...Swift.max(1, n) { add(result.runDate.advanced(by: -back)) }
+        }
+        let levelRows: [Int]
         switch retention {
         case .none: return []
-        case .allDays: rows = Set(0..<fit.dayCount)
-        case .comparisonDays, .recentDays:
-            add(result.runDate)
-            for c in result.comparisons { add(c.date) }
-            if case let .recentDays(n) = retention {
-                for back in 1...Swift.max(1, n) { add(result.runDate.advanced(by: -back)) }
-            }
+        case .allDays: levelRows = Array(0..<fit.dayCount)
+        case .comparisonDays, .recentDays: levelRows = compared.sorted()
         }
-        var out: [DrawRow] = []
-        out.reserveCapacity(rows.count * fit.level.drawCount)
-        for r in rows.sorted() {
-            let date = result.date(ofRow: r).description
-            for j in 0..<fit.level.drawCount {
-                out.append(DrawRow(day: fit.firstDay + r, date: date, draw: j, level: fit.level[r, j],
-                                   predictive: result.predictiveDraw(row: r, draw: j)))
-            }
+        let drawCount = fit.level.drawCount
+        return levelRows.map { r in
+            DayDraws(day: fit.firstDay + r, date: result.date(ofRow: r).description,
+                     level: (0..<drawCount).map { Float(fit.level[r, $0]) },
+                     predictive: compared.contains(r) ? (0..<drawCount).map { Float(result.predictiveDraw(row: r, draw: $0)) } : nil)
         }
-        return out
     }
 }

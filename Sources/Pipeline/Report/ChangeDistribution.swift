@@ -15,8 +15,11 @@ public struct ChangeDistribution: Sendable {
 
     /// One distribution per stored comparison of `results`, in the store's order.
     public static func of(_ results: SeriesResults) -> [ChangeDistribution] {
+        let wanted = Set([results.runDate] + results.comparisons.map(\.date))
         var levels: [String: [Int: Double]] = [:]
-        for row in results.draws { levels[row.date, default: [:]][row.draw] = row.level }
+        for day in results.draws where wanted.contains(day.date) {
+            levels[day.date] = Dictionary(uniqueKeysWithValues: day.level.enumerated().map { ($0.offset, Double($0.element)) })
+        }
         let now = levels[results.runDate]
         return results.comparisons.map { comparison in
             ChangeDistribution(comparison: comparison, changes: now.flatMap { pairedChanges(now: $0, then: levels[comparison.date]) })

@@ -51,7 +51,9 @@ public protocol PerfStore: Sendable {
     func releaseClaim(runDate: String, seriesId: Int64, owner: String) throws(StoreError)
 
     /// Writes all results of one (run date, series) in one transaction, and
-    /// deletes any claim on it in the same transaction. When
+    /// deletes any claim on it in the same transaction, keeping what
+    /// ``StoreRetention`` says (an older run date of the series is trimmed
+    /// in the same transaction when this one is newer). When
     /// results exist: replaces them if `replace`, else changes nothing and
     /// returns ``ResultWriteOutcome/skippedExisting``.
     @discardableResult
@@ -59,6 +61,19 @@ public protocol PerfStore: Sendable {
 
     /// The stored results of (run date, series), or `nil`.
     func results(runDate: String, seriesId: Int64) throws(StoreError) -> SeriesResults?
+
+    /// The stored draws of (run date, series) in day order, of the days in
+    /// `dates` (every stored day when `nil`); days without draws are left out.
+    /// Which days are stored follows ``StoreRetention``: every fitted day for
+    /// the latest run date of a series, D and its comparison days for older ones.
+    func draws(runDate: String, seriesId: Int64, dates: [String]?) throws(StoreError) -> [DayDraws]
+
+    /// The stored intervals of (run date, series) in day order.
+    func intervals(runDate: String, seriesId: Int64) throws(StoreError) -> [IntervalRow]
+
+    /// Removes whole run dates as `request` says, in one transaction (or
+    /// counts what it would remove when `request.dryRun`).
+    func prune(_ request: PruneRequest) throws(StoreError) -> PruneReport
 
     /// The comparisons of every series for `runDate`, by series id then label.
     func comparisons(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ComparisonRow)]

@@ -10,18 +10,12 @@ enum ResultRowsSQL {
         return value
     }
 
-    static func insert(_ results: SeriesResults, into db: Database) throws {
+    /// Inserts `results` (schema v3) with `diagnostics.kept = kept`.
+    static func insert(_ results: SeriesResults, kept: StoreRetention.Kept, into db: Database) throws {
         let runDate = results.runDate
         let seriesId = results.seriesId
 
-        let modelInput = try db.makeStatement(sql: """
-            INSERT INTO model_input (run_date, series_id, seq, time, day, y, z, outlier, major_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (seq, row) in results.modelInput.enumerated() {
-            try modelInput.execute(arguments: [runDate, seriesId, seq, StoreTime.instantText(row.time), row.day, row.y,
-                                               optional(row.z), row.outlier, row.majorVersion])
-        }
+        try insertModelInput(results.modelInput, runDate: runDate, seriesId: seriesId, into: db)
 
         let intervals = try db.makeStatement(sql: """
             INSERT INTO intervals (run_date, series_id, day, date, level_p05, level_p25, level_p50, level_p75, level_p95,
@@ -36,12 +30,7 @@ enum ResultRowsSQL {
             ])
         }
 
-        let draws = try db.makeStatement(sql: """
-            INSERT INTO draws (run_date, series_id, day, date, draw, level, predictive) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in results.draws {
-            try draws.execute(arguments: [runDate, seriesId, row.day, row.date, row.draw, row.level, row.predictive])
-        }
+        try insertDraws(results.draws, runDate: runDate, seriesId: seriesId, into: db)
 
         let comparisons = try db.makeStatement(sql: """
             INSERT INTO comparisons (run_date, series_id, label, date, p05, p10, p50, p90, p95, p_worse, regression, alert,
@@ -68,7 +57,7 @@ enum ResultRowsSQL {
             ("modes_summary", d.modesSummary), ("warmup_ms", optional(d.warmupMs)),
             ("sampling_ms", optional(d.samplingMs)), ("total_ms", optional(d.totalMs)),
             ("seed", d.seed.map { Int64(bitPattern: $0) }),
-            ("created_at", StoreTime.instantText(d.createdAt ?? Date())),
+            ("created_at", StoreTime.instantText(d.createdAt ?? Date())), ("kept", kept.rawValue),
         ]
         let columns = values.map(\.0).joined(separator: ", ")
         let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
@@ -76,36 +65,225 @@ enum ResultRowsSQL {
                        arguments: StatementArguments(values.map(\.1)))
     }
 
-    static func fetch(runDate: String, seriesId: Int64, from db: Database) throws -> SeriesResults? {
+    static func fetch(runDate: String, seriesId: Int64, layout: StoreSchema.Layout, from db: Database) throws -> SeriesResults? {
         let key: StatementArguments = [runDate, seriesId]
         guard let diagnosticsRow = try Row.fetchOne(db, sql: "SELECT * FROM diagnostics WHERE run_date = ? AND series_id = ?",
                                                     arguments: key)
         else { return nil }
-        let modelInput = try Row.fetchAll(db, sql: "SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq",
-                                          arguments: key).map { row -> ModelInputRow in
-            let timeText: String = row["time"]
-            guard let time = StoreTime.instant(timeText) else {
-                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+        // The `model_input` view of v3 has the columns of the v1/v2 table; the
+        // direct query of the chunks is the same rows without the view's join order.
+        let modelInput = layout == .compact
+            ? try compactModelInput(runDate: runDate, seriesId: seriesId, from: db)
+            : try Row.fetchAll(db, sql: "SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq",
+                               arguments: key).map { row -> ModelInputRow in
+                let timeText: String = row["time"]
+                guard let time = StoreTime.instant(timeText) else {
+                    throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+                }
+                return ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
+                                     majorVersion: row["major_version"])
             }
-            return ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
-                                 majorVersion: row["major_version"])
+        let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
+                                           arguments: key).map(comparison)
+        return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput,
+                             intervals: try intervals(runDate: runDate, seriesId: seriesId, from: db),
+                             draws: try draws(runDate: runDate, seriesId: seriesId, dates: nil, layout: layout, from: db),
+                             diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons)
+    }
+
+    /// The model input of (run date, series) from its chunks, the scores of
+    /// this run date decoded from the references.
+    static func compactModelInput(runDate: String, seriesId: Int64, from db: Database) throws -> [ModelInputRow] {
+        let parts = try Row.fetchAll(db, sql: """
+            SELECT first_seq, chunk_id, origin, z FROM model_input_parts WHERE run_date = ? AND series_id = ? ORDER BY first_seq
+            """, arguments: [runDate, seriesId])
+        var out: [ModelInputRow] = []
+        for part in parts {
+            let origin: Int = part["origin"], chunkId: Int64 = part["chunk_id"]
+            guard let scoreData: Data = part["z"], let scores = ScoreBlob.decode(scoreData) else {
+                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input scores of chunk \(chunkId)")
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, time, epoch_day, y, outlier, major_version FROM model_input_rows WHERE chunk_id = ? ORDER BY seq
+                """, arguments: [chunkId])
+            guard rows.count == scores.count else {
+                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId,
+                                                problem: "chunk \(chunkId) has \(rows.count) rows and \(scores.count) scores")
+            }
+            for (row, z) in zip(rows, scores) {
+                let timeText: String = row["time"]
+                guard let time = StoreTime.instant(timeText) else {
+                    throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
+                }
+                let epochDay: Int = row["epoch_day"]
+                out.append(ModelInputRow(time: time, day: epochDay - origin, y: row["y"], z: z, outlier: row["outlier"],
+                                         majorVersion: row["major_version"]))
+            }
         }
-        let intervals = try Row.fetchAll(db, sql: "SELECT * FROM intervals WHERE run_date = ? AND series_id = ? ORDER BY day",
-                                         arguments: key).map { row in
+        return out
+    }
+
+    static func intervals(runDate: String, seriesId: Int64, from db: Database) throws -> [IntervalRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM intervals WHERE run_date = ? AND series_id = ? ORDER BY day",
+                         arguments: [runDate, seriesId]).map { row in
             IntervalRow(day: row["day"], date: row["date"], levelP05: row["level_p05"], levelP25: row["level_p25"],
                         levelP50: row["level_p50"], levelP75: row["level_p75"], levelP95: row["level_p95"],
                         p05: row["p05"], p15: row["p15"], p16: row["p16"], p25: row["p25"], p50: row["p50"],
                         p75: row["p75"], p84: row["p84"], p85: row["p85"], p95: row["p95"],
                         rawP05: row["raw_p05"], rawP50: row["raw_p50"], rawP95: row["raw_p95"])
         }
-        let draws = try Row.fetchAll(db, sql: "SELECT * FROM draws WHERE run_date = ? AND series_id = ? ORDER BY day, draw",
-                                     arguments: key).map { row in
-            DrawRow(day: row["day"], date: row["date"], draw: row["draw"], level: row["level"], predictive: row["predictive"])
+    }
+
+    /// The stored draws of (run date, series), in day order: of the days in
+    /// `dates` (every stored day when `nil`).
+    static func draws(runDate: String, seriesId: Int64, dates: [String]?, layout: StoreSchema.Layout,
+                      from db: Database) throws -> [DayDraws] {
+        var sql: String
+        var arguments: [(any DatabaseValueConvertible)?] = [runDate, seriesId]
+        switch layout {
+        case .compact: sql = "SELECT day, date, level, predictive FROM day_draws WHERE run_date = ? AND series_id = ?"
+        case .rows: sql = "SELECT day, date, draw, level, predictive FROM draws WHERE run_date = ? AND series_id = ?"
         }
-        let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
-                                           arguments: key).map(comparison)
-        return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput, intervals: intervals,
-                             draws: draws, diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons)
+        if let dates {
+            if dates.isEmpty { return [] }
+            sql += " AND date IN (" + Array(repeating: "?", count: dates.count).joined(separator: ", ") + ")"
+            arguments += dates.map { $0 as (any DatabaseValueConvertible)? }
+        }
+        sql += layout == .compact ? " ORDER BY day" : " ORDER BY day, draw"
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        func damaged(_ day: Int) -> StoreError {
+            .invalidResults(runDate: runDate, seriesId: seriesId, problem: "draws of day \(day): a blob whose length is not a multiple of 4")
+        }
+        switch layout {
+        case .compact:
+            return try rows.map { row in
+                let day: Int = row["day"]
+                guard let levelData: Data = row["level"], let level = DrawBlob.decode(levelData) else { throw damaged(day) }
+                var predictive: [Float]?
+                if let predictiveData: Data = row["predictive"] {
+                    guard let decoded = DrawBlob.decode(predictiveData) else { throw damaged(day) }
+                    predictive = decoded
+                }
+                return DayDraws(day: day, date: row["date"], level: level, predictive: predictive)
+            }
+        case .rows:
+            // One row per draw (schema v1/v2): grouped by day in draw order.
+            var out: [DayDraws] = []
+            for row in rows {
+                let day: Int = row["day"]
+                let level: Double = row["level"], predictive: Double = row["predictive"]
+                if out.last?.day != day { out.append(DayDraws(day: day, date: row["date"], level: [], predictive: [])) }
+                out[out.count - 1].level.append(Float(level))
+                out[out.count - 1].predictive?.append(Float(predictive))
+            }
+            return out
+        }
+    }
+
+    // MARK: Compact layout (schema v3)
+
+    /// The model input as shared chunks (``ModelInputChunks``): a chunk this
+    /// series already has is referenced, not copied.
+    static func insertModelInput(_ rows: [ModelInputRow], runDate: String, seriesId: Int64, into db: Database) throws {
+        let (origin, chunks) = ModelInputChunks.split(rows)
+        let findChunk = try db.cachedStatement(sql: "SELECT id FROM model_input_chunks WHERE series_id = ? AND content_hash = ?")
+        let addChunk = try db.cachedStatement(sql: "INSERT INTO model_input_chunks (series_id, content_hash) VALUES (?, ?)")
+        let addRow = try db.cachedStatement(sql: """
+            INSERT INTO model_input_rows (chunk_id, seq, time, epoch_day, y, outlier, major_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let addPart = try db.cachedStatement(sql: """
+            INSERT INTO model_input_parts (run_date, series_id, first_seq, chunk_id, origin, z) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for chunk in chunks {
+            var chunkId = try Int64.fetchOne(findChunk, arguments: [seriesId, chunk.contentHash])
+            if chunkId == nil {
+                try addChunk.execute(arguments: [seriesId, chunk.contentHash])
+                let id = db.lastInsertedRowID
+                for row in chunk.rows {
+                    try addRow.execute(arguments: [id, row.seq, row.time, row.epochDay, row.y, row.outlier, row.majorVersion])
+                }
+                chunkId = id
+            }
+            try addPart.execute(arguments: [runDate, seriesId, chunk.firstSeq, chunkId, origin, ScoreBlob.encode(chunk.z)])
+        }
+    }
+
+    /// One `day_draws` row per day, the draws as ``DrawBlob``s.
+    static func insertDraws(_ days: [DayDraws], runDate: String, seriesId: Int64, into db: Database) throws {
+        guard let most = days.map(\.level.count).max() else { return }
+        try ensureDrawNumbers(most, in: db)
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO day_draws (run_date, series_id, day, date, draw_count, level, predictive) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for day in days {
+            try statement.execute(arguments: [runDate, seriesId, day.day, day.date, day.level.count,
+                                              DrawBlob.encode(day.level), day.predictive.map(DrawBlob.encode)])
+        }
+    }
+
+    /// `draw_numbers` holds 0…count−1 (the `draws` view joins on it).
+    static func ensureDrawNumbers(_ count: Int, in db: Database) throws {
+        let have = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(n), -1) + 1 FROM draw_numbers") ?? 0
+        guard count > have else { return }
+        let statement = try db.cachedStatement(sql: "INSERT INTO draw_numbers (n) VALUES (?)")
+        for n in have..<count { try statement.execute(arguments: [n]) }
+    }
+
+    /// Deletes every result row of (run date, series) (schema v3), and the
+    /// model input chunks of the series no run date uses any more.
+    static func delete(runDate: String, seriesId: Int64, from db: Database) throws {
+        for table in StoreSchema.Layout.compact.resultTables.map(\.table) {
+            try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: [runDate, seriesId])
+        }
+        try deleteUnusedChunks(seriesId: seriesId, from: db)
+    }
+
+    /// Removes the chunks of `seriesId` (every series when `nil`) that no
+    /// `model_input_parts` row references.
+    static func deleteUnusedChunks(seriesId: Int64?, from db: Database) throws {
+        let unused = "SELECT c.id FROM model_input_chunks c WHERE \(seriesId == nil ? "1" : "c.series_id = ?") AND NOT EXISTS (SELECT 1 FROM model_input_parts p WHERE p.chunk_id = c.id)"
+        let arguments: StatementArguments = seriesId.map { [$0] } ?? []
+        try db.execute(sql: "DELETE FROM model_input_rows WHERE chunk_id IN (\(unused))", arguments: arguments)
+        try db.execute(sql: "DELETE FROM model_input_chunks WHERE id IN (\(unused))", arguments: arguments)
+    }
+
+    /// The newest run date of `seriesId` whose fit did not fail (the one
+    /// that keeps everything, ``StoreRetention``), or `nil`.
+    static func latestKeptRunDate(seriesId: Int64, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT MAX(run_date) FROM diagnostics WHERE series_id = ? AND status <> 'failed'
+            """, arguments: [seriesId])
+    }
+
+    /// Trims every run date of `seriesId` other than `latest` that still
+    /// keeps everything: level draws of D and its comparison days only, no
+    /// predictive draws, intervals of the window and the comparison days
+    /// (``StoreRetention``).
+    static func trimOlderRunDates(seriesId: Int64, latest: String?, in db: Database) throws {
+        let full = try String.fetchAll(db, sql: """
+            SELECT run_date FROM diagnostics WHERE series_id = ? AND kept = ? AND run_date IS NOT ?
+            """, arguments: [seriesId, StoreRetention.Kept.full.rawValue, latest])
+        for runDate in full {
+            let comparisonDates = try String.fetchAll(db, sql: "SELECT date FROM comparisons WHERE run_date = ? AND series_id = ?",
+                                                      arguments: [runDate, seriesId])
+            let keptDraws = StoreRetention.keptDrawDates(runDate: runDate, comparisonDates: comparisonDates).sorted()
+            try db.execute(sql: """
+                DELETE FROM day_draws WHERE run_date = ? AND series_id = ?
+                  AND date NOT IN (\(Array(repeating: "?", count: keptDraws.count).joined(separator: ", ")))
+                """, arguments: StatementArguments([runDate, seriesId] + keptDraws.map { $0 as (any DatabaseValueConvertible)? }))
+            try db.execute(sql: "UPDATE day_draws SET predictive = NULL WHERE run_date = ? AND series_id = ? AND predictive IS NOT NULL",
+                           arguments: [runDate, seriesId])
+            if let start = StoreRetention.intervalWindowStart(runDate: runDate) {
+                let keptDays = comparisonDates.isEmpty ? [""] : comparisonDates
+                try db.execute(sql: """
+                    DELETE FROM intervals WHERE run_date = ? AND series_id = ? AND date < ?
+                      AND date NOT IN (\(Array(repeating: "?", count: keptDays.count).joined(separator: ", ")))
+                    """, arguments: StatementArguments([runDate, seriesId, start] + keptDays.map { $0 as (any DatabaseValueConvertible)? }))
+            }
+            try db.execute(sql: "UPDATE diagnostics SET kept = ? WHERE run_date = ? AND series_id = ?",
+                           arguments: [StoreRetention.Kept.window.rawValue, runDate, seriesId])
+        }
     }
 
     static func comparison(_ row: Row) -> ComparisonRow {

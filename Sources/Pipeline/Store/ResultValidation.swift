@@ -29,13 +29,25 @@ enum ResultValidation {
                         ("p85", row.p85), ("p95", row.p95), ("raw_p05", row.rawP05), ("raw_p50", row.rawP50),
                         ("raw_p95", row.rawP95)], "intervals day \(row.day)")
         }
-        var drawKeys = Set<[Int]>()
+        var drawDays = Set<Int>()
         for row in results.draws {
             try day(row.date, "draws day \(row.day) date")
-            guard drawKeys.insert([row.day, row.draw]).inserted else {
-                throw fail("draws: day \(row.day) draw \(row.draw) given twice")
+            guard drawDays.insert(row.day).inserted else { throw fail("draws: day \(row.day) given twice") }
+            guard !row.level.isEmpty else { throw fail("draws day \(row.day): no level draws") }
+            if let draw = row.level.firstIndex(where: { !$0.isFinite }) {
+                throw fail("draws day \(row.day) draw \(draw): level is \(row.level[draw])")
             }
-            try finite([("level", row.level), ("predictive", row.predictive)], "draws day \(row.day) draw \(row.draw)")
+            if let predictive = row.predictive {
+                guard predictive.count == row.level.count else {
+                    throw fail("draws day \(row.day): \(predictive.count) predictive draws for \(row.level.count) level draws")
+                }
+                if let draw = predictive.firstIndex(where: { !$0.isFinite }) {
+                    throw fail("draws day \(row.day) draw \(draw): predictive is \(predictive[draw])")
+                }
+            }
+        }
+        if let count = results.draws.first?.level.count, let other = results.draws.first(where: { $0.level.count != count }) {
+            throw fail("draws day \(other.day): \(other.level.count) draws where day \(results.draws[0].day) has \(count); days must be paired draw by draw")
         }
         var labels = Set<String>()
         for row in results.comparisons {

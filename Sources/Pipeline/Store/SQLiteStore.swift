@@ -17,6 +17,9 @@ public final class SQLiteStore: PerfStore {
     let database: any DatabaseWriter
     /// Whether the store was opened by a read-only command.
     public let isReadOnly: Bool
+    /// How results are kept: compact (schema v3, every store a writer opened)
+    /// or one row per draw (an older store read as it is).
+    let layout: StoreSchema.Layout
 
     /// How a command opens the store.
     public enum Access: Sendable {
@@ -62,12 +65,17 @@ public final class SQLiteStore: PerfStore {
         } catch {
             throw Self.map(error, path: path)
         }
-        if isReadOnly { try checkSchemaReadable() } else { try prepareSchema() }
+        if isReadOnly {
+            layout = try Self.checkSchemaReadable(database, location: path)
+        } else {
+            try Self.prepareSchema(database, location: path)
+            layout = .compact
+        }
     }
 
     /// A read-only open upgrades nothing: the store must be one of ours and
-    /// not newer than this binary (an older one is read as it is).
-    private func checkSchemaReadable() throws(StoreError) {
+    /// not newer than this binary (an older one is read as it is, in its layout).
+    private static func checkSchemaReadable(_ database: any DatabaseWriter, location: String) throws(StoreError) -> StoreSchema.Layout {
         let known = Set(StoreSchema.migrations.map(\.identifier))
         do {
             let (tables, applied) = try database.read { db -> ([String], Set<String>) in
@@ -82,6 +90,7 @@ public final class SQLiteStore: PerfStore {
             if applied.isDisjoint(with: known) { throw StoreError.notASlowregStore(path: location) }
             let unknown = applied.subtracting(known)
             if !unknown.isEmpty { throw StoreError.newerSchema(path: location, unknownMigrations: unknown.sorted()) }
+            return applied.contains(StoreSchema.compactLayoutIdentifier) ? .compact : .rows
         } catch {
             throw Self.map(error, path: location)
         }
@@ -108,7 +117,7 @@ public final class SQLiteStore: PerfStore {
         }
     }
 
-    private func prepareSchema() throws(StoreError) {
+    private static func prepareSchema(_ database: any DatabaseWriter, location: String) throws(StoreError) {
         let migrator = StoreSchema.migrator
         let known = Set(StoreSchema.migrations.map(\.identifier))
         do {
@@ -137,7 +146,7 @@ public final class SQLiteStore: PerfStore {
                 if !done { throw error }
             }
         } catch {
-            throw Self.map(error, path: location)
+            throw map(error, path: location)
         }
     }
 
@@ -330,6 +339,9 @@ public final class SQLiteStore: PerfStore {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT run_date FROM diagnostics ORDER BY run_date") }
     }
 
+    /// Writes as ``StoreRetention`` says: the newest non-failed run date of
+    /// the series in full (and the one it supersedes trimmed, in the same
+    /// transaction), any other trimmed.
     @discardableResult
     public func writeResults(_ results: SeriesResults, replace: Bool) throws(StoreError) -> ResultWriteOutcome {
         try ResultValidation.check(results)
@@ -342,19 +354,82 @@ public final class SQLiteStore: PerfStore {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM diagnostics WHERE run_date = ? AND series_id = ?)",
                                            arguments: key) ?? false
             if exists && !replace { return .skippedExisting }
-            if exists {
-                for table in StoreSchema.resultTables {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: key)
-                }
+            if exists { try ResultRowsSQL.delete(runDate: results.runDate, seriesId: results.seriesId, from: db) }
+            let newest = try ResultRowsSQL.latestKeptRunDate(seriesId: results.seriesId, in: db)
+            let isLatest = results.diagnostics.status != .failed && newest.map { results.runDate > $0 } ?? true
+            if isLatest {
+                try ResultRowsSQL.insert(results, kept: .full, into: db)
+                try ResultRowsSQL.trimOlderRunDates(seriesId: results.seriesId, latest: results.runDate, in: db)
+            } else {
+                try ResultRowsSQL.insert(StoreRetention.trimmed(results), kept: .window, into: db)
             }
-            try ResultRowsSQL.insert(results, into: db)
             try db.execute(sql: "DELETE FROM claims WHERE run_date = ? AND series_id = ?", arguments: key)
             return exists ? .replaced : .written
         }
     }
 
     public func results(runDate: String, seriesId: Int64) throws(StoreError) -> SeriesResults? {
-        try read { db in try ResultRowsSQL.fetch(runDate: runDate, seriesId: seriesId, from: db) }
+        let layout = self.layout
+        return try read { db in try ResultRowsSQL.fetch(runDate: runDate, seriesId: seriesId, layout: layout, from: db) }
+    }
+
+    public func draws(runDate: String, seriesId: Int64, dates: [String]?) throws(StoreError) -> [DayDraws] {
+        let layout = self.layout
+        return try read { db in
+            try ResultRowsSQL.draws(runDate: runDate, seriesId: seriesId, dates: dates, layout: layout, from: db)
+        }
+    }
+
+    public func intervals(runDate: String, seriesId: Int64) throws(StoreError) -> [IntervalRow] {
+        try read { db in try ResultRowsSQL.intervals(runDate: runDate, seriesId: seriesId, from: db) }
+    }
+
+    public func prune(_ request: PruneRequest) throws(StoreError) -> PruneReport {
+        let layout = self.layout
+        func plan(_ db: Database) throws -> (removed: [String], kept: Int, counts: [String: Int]) {
+            let all = try String.fetchAll(db, sql: "SELECT DISTINCT run_date FROM diagnostics")
+            let removed = request.runDatesToRemove(from: all)
+            var counts: [String: Int] = [:]
+            guard !removed.isEmpty else { return (removed, all.count, counts) }
+            let list = Array(repeating: "?", count: removed.count).joined(separator: ", ")
+            let arguments = StatementArguments(removed)
+            let claims = try db.tableExists("claims") ? ["claims"] : []
+            for table in layout.resultTables.map(\.table) + claims {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE run_date IN (\(list))",
+                                                 arguments: arguments) ?? 0
+            }
+            // A dry run on a store not yet upgraded counts its own tables.
+            guard layout == .compact else { return (removed, all.count - removed.count, counts) }
+            counts["model_input_chunks"] = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM model_input_chunks c WHERE NOT EXISTS (
+                    SELECT 1 FROM model_input_parts p WHERE p.chunk_id = c.id AND p.run_date NOT IN (\(list)))
+                """, arguments: arguments) ?? 0
+            return (removed, all.count - removed.count, counts)
+        }
+        if request.dryRun {
+            return try read { db in
+                let p = try plan(db)
+                return PruneReport(dryRun: true, removedRunDates: p.removed, keptRunDates: p.kept, removedRows: p.counts)
+            }
+        }
+        return try write { db in
+            let p = try plan(db)
+            if !p.removed.isEmpty {
+                let list = Array(repeating: "?", count: p.removed.count).joined(separator: ", ")
+                for table in StoreSchema.Layout.compact.resultTables.map(\.table) + ["claims"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE run_date IN (\(list))", arguments: StatementArguments(p.removed))
+                }
+                try ResultRowsSQL.deleteUnusedChunks(seriesId: nil, from: db)
+            }
+            return PruneReport(dryRun: false, removedRunDates: p.removed, keptRunDates: p.kept, removedRows: p.counts)
+        }
+    }
+
+    /// Gives the space of deleted rows back to the file system (`VACUUM`,
+    /// outside any transaction; needs free disk space about the store's size).
+    public func vacuum() throws(StoreError) {
+        guard !isReadOnly else { throw .cannotOpen(path: location, reason: "opened read-only; this command does not write") }
+        do { try database.vacuum() } catch { throw Self.map(error, path: location) }
     }
 
     public func comparisons(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ComparisonRow)] {
@@ -376,12 +451,15 @@ public final class SQLiteStore: PerfStore {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
-    /// Row counts per table, for `diagnose` and tests.
+    /// Row counts per table, for `diagnose` and tests. In a schema-v3 store
+    /// `draws` counts days with draws (one blob row each) and `model_input`
+    /// the chunk references.
     public func rowCounts() throws(StoreError) -> [String: Int] {
-        try read { db in
+        let layout = self.layout
+        return try read { db in
             var counts: [String: Int] = [:]
-            for table in ["series", "measurements"] + StoreSchema.resultTables {
-                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            for (name, table) in [("series", "series"), ("measurements", "measurements")] + layout.resultTables {
+                counts[name] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts
         }

@@ -13,15 +13,18 @@ public struct SeriesResults: Sendable, Equatable {
     public var seriesId: Int64
     /// Every prepared row, outliers included (SPEC §4 step 4), in time order.
     public var modelInput: [ModelInputRow]
-    /// One row per day of the fitted range.
+    /// One row per day of the fitted range (as stored for an older run date:
+    /// the days ``StoreRetention`` keeps).
     public var intervals: [IntervalRow]
-    /// Posterior draws of selected days only (e.g. D and its comparison days).
-    public var draws: [DrawRow]
+    /// Posterior draws by day, in day order: the level of every fitted day by
+    /// default (`run --keep-draws all`), the predictive of D and its
+    /// comparison days. Draw `i` of every day comes from posterior draw `i`.
+    public var draws: [DayDraws]
     public var diagnostics: DiagnosticsRow
     public var comparisons: [ComparisonRow]
 
     public init(runDate: String, seriesId: Int64, modelInput: [ModelInputRow] = [], intervals: [IntervalRow] = [],
-                draws: [DrawRow] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = []) {
+                draws: [DayDraws] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = []) {
         self.runDate = runDate
         self.seriesId = seriesId
         self.modelInput = modelInput
@@ -90,20 +93,26 @@ public struct IntervalRow: Sendable, Equatable {
     }
 }
 
-/// One row of `draws`: draw number `draw` (0-based) of one day.
-public struct DrawRow: Sendable, Equatable {
+/// The kept posterior draws of one day (table `day_draws`): `level[i]` and
+/// `predictive[i]` are posterior draw `i`, the same `i` on every day of the
+/// same (run date, series), so changes between days can be taken draw by draw.
+///
+/// Float32: the store keeps draws as little-endian Float32 arrays
+/// (``DrawBlob``); a relative rounding of at most 2⁻²⁴ ≈ 6·10⁻⁸ is far below
+/// the Monte Carlo error of anything computed from 1,000 draws.
+public struct DayDraws: Sendable, Equatable {
+    /// The series' day index (`dayi`, SPEC §4).
     public var day: Int
+    /// `YYYY-MM-DD`.
     public var date: String
-    public var draw: Int
-    /// Level μ(day).
-    public var level: Double
-    /// Predictive y(day).
-    public var predictive: Double
+    /// Draws of the level μ(day).
+    public var level: [Float]
+    /// Draws of the predictive y(day), as many as `level`; `nil` when not kept.
+    public var predictive: [Float]?
 
-    public init(day: Int, date: String, draw: Int, level: Double, predictive: Double) {
+    public init(day: Int, date: String, level: [Float], predictive: [Float]? = nil) {
         self.day = day
         self.date = date
-        self.draw = draw
         self.level = level
         self.predictive = predictive
     }

@@ -39,14 +39,15 @@ extension SQLiteStore {
     public func coverage() throws(StoreError) -> StoreCoverage {
         let integrity = try integrityCheck()
         let counts = try rowCounts()
-        let tables = StoreSchema.resultTables
+        let resultTables = layout.resultTables
+        let tables = resultTables.map(\.name)
         return try read { db in
             var perTable: [String: [String: Int]] = [:]
-            for table in tables {
+            for (name, table) in resultTables {
                 let rows = try Row.fetchAll(db, sql: "SELECT run_date, COUNT(DISTINCT series_id) AS n FROM \(table) GROUP BY run_date")
                 for row in rows {
                     let date: String = row["run_date"]
-                    perTable[date, default: [:]][table] = row["n"]
+                    perTable[date, default: [:]][name] = row["n"]
                 }
             }
             var statusCounts: [String: [String: Int]] = [:]

@@ -8,14 +8,30 @@ import GRDB
 ///
 /// The SQL is kept to what SQLite and PostgreSQL share (TEXT, INTEGER, REAL,
 /// plain keys), so the PostgreSQL backend can run the same statements with
-/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY` and `REAL` → `DOUBLE PRECISION`.
+/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY`, `REAL` → `DOUBLE PRECISION`
+/// and `BLOB` → `BYTEA`. Only the two compatibility views of v3
+/// (``compatibilityViews``) are SQLite's own SQL (`hex`, `instr`); PostgreSQL
+/// would decode the same bytes with `get_byte`.
 /// Conventions: instants are `YYYY-MM-DDTHH:MM:SS.mmmZ` text (UTC), days
 /// `YYYY-MM-DD` text, booleans 0/1, absent text ''.
 public enum StoreSchema {
+    /// One schema step: its SQL, then (for steps that convert stored data
+    /// to a new layout) a data step run in the same transaction.
+    public struct Migration: Sendable {
+        public let identifier: String
+        public let sql: String
+        let dataStep: (@Sendable (Database) throws -> Void)?
+    }
+
     /// Schema steps in order; the version of a store is how many it has.
-    public static let migrations: [(identifier: String, sql: String)] = [
-        ("v1-initial", version1), ("v2-alert-rule-and-claims", version2),
+    public static let migrations: [Migration] = [
+        Migration(identifier: "v1-initial", sql: version1, dataStep: nil),
+        Migration(identifier: "v2-alert-rule-and-claims", sql: version2, dataStep: nil),
+        Migration(identifier: compactLayoutIdentifier, sql: version3, dataStep: CompactLayoutMigration.convert),
     ]
+
+    /// The step from which draws are blobs and model input is shared (v3).
+    public static let compactLayoutIdentifier = "v3-compact-draws-shared-input"
 
     public static var currentVersion: Int { migrations.count }
 
@@ -152,15 +168,161 @@ public enum StoreSchema {
         );
         """
 
+    /// Schema step 3 (issue 14, "a store that lasts"; SPEC §9 "draws kept
+    /// compactly"):
+    /// - `day_draws`: one row per (run date, series, day) with the day's draws
+    ///   as little-endian Float32 blobs (``DrawBlob``): `level` always,
+    ///   `predictive` for D and its comparison days; draw `i` of every day of a
+    ///   (run date, series) is posterior draw `i`. Replaces the one-row-per-draw
+    ///   `draws` table, which becomes a view with its old columns (decoding the
+    ///   blobs in SQL, for analysts' queries and notebooks);
+    /// - `model_input_chunks`, `model_input_rows`, `model_input_parts`: model
+    ///   input cut into 14-day chunks stored once per series and referenced by
+    ///   every run date that used them, each reference with its day origin and
+    ///   the run date's outlier scores of the chunk (``ModelInputChunks``,
+    ///   ``ScoreBlob``); `model_input` becomes a view with its old columns;
+    /// - `diagnostics.kept`: `full` for the latest run date of a series,
+    ///   `window` once trimmed (``StoreRetention``);
+    /// - `draw_numbers` (0, 1, … up to the most draws a day holds),
+    ///   `float32_scales` (2^(e−150) per Float32 exponent e) and
+    ///   `float64_scales` (2^(e−1075) per Float64 exponent e): the small tables
+    ///   the views decode with;
+    /// - an index of `diagnostics` by series, for the latest run date of each.
+    ///
+    /// The data step (``CompactLayoutMigration``) converts the rows of an older
+    /// store, trims its older run dates, then replaces the tables by the views.
+    public static let version3 = """
+        CREATE TABLE day_draws (
+            run_date   TEXT NOT NULL,
+            series_id  INTEGER NOT NULL REFERENCES series(id),
+            day        INTEGER NOT NULL,
+            date       TEXT NOT NULL,
+            draw_count INTEGER NOT NULL,
+            level      BLOB NOT NULL,
+            predictive BLOB,
+            PRIMARY KEY (run_date, series_id, day)
+        );
+        CREATE INDEX day_draws_by_date ON day_draws (run_date, date, series_id);
+        CREATE TABLE draw_numbers (n INTEGER PRIMARY KEY);
+        CREATE TABLE float32_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL);
+        CREATE TABLE float64_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL);
+        CREATE TABLE model_input_chunks (
+            id           INTEGER PRIMARY KEY,
+            series_id    INTEGER NOT NULL REFERENCES series(id),
+            content_hash TEXT NOT NULL,
+            UNIQUE (series_id, content_hash)
+        );
+        CREATE TABLE model_input_rows (
+            chunk_id      INTEGER NOT NULL REFERENCES model_input_chunks(id),
+            seq           INTEGER NOT NULL,
+            time          TEXT NOT NULL,
+            epoch_day     INTEGER NOT NULL,
+            y             REAL NOT NULL,
+            outlier       INTEGER NOT NULL CHECK (outlier IN (0, 1)),
+            major_version INTEGER,
+            PRIMARY KEY (chunk_id, seq)
+        );
+        CREATE TABLE model_input_parts (
+            run_date  TEXT NOT NULL,
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            first_seq INTEGER NOT NULL,
+            chunk_id  INTEGER NOT NULL REFERENCES model_input_chunks(id),
+            origin    INTEGER NOT NULL,
+            z         BLOB NOT NULL,
+            PRIMARY KEY (run_date, series_id, first_seq)
+        );
+        CREATE INDEX model_input_parts_by_chunk ON model_input_parts (chunk_id);
+        ALTER TABLE diagnostics ADD COLUMN kept TEXT NOT NULL DEFAULT 'full';
+        CREATE INDEX diagnostics_by_series ON diagnostics (series_id, run_date);
+        """
+
+    /// The views that give `draws` and `model_input` their schema-v2 columns
+    /// over the compact tables (created by the v3 data step, after the old
+    /// tables of those names are dropped).
+    static let compatibilityViews = """
+        CREATE VIEW draws AS
+        SELECT b.run_date, b.series_id, b.day, b.date, b.draw,
+               \(float32("b.level_bits", scale: "l.scale")) AS level,
+               CASE WHEN b.predictive_bits IS NULL THEN NULL
+                    ELSE \(float32("b.predictive_bits", scale: "p.scale")) END AS predictive
+        FROM (SELECT d.run_date, d.series_id, d.day, d.date, k.n AS draw,
+                     \(uint32(fromHex: "hex(substr(d.level, 4 * k.n + 1, 4))")) AS level_bits,
+                     CASE WHEN d.predictive IS NULL THEN NULL
+                          ELSE \(uint32(fromHex: "hex(substr(d.predictive, 4 * k.n + 1, 4))")) END AS predictive_bits
+              FROM day_draws d JOIN draw_numbers k ON k.n < d.draw_count) b
+        JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
+        LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255;
+        CREATE VIEW model_input AS
+        SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
+               CASE WHEN m.z_exponent = 2047 THEN NULL
+                    ELSE (1 - 2 * m.z_sign) * (m.z_mantissa + CASE WHEN m.z_exponent = 0 THEN 0 ELSE 4503599627370496 END)
+                         * s.scale END AS z,
+               m.outlier, m.major_version
+        FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
+                     r.outlier, r.major_version, \(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))
+              FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
+        JOIN float64_scales s ON s.exponent = m.z_exponent;
+        """
+
+    /// SQL of the sign, exponent and mantissa fields (`z_sign`, `z_exponent`,
+    /// `z_mantissa`) of the Float64 whose 8 little-endian bytes are given as 16
+    /// hex digits: byte k is digits 2k+1, 2k+2; the top byte holds the sign
+    /// and 7 exponent bits, the next 4 more exponent bits and 4 mantissa bits.
+    private static func float64Fields(fromHex hex: String) -> String {
+        func digit(_ position: Int) -> String { "(instr('0123456789ABCDEF', substr(\(hex), \(position), 1)) - 1)" }
+        func byte(_ k: Int) -> String { "(\(digit(2 * k + 1)) * 16 + \(digit(2 * k + 2)))" }
+        let sign = "(\(digit(15)) >> 3)"
+        let exponent = "((\(digit(15)) & 7) * 256 + \(digit(16)) * 16 + \(digit(13)))"
+        let mantissa = "(\(digit(14)) * 281474976710656 + " + (0..<6).reversed().map { "\(byte($0)) * \(1 << (8 * $0))" }
+            .joined(separator: " + ") + ")"
+        return "\(sign) AS z_sign, \(exponent) AS z_exponent, \(mantissa) AS z_mantissa"
+    }
+
+    /// SQL of the unsigned integer of 4 little-endian bytes given as 8 hex
+    /// digits (`hex(substr(blob, …, 4))`): byte k is digits 2k+1, 2k+2.
+    private static func uint32(fromHex hex: String) -> String {
+        func digit(_ position: Int) -> String { "(instr('0123456789ABCDEF', substr(\(hex), \(position), 1)) - 1)" }
+        let weights = [(7, 268_435_456), (8, 16_777_216), (5, 1_048_576), (6, 65_536), (3, 4_096), (4, 256), (1, 16), (2, 1)]
+        return "(" + weights.map { "\(digit($0.0)) * \($0.1)" }.joined(separator: " + ") + ")"
+    }
+
+    /// SQL of the Float32 with bit pattern `bits`:
+    /// (−1)^sign × (mantissa + 2²³ if the exponent e > 0) × 2^(max(e, 1) − 150),
+    /// the last factor looked up in `float32_scales` (SQLite has no `pow` in
+    /// every build). Exact in double precision; never infinite or NaN (the
+    /// store refuses non-finite draws).
+    private static func float32(_ bits: String, scale: String) -> String {
+        "((1 - 2 * ((\(bits) >> 31) & 1)) * ((\(bits) & 8388607) + CASE WHEN ((\(bits) >> 23) & 255) = 0 THEN 0 ELSE 8388608 END) * \(scale))"
+    }
+
     /// All steps as a GRDB migrator.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for step in migrations {
-            migrator.registerMigration(step.identifier) { db in try db.execute(sql: step.sql) }
+            migrator.registerMigration(step.identifier) { db in
+                try db.execute(sql: step.sql)
+                try step.dataStep?(db)
+            }
         }
         return migrator
     }
 
-    /// The tables of the result of one (run date, series), in write order.
-    static let resultTables = ["model_input", "intervals", "draws", "comparisons", "diagnostics"]
+    /// How a store keeps its results: schema v3's compact tables, or (a v1 or
+    /// v2 store opened read-only, not upgraded) one row per draw and per input row.
+    enum Layout: Sendable {
+        case compact
+        case rows
+
+        /// The tables of the result of one (run date, series), in write
+        /// order, by the name `diagnose` reports them under.
+        var resultTables: [(name: String, table: String)] {
+            switch self {
+            case .compact:
+                return [("model_input", "model_input_parts"), ("intervals", "intervals"), ("draws", "day_draws"),
+                        ("comparisons", "comparisons"), ("diagnostics", "diagnostics")]
+            case .rows:
+                return ["model_input", "intervals", "draws", "comparisons", "diagnostics"].map { ($0, $0) }
+            }
+        }
+    }
 }

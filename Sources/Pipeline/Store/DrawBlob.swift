@@ -1,0 +1,72 @@
+import Foundation
+
+/// The byte layout of one day's draws in the store (`day_draws.level`,
+/// `day_draws.predictive`): the draws in draw order, each an IEEE 754 binary32
+/// (Float32) in little-endian byte order, 4 bytes a draw, no header — so any
+/// language reads it (`numpy.frombuffer(blob, "<f4")`, PostgreSQL
+/// `get_byte`, the `draws` view of ``StoreSchema/version3``).
+///
+/// Why Float32: one more run date must stay cheap (SPEC §9), and a relative
+/// rounding of at most 2⁻²⁴ changes a percent change by about 10⁻⁵ points —
+/// nothing next to the Monte Carlo error of a probability from 1,000 draws
+/// (≈ 0.016). Backend-independent: every store writes these bytes.
+public enum DrawBlob {
+    public static let bytesPerDraw = 4
+
+    /// The little-endian Float32 bytes of `draws`.
+    public static func encode(_ draws: [Float]) -> Data {
+        var bytes = [UInt8](repeating: 0, count: draws.count * bytesPerDraw)
+        for (i, draw) in draws.enumerated() {
+            let bits = draw.bitPattern.littleEndian
+            withUnsafeBytes(of: bits) { raw in
+                for b in 0..<bytesPerDraw { bytes[i * bytesPerDraw + b] = raw[b] }
+            }
+        }
+        return Data(bytes)
+    }
+
+    /// The draws of `data`; `nil` when its length is not a multiple of 4
+    /// (a damaged or foreign value).
+    public static func decode(_ data: Data) -> [Float]? {
+        guard data.count % bytesPerDraw == 0 else { return nil }
+        let count = data.count / bytesPerDraw
+        return data.withUnsafeBytes { raw -> [Float] in
+            (0..<count).map { i in
+                var bits: UInt32 = 0
+                for b in 0..<bytesPerDraw { bits |= UInt32(raw[i * bytesPerDraw + b]) << (8 * UInt32(b)) }
+                return Float(bitPattern: bits)
+            }
+        }
+    }
+}
+
+/// The outlier scores of a model input chunk as one run date saw them
+/// (`model_input_parts.z`): little-endian IEEE 754 binary64, one per chunk row
+/// in order, NaN for a row without a score. Float64 so that the stored model
+/// input reads back exactly.
+public enum ScoreBlob {
+    public static let bytesPerScore = 8
+
+    public static func encode(_ scores: [Double?]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scores.count * bytesPerScore)
+        for score in scores {
+            let bits = (score ?? .nan).bitPattern
+            for b in 0..<bytesPerScore { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(b)))) }
+        }
+        return Data(bytes)
+    }
+
+    /// The scores of `data`; `nil` when its length is not a multiple of 8.
+    public static func decode(_ data: Data) -> [Double?]? {
+        guard data.count % bytesPerScore == 0 else { return nil }
+        return data.withUnsafeBytes { raw -> [Double?] in
+            (0..<(data.count / bytesPerScore)).map { i in
+                var bits: UInt64 = 0
+                for b in 0..<bytesPerScore { bits |= UInt64(raw[i * bytesPerScore + b]) << (8 * UInt64(b)) }
+                let value = Double(bitPattern: bits)
+                return value.isNaN ? nil : value
+            }
+        }
+    }
+}
