@@ -75,7 +75,7 @@ import Foundation
     // Metropolis with a handful of iterations cannot converge: R-hat and ESS fail.
     let dir = try ScratchDirectory()
     try seriesCSV(seed: 5, stepPercent: 0).write(toFile: dir.path("s.csv"), atomically: true, encoding: .utf8)
-    let r = try Slowreg.run(["fit", dir.path("s.csv"), "--sampler", "metropolis", "--warmup", "20", "--draws", "30",
+    let r = try Slowreg.run(["fit", dir.path("s.csv"), "--model", "reference", "--sampler", "metropolis", "--warmup", "20", "--draws", "30",
                              "--format", "json"])
     #expect(r.status == 0)
     let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
