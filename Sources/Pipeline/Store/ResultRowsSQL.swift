@@ -54,6 +54,13 @@ enum ResultRowsSQL {
                                                 row.minChange, row.threshold, row.pWorseBeyond])
         }
 
+        let changeDays = try db.makeStatement(sql: """
+            INSERT INTO change_days (run_date, series_id, date, probability, size_percent) VALUES (?, ?, ?, ?, ?)
+            """)
+        for row in results.changeDays {
+            try changeDays.execute(arguments: [runDate, seriesId, row.date, row.probability, row.sizePercent])
+        }
+
         let d = results.diagnostics
         let values: [(String, (any DatabaseValueConvertible)?)] = [
             ("run_date", runDate), ("series_id", seriesId), ("model", d.model), ("sampler", d.sampler),
@@ -104,8 +111,16 @@ enum ResultRowsSQL {
         }
         let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
                                            arguments: key).map(comparison)
+        // A store older than schema step 3 is read as it is (read-only commands upgrade nothing).
+        let changeDays = try db.tableExists("change_days")
+            ? Row.fetchAll(db, sql: "SELECT * FROM change_days WHERE run_date = ? AND series_id = ? ORDER BY date",
+                           arguments: key).map { row in
+                ChangeDayRow(date: row["date"], probability: row["probability"], sizePercent: row["size_percent"])
+            }
+            : []
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput, intervals: intervals,
-                             draws: draws, diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons)
+                             draws: draws, diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons,
+                             changeDays: changeDays)
     }
 
     static func comparison(_ row: Row) -> ComparisonRow {

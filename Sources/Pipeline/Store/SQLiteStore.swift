@@ -343,7 +343,7 @@ public final class SQLiteStore: PerfStore {
                                            arguments: key) ?? false
             if exists && !replace { return .skippedExisting }
             if exists {
-                for table in StoreSchema.resultTables {
+                for table in StoreSchema.resultTables + StoreSchema.optionalResultTables {
                     try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: key)
                 }
             }

@@ -15,6 +15,7 @@ public enum StoreSchema {
     /// Schema steps in order; the version of a store is how many it has.
     public static let migrations: [(identifier: String, sql: String)] = [
         ("v1-initial", version1), ("v2-alert-rule-and-claims", version2),
+        ("v3-change-days", version3ChangeDays),
     ]
 
     public static var currentVersion: Int { migrations.count }
@@ -152,6 +153,23 @@ public enum StoreSchema {
         );
         """
 
+    /// Schema step 3 (issue 13, the report's "when"): `change_days`, the days
+    /// on which the model's level probably stepped (SPEC §5b), one row per
+    /// (run date, series, day) with the posterior probability of a material
+    /// step and its median size in percent. Models without steps (the
+    /// reference) write none, so a series may have no rows here: the table is
+    /// not one of ``resultTables`` (whose coverage `diagnose` checks).
+    public static let version3ChangeDays = """
+        CREATE TABLE change_days (
+            run_date     TEXT NOT NULL,
+            series_id    INTEGER NOT NULL REFERENCES series(id),
+            date         TEXT NOT NULL,
+            probability  REAL NOT NULL,
+            size_percent REAL NOT NULL,
+            PRIMARY KEY (run_date, series_id, date)
+        );
+        """
+
     /// All steps as a GRDB migrator.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -163,4 +181,9 @@ public enum StoreSchema {
 
     /// The tables of the result of one (run date, series), in write order.
     static let resultTables = ["model_input", "intervals", "draws", "comparisons", "diagnostics"]
+
+    /// Result tables in which a (run date, series) may have no rows at all
+    /// (a model without change days): written and replaced with the others,
+    /// left out of the coverage checks. Absent from stores older than step 3.
+    static let optionalResultTables = ["change_days"]
 }
