@@ -40,9 +40,12 @@ public enum ReportHTML {
 
             """
         html += header(content)
+        let labels = content.comparisonLabels
         html += summary(content)
         for (i, entry) in content.series.enumerated() {
-            html += section(entry, open: i < openSections)
+            // The section gets what the series' summary row leaves of its budget.
+            let row = summaryRow(entry, rank: i + 1, labels: labels)
+            html += section(entry, open: i < openSections, budget: byteBudgetPerSeries - row.utf8.count)
         }
         return html + "<script>\(ReportScript.source)</script>\n</body>\n</html>\n"
     }
@@ -155,15 +158,12 @@ public enum ReportHTML {
 
     // MARK: - One series
 
-    /// Bytes of a series' section at most: its budget less what its summary row may take.
-    static let sectionBudget = byteBudgetPerSeries - 3_000
-
-    /// The series' section at the most detailed ``SeriesChart/Detail`` level that fits ``sectionBudget``.
-    static func section(_ entry: ReportSeries, open: Bool = true) -> String {
+    /// The series' section at the most detailed ``SeriesChart/Detail`` level that fits `budget` bytes.
+    static func section(_ entry: ReportSeries, open: Bool = true, budget: Int = byteBudgetPerSeries) -> String {
         var html = ""
         for detail in SeriesChart.Detail.levels {
             html = section(entry, open: open, detail: detail)
-            if html.utf8.count <= sectionBudget { break }
+            if html.utf8.count <= budget { break }
         }
         return html
     }
@@ -348,8 +348,8 @@ public enum ReportHTML {
         svg .band90 { fill: #c6dbef; }
         svg .band50 { fill: #6baed6; fill-opacity: .8; }
         svg .level-median { fill: none; stroke: #08306b; stroke-width: 1.6; }
-        svg .days rect { fill: transparent; }
-        svg .days g:hover rect { fill: rgba(0, 0, 0, .07); }
+        svg .days use { fill: transparent; }
+        svg .days g:hover use { fill: rgba(0, 0, 0, .07); }
         svg path.runs, svg .days path { fill: none; stroke: #252525; stroke-opacity: .55; stroke-width: 3; stroke-linecap: round; }
         svg .days path { stroke-width: 4; }
         svg .days g:hover path { stroke: #e6550d; stroke-opacity: 1; }

@@ -49,21 +49,26 @@ public enum SeriesChart {
         public var revisionLength: Int
         /// Whether the recent window's hover text lists the day's runs.
         public var listsRuns: Bool
-
-        /// Every run listed with time, value and a 12-character revision (Mercurial's short form).
-        public static let full = Detail(yearRunGrid: 2, revisionLength: 12, listsRuns: true)
-        /// Shorter revisions, a coarser year.
-        public static let compact = Detail(yearRunGrid: 3, revisionLength: 8, listsRuns: true)
-        /// Days without their runs listed: the bound of what a series can cost.
-        public static let minimal = Detail(yearRunGrid: 2, revisionLength: 0, listsRuns: false, levelTolerance: 0.8,
-                                           yearDailyMedians: true)
         /// Largest distance (px) of the simplified level line from the exact one.
         public var levelTolerance: Double = 0.3
         /// Whether the year draws each day's median run instead of every run
         /// (the recent window still draws every run).
         public var yearDailyMedians = false
+
+        /// Every run in both windows; every run of the recent one listed with
+        /// time, value and a 12-character revision (Mercurial's short form).
+        public static let full = Detail(yearRunGrid: 2, revisionLength: 12, listsRuns: true)
+        /// The year draws each day's median run; the recent window keeps every run and its details.
+        public static let compact = Detail(yearRunGrid: 2, revisionLength: 12, listsRuns: true, levelTolerance: 0.5,
+                                           yearDailyMedians: true)
+        /// … with 8-character revisions and a coarser level line.
+        public static let reduced = Detail(yearRunGrid: 2, revisionLength: 8, listsRuns: true, levelTolerance: 0.8,
+                                           yearDailyMedians: true)
+        /// Days without their runs listed: the bound of what a series can cost.
+        public static let minimal = Detail(yearRunGrid: 2, revisionLength: 0, listsRuns: false, levelTolerance: 0.8,
+                                           yearDailyMedians: true)
         /// In the order the report tries them.
-        public static let levels: [Detail] = [.full, .compact, .minimal]
+        public static let levels: [Detail] = [.full, .compact, .reduced, .minimal]
     }
 
     /// Drawing width in pixels (two fit side by side on a wide page; the page
