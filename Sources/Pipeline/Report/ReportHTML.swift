@@ -160,22 +160,54 @@ public enum ReportHTML {
 
     /// The series' section at the most detailed ``SeriesChart/Detail`` level that fits `budget` bytes.
     static func section(_ entry: ReportSeries, open: Bool = true, budget: Int = byteBudgetPerSeries) -> String {
+        let charts = SectionCharts(entry)
         var html = ""
         for detail in SeriesChart.Detail.levels {
-            html = section(entry, open: open, detail: detail)
+            html = section(entry, open: open, detail: detail, charts: charts)
             if html.utf8.count <= budget { break }
         }
         return html
     }
 
-    static func section(_ entry: ReportSeries, open: Bool, detail: SeriesChart.Detail) -> String {
+    /// A series' charts, each drawn once per set of the detail settings it depends on.
+    final class SectionCharts {
+        let entry: ReportSeries
+        private var recent: [String: String?] = [:]
+        private var year: [String: String?] = [:]
+        lazy var change: String? = ChangeDistributionChart.svg(series: entry.series, results: entry.results, id: "change-\(entry.series.id)")
+
+        init(_ entry: ReportSeries) { self.entry = entry }
+
+        func recent(_ d: SeriesChart.Detail) -> String? {
+            let key = "\(d.revisionLength) \(d.listsRuns)"
+            if let cached = recent[key] { return cached }
+            let svg = SeriesChart.svg(series: entry.series, results: entry.results, window: .recentDefault,
+                                      revisions: entry.revisions, detail: d)
+            recent[key] = svg
+            return svg
+        }
+
+        func year(_ d: SeriesChart.Detail) -> String? {
+            let key = "\(d.yearRunGrid) \(d.levelTolerance) \(d.yearDailyMedians)"
+            if let cached = year[key] { return cached }
+            let svg = SeriesChart.svg(series: entry.series, results: entry.results, window: .year, detail: d)
+            year[key] = svg
+            return svg
+        }
+    }
+
+    static func section(_ entry: ReportSeries, open: Bool, detail: SeriesChart.Detail, charts: SectionCharts) -> String {
         let s = entry.series
         let r = entry.results
         let d = r.diagnostics
         var html = "<details class=\"series\" id=\"\(entry.anchor)\"\(open ? " open" : "")>\n"
         html += "<summary><h2>\(SVG.escape(s.test.isEmpty ? s.suite : "\(s.suite) / \(s.test)")) <small>\(SVG.escape(s.platform))</small> \(badge(d))</h2>"
         html += "<span class=\"headline\">\(SVG.escape(headline(entry)))</span></summary>\n"
-        html += "<p class=\"meta\">\(SVG.escape(facts(entry)))</p>\n"
+        html += "<p class=\"meta\">\(SVG.escape(facts(entry)))"
+        if let link = PerfherderLink.url(series: s) {
+            html += " · <a href=\"\(SVG.escape(link))\" rel=\"noopener\">Perfherder graph</a>"
+        }
+        html += "</p>\n"
         if d.status == .failed {
             html += "<p class=\"error\">The fit failed: \(SVG.escape(d.error))</p>\n"
         }
@@ -184,8 +216,8 @@ public enum ReportHTML {
         }
         if d.status != .failed { html += answer(entry) }
         if !r.comparisons.isEmpty { html += comparisonTable(entry) }
-        let recent = SeriesChart.svg(series: s, results: r, window: .recentDefault, revisions: entry.revisions, detail: detail)
-        let year = SeriesChart.svg(series: s, results: r, window: .year, detail: detail)
+        let recent = charts.recent(detail)
+        let year = charts.year(detail)
         if recent != nil || year != nil {
             html += "<div class=\"charts\">"
             if let recent, case let .recent(n) = SeriesChart.Window.recentDefault {
@@ -197,7 +229,7 @@ public enum ReportHTML {
             }
             html += "</div>\n"
         }
-        if let chart = ChangeDistributionChart.svg(series: s, results: r, id: "change-\(s.id)") {
+        if let chart = charts.change {
             html += "<figure class=\"change\">\(chart)<figcaption>Posterior of the change of the level from each comparison day to D.</figcaption></figure>\n"
         }
         return html + "<p class=\"top\"><a href=\"#summary\">↑ summary</a></p>\n</details>\n"
@@ -316,6 +348,7 @@ public enum ReportHTML {
         th, td { padding: .25em .6em; border-bottom: 1px solid #eee; text-align: left; }
         th { background: #f5f5f5; }
         #summary-table th { cursor: pointer; user-select: none; }
+        #shown { margin-left: 1em; color: #555; font-size: .9em; }
         #summary-table th[data-dir="asc"]::after { content: " ▲"; }
         #summary-table th[data-dir="desc"]::after { content: " ▼"; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -15,7 +15,7 @@ public enum StoreSchema {
     /// Schema steps in order; the version of a store is how many it has.
     public static let migrations: [(identifier: String, sql: String)] = [
         ("v1-initial", version1), ("v2-alert-rule-and-claims", version2),
-        ("v3-change-days", version3ChangeDays),
+        ("v3-change-days", version3ChangeDays), ("v3-series-signature", version3SeriesSignature),
     ]
 
     public static var currentVersion: Int { migrations.count }
@@ -168,6 +168,13 @@ public enum StoreSchema {
             size_percent REAL NOT NULL,
             PRIMARY KEY (run_date, series_id, date)
         );
+        """
+
+    /// Schema step 4 (issue 13, links from the report): `series.signature`,
+    /// Perfherder's signature id of the series ('' when no source said), so
+    /// the report can link to the series' graph.
+    public static let version3SeriesSignature = """
+        ALTER TABLE series ADD COLUMN signature TEXT NOT NULL DEFAULT '';
         """
 
     /// All steps as a GRDB migrator.
