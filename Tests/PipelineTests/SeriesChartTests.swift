@@ -164,6 +164,14 @@ struct SeriesChartTests {
         #expect(recent.texts.compactMap(Double.init).allSatisfy { (95...118).contains($0) })
     }
 
+    @Test("large values get an SI suffix on the value axis")
+    func largeValues() {
+        #expect(SeriesChart.tickLabel(90_000_000, step: 5_000_000, largest: 92_000_000) == "90M")
+        #expect(SeriesChart.tickLabel(187_500_000, step: 2_500_000, largest: 190_000_000) == "187.5M")
+        #expect(SeriesChart.tickLabel(250_000, step: 50_000, largest: 260_000) == "250k")
+        #expect(SeriesChart.tickLabel(1_500, step: 100, largest: 1_600) == "1500")
+    }
+
     @Test("a failed fit has no chart")
     func failedFit() {
         #expect(SeriesChart.svg(series: ReportFixtures.series(), results: ReportFixtures.results(status: .failed)) == nil)

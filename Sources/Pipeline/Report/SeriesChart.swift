@@ -376,12 +376,20 @@ public enum SeriesChart {
         var out = "<g class=\"axis value-axis\"><path class=\"grid\" d=\""
             + ticks.map { "M\(SVG.number(f.plotLeft)) \(SVG.number(y($0)))H\(SVG.number(f.plotRight))" }.joined() + "\"/>"
         out += "<g text-anchor=\"end\">"
-        for tick in ticks { out += SVG.text(NiceTicks.label(tick, step: step), x: f.plotLeft - 5, y: y(tick) + 4) }
+        for tick in ticks { out += SVG.text(tickLabel(tick, step: step, largest: Swift.max(abs(low), abs(high))), x: f.plotLeft - 5, y: y(tick) + 4) }
         out += "</g>" + SVG.line(x1: f.plotLeft, y1: f.plotTop, x2: f.plotLeft, y2: f.plotBottom, cssClass: "axis-line")
         let title = unit.isEmpty ? "value" : unit
         let cy = (f.plotTop + f.plotBottom) / 2
         out += "<text class=\"axis-title\" transform=\"translate(13 \(SVG.number(cy))) rotate(-90)\" text-anchor=\"middle\">\(SVG.escape(title))</text>"
         return out + "</g>"
+    }
+
+    /// A value tick's label, with an SI suffix when the values reach 100,000
+    /// (`186M` for bytes), so that long numbers fit the margin.
+    public static func tickLabel(_ value: Double, step: Double, largest: Double) -> String {
+        guard largest >= 100_000 else { return NiceTicks.label(value, step: step) }
+        let (factor, suffix) = [(1e9, "G"), (1e6, "M"), (1e3, "k")].first { largest >= 10 * $0.0 } ?? (1e3, "k")
+        return NiceTicks.label(value / factor, step: step / factor) + suffix
     }
 
     /// Month ticks labelled `Jun`, with the year at January and at the first
