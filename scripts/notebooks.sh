@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Executes the analyst notebooks (Notebooks/*.ipynb) headless on a fresh demo
 # store and fails if any cell fails; then checks on the same store that the
-# HTML report renders in headless Chromium (scripts/report-screenshot.sh).
+# HTML report renders in headless Chromium (scripts/report-screenshot.sh), and
+# again on 1,000 synthetic series (the page at scale, under its size budget).
 #
 # Python packages (pinned below) go into the project-local virtual environment
 # .venv, installed once and reinstalled only when the pins change. slowreg is
 # built when needed (release, scratch path $SLOWREG_SCRATCH_PATH or .build).
 #
 # Usage: scripts/notebooks.sh                 (the test command runs this)
-# Environment: SLOWREG_NOTEBOOK_OUT=DIR keeps the executed notebooks in DIR.
+# Environment: SLOWREG_NOTEBOOK_OUT=DIR keeps the executed notebooks in DIR
+#              (SLOWREG_NOTEBOOK_OUT=Notebooks refreshes the committed outputs);
+#              SLOWREG_REPORT_SERIES=N the synthetic series of the scale check
+#              (default 1000; 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +25,10 @@ REQUIREMENTS=(
 SCRATCH=${SLOWREG_SCRATCH_PATH:-.build}
 # Longest a notebook cell may run, in seconds (each takes well under one on the demo store).
 CELL_TIMEOUT=600
+# Run dates fitted before the demo's own (2024-05-06), so that a series has a
+# history of P(worse): every other day of the three weeks before it.
+HISTORY_RUN_DATES=(2024-04-14 2024-04-16 2024-04-18 2024-04-20 2024-04-22 2024-04-24 2024-04-26 2024-04-28 2024-04-30 2024-05-02 2024-05-04)
+REPORT_SERIES=${SLOWREG_REPORT_SERIES:-1000}
 
 can_install_packages() { [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; }
 apt_install() {
@@ -59,11 +67,18 @@ if ! "$SLOWREG" demo --store "$store" >"$work/demo.log" 2>&1; then
   echo "notebooks: slowreg demo failed" >&2
   exit 1
 fi
+# The earlier run dates of the history notebook (the demo's own run date keeps
+# every fitted day's draws: a default run does, for a series' latest run date).
+: >"$work/run.log"
+for day in "${HISTORY_RUN_DATES[@]}"; do
+  "$SLOWREG" run --date "$day" --store "$store" --quiet >>"$work/run.log" 2>&1 \
+    || { cat "$work/run.log" >&2; echo "notebooks: slowreg run --date $day failed" >&2; exit 1; }
+done
 
 # 4. Every notebook, every cell; the first failing cell stops the run with its traceback.
 out=${SLOWREG_NOTEBOOK_OUT:-$work/executed}
 mkdir -p "$out"
-SLOWREG_STORE="$store" PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/python" - "$out" "$CELL_TIMEOUT" Notebooks/*.ipynb <<'PY'
+SLOWREG_STORE="$store" SLOWREG="$(cd "$(dirname "$SLOWREG")" && pwd)/slowreg" PATH="$PWD/$VENV/bin:$PATH" "$VENV/bin/python" - "$out" "$CELL_TIMEOUT" Notebooks/*.ipynb <<'PY'
 import os
 import sys
 
@@ -87,5 +102,8 @@ for path in paths:
 sys.exit(1 if failed else 0)
 PY
 
-# 5. The report of the same store, in headless Chromium.
+# 5. The report of the same store, in headless Chromium; then of many series.
 ./scripts/report-screenshot.sh --store "$store" --slowreg "$SLOWREG" --python "$VENV/bin/python"
+if [ "$REPORT_SERIES" -gt 0 ]; then
+  ./scripts/report-screenshot.sh --series "$REPORT_SERIES" --slowreg "$SLOWREG" --python "$VENV/bin/python"
+fi

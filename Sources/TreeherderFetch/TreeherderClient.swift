@@ -151,7 +151,7 @@ public final class TreeherderClient: Sendable {
                     time: point.pushTimestamp, project: query.project, framework: framework, suite: signature.suite,
                     test: signature.test, platform: signature.platform, value: point.value, revision: point.revision,
                     taskId: point.jobId.map(String.init) ?? "", extraOptions: signature.extraOptions.joined(separator: " "),
-                    lowerIsBetter: signature.lowerIsBetter, unit: signature.unit))
+                    lowerIsBetter: signature.lowerIsBetter, unit: signature.unit, signature: String(signature.id)))
             }
         }
         return TreeherderFetchResult(records: records, signatures: signatures, requests: budget.count)

@@ -83,3 +83,24 @@ func quickOptions(concurrency: Int = 2) -> DailyRunOptions {
         #expect(row.levelP05 <= row.levelP50 && row.levelP50 <= row.levelP95)
     }
 }
+
+@Test func theStepLevelModelsChangeDaysAreStoredWithTheRun() async throws {
+    // A 6% step 10 days before D (2024-03-22): the step-level model puts a change day on it.
+    let (store, dir) = try storeWithSeries([("step", 60, 6), ("flat", 60, 0)])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var options = quickOptions()
+    options.job.model = .stepLevel
+    options.modelName = "step-level v1"
+    _ = try await DailyRun.run(store: store, options: options)
+    let series = try store.listSeries(SeriesFilter())
+    let step = try #require(series.first { $0.suite == "step" })
+    let results = try #require(try store.results(runDate: "2024-03-31", seriesId: step.id))
+    let near = results.changeDays.filter { abs(StoreTime.daysSinceEpoch(dayText: $0.date)! - StoreTime.daysSinceEpoch(dayText: "2024-03-22")!) <= 1 }
+    #expect(!near.isEmpty, "a change day at the step: \(results.changeDays)")
+    #expect(near.allSatisfy { $0.sizePercent > 0 && $0.probability >= 0.5 })
+    // The reference model has no change days to store.
+    var reference = quickOptions()
+    reference.replace = true
+    _ = try await DailyRun.run(store: store, options: reference)
+    #expect(try store.results(runDate: "2024-03-31", seriesId: step.id)?.changeDays == [])
+}

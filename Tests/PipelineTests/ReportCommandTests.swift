@@ -15,7 +15,7 @@ struct ReportCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "report.html: 3 series, 1 with a regression\n")
         let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(html.components(separatedBy: "<section class=\"series\"").count - 1 == 3)
+        #expect(html.components(separatedBy: "<details class=\"series\"").count - 1 == 3)
         #expect(!html.contains("sessionrestore"))
 
         let regressions = try CommandLineTests.run(["report", "--date", ReportFixtures.runDate, "--store", store.location,

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import NumericCore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -76,6 +77,11 @@ enum ReportFixtures {
                        maxRhat: 1.002, minEssBulk: 900, minEssTail: 800, minBfmi: 0.9)
     }
 
+    /// Two change days: a 3% step up on day 80 (2024-03-21, probable) and an
+    /// earlier small step down on day 30 (2024-01-31).
+    static let changeDays = [ChangeDayRow(date: dayText(30), probability: 0.55, sizePercent: -0.7),
+                             ChangeDayRow(date: dayText(80), probability: 0.93, sizePercent: 3.1)]
+
     static func results(seriesId: Int64 = 1, pWorse: Double = 0.9, regression: Bool = true,
                         status: StoredFitStatus = .good) -> SeriesResults {
         guard status != .failed else {
@@ -83,7 +89,12 @@ enum ReportFixtures {
         }
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput(), intervals: intervals(),
                              draws: draws { 1 + 0.01 * Double($0 % 50) }, diagnostics: diagnostics(status),
-                             comparisons: comparisons(pWorse: pWorse, regression: regression))
+                             comparisons: comparisons(pWorse: pWorse, regression: regression), changeDays: changeDays)
+    }
+
+    /// A revision for every run: `rev` and the run's index, zero-padded to 12 characters.
+    static func revisions(_ input: [ModelInputRow] = modelInput()) -> [Date: String] {
+        Dictionary(uniqueKeysWithValues: input.enumerated().map { ($0.element.time, String(format: "rev%09d", $0.offset)) })
     }
 
     static func series(id: Int64 = 1, suite: String = "tabswitch", platform: String = "linux64-shippable",
@@ -104,6 +115,8 @@ final class XMLElements: NSObject, XMLParserDelegate {
 
     private(set) var elements: [Element] = []
     private(set) var texts: [String] = []
+    /// The text of every `<title>` (hover details), in document order.
+    private(set) var titles: [String] = []
     private var currentText = ""
 
     /// Parses `xml`; nil when it is not well-formed.
@@ -124,24 +137,112 @@ final class XMLElements: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if name == "text" { texts.append(currentText) }
+        if name == "title" { titles.append(currentText) }
         currentText = ""
     }
 
     func withClass(_ name: String) -> [Element] { elements.filter { $0.classes.contains(name) } }
 }
 
-/// The vertices of SVG path data made of `M`/`L` commands (and `Z`).
+/// The vertices of SVG path data (`M`, `m`, `L`, `l`, `H`, `h`, `V`, `v`, `Z`/`z`, commands
+/// repeated implicitly), as absolute points: what a browser draws through.
 func pathVertices(_ d: String) -> [(x: Double, y: Double)] {
-    let tokens = d.split(whereSeparator: { $0 == " " })
+    // Tokens: command letters and numbers ("-" and a second "." start a new number).
+    var tokens: [String] = []
+    var number = ""
+    func flush() { if !number.isEmpty { tokens.append(number); number = "" } }
+    for c in d {
+        if c.isLetter { flush(); tokens.append(String(c)) }
+        else if c == " " || c == "," { flush() }
+        else if c == "-" { flush(); number = "-" }
+        else if c == "." && number.contains(".") { flush(); number = "." }
+        else { number.append(c) }
+    }
+    flush()
     var vertices: [(x: Double, y: Double)] = []
+    var (x, y) = (0.0, 0.0)
+    var command = "M"
     var i = 0
+    func next() -> Double? { i < tokens.count ? Double(tokens[i]).map { i += 1; return $0 } : nil }
     while i < tokens.count {
-        var token = tokens[i]
-        if token == "Z" { i += 1; continue }
-        if token.first == "M" || token.first == "L" { token = token.dropFirst() }
-        guard let x = Double(token), i + 1 < tokens.count, let y = Double(tokens[i + 1]) else { return [] }
+        if Double(tokens[i]) == nil { command = tokens[i]; i += 1; if command == "Z" || command == "z" { continue } }
+        switch command {
+        case "M", "L": guard let a = next(), let b = next() else { return [] }; (x, y) = (a, b)
+        case "m", "l": guard let a = next(), let b = next() else { return [] }; (x, y) = (x + a, y + b)
+        case "H": guard let a = next() else { return [] }; x = a
+        case "h": guard let a = next() else { return [] }; x += a
+        case "V": guard let a = next() else { return [] }; y = a
+        case "v": guard let a = next() else { return [] }; y += a
+        default: return []
+        }
         vertices.append((x, y))
-        i += 2
+        // After a move, repeated pairs are line-tos of the same kind.
+        if command == "M" { command = "L" } else if command == "m" { command = "l" }
     }
     return vertices
+}
+
+/// A year-long series as large as the report meets: `runsPerDay` runs every
+/// day with 40-character revisions, a level that wanders every day (the worst
+/// case for path simplification), 1% outliers, a version every four weeks,
+/// four comparisons with 1,000 draws each, and `changeDays` change days.
+enum YearFixture {
+    static let runDate = "2024-05-06"
+    static let dayCount = 365
+
+    static func entry(id: Int64 = 1, runsPerDay: Int, changeDays: Int = 10, seed: UInt64 = 3) -> ReportSeries {
+        var rng = RandomStream(seed: seed, stream: UInt64(id))
+        let last = StoreTime.daysSinceEpoch(dayText: runDate)!
+        let first = last - dayCount + 1
+        var level = 1000.0
+        var levels: [Double] = []
+        var input: [ModelInputRow] = []
+        var intervals: [IntervalRow] = []
+        var revisions: [Date: String] = [:]
+        for d in 0..<dayCount {
+            level *= 1 + 0.002 * rng.standardNormal()
+            levels.append(level)
+            for r in 0..<runsPerDay {
+                let time = Date(timeIntervalSince1970: Double((first + d) * 86_400 + 3_600 * (2 + 4 * r) + Int(600 * rng.uniform())))
+                let outlier = rng.uniform() < 0.01
+                let y = level * (1 + 0.03 * rng.standardNormal()) * (outlier ? 1.5 : 1)
+                input.append(ModelInputRow(time: time, day: d, y: y, z: outlier ? 8.2 : 0.4, outlier: outlier, majorVersion: 113 + d / 28))
+                revisions[time] = (0..<5).map { _ in String(format: "%08x", UInt32(truncatingIfNeeded: rng.next())) }.joined()
+            }
+            let l = level
+            intervals.append(IntervalRow(day: d, date: StoreTime.dayText(daysSinceEpoch: first + d),
+                                         levelP05: l * 0.99, levelP25: l * 0.995, levelP50: l, levelP75: l * 1.005, levelP95: l * 1.01,
+                                         p05: l * 0.95, p15: l * 0.97, p16: l * 0.97, p25: l * 0.98, p50: l, p75: l * 1.02,
+                                         p84: l * 1.03, p85: l * 1.03, p95: l * 1.05, rawP05: l * 0.96, rawP50: l, rawP95: l * 1.04))
+        }
+        let compared = [(7, "prev_week"), (14, "prev_week2"), (40, "v125"), (70, "v124")]
+        var draws: [DrawRow] = []
+        for (back, _) in [(0, "D")] + compared {
+            let d = dayCount - 1 - back
+            for j in 0..<1000 {
+                draws.append(DrawRow(day: d, date: intervals[d].date, draw: j, level: levels[d] * (1 + 0.004 * rng.standardNormal()),
+                                     predictive: levels[d]))
+            }
+        }
+        let comparisons = compared.map { (back: Int, label: String) -> ComparisonRow in
+            ComparisonRow(label: label, date: intervals[dayCount - 1 - back].date, p05: -1.5, p10: -1.2, p50: 2.5, p90: 3.1, p95: 3.6,
+                          pWorse: 0.97, regression: true, alert: true, minChange: 2, threshold: 0.8, pWorseBeyond: 0.85)
+        }
+        let changes = (0..<changeDays).map { (k: Int) -> ChangeDayRow in
+            let size: Double = k % 2 == 0 ? 3.2 : -1.4
+            let probability: Double = 0.5 + 0.04 * Double(k)
+            return ChangeDayRow(date: intervals[dayCount - 2 - 9 * k].date, probability: probability, sizePercent: size)
+        }
+        let diagnostics = DiagnosticsRow(model: "step-level v1", sampler: "gibbs", noise: "student-t", status: .good,
+                                         nPoints: input.count, nOutliers: input.filter(\.outlier).count,
+                                         firstDate: intervals.first!.date, lastDate: runDate, k: dayCount, nDivergent: 0,
+                                         maxRhat: 1.004, minEssBulk: 850, minEssTail: 700, minBfmi: 0.95, recalibrationFactor: 1.04,
+                                         modesSummary: "2 modes found; 71% in mode 1; 29% in mode 2")
+        let results = SeriesResults(runDate: runDate, seriesId: id, modelInput: input, intervals: intervals, draws: draws,
+                                    diagnostics: diagnostics, comparisons: comparisons, changeDays: changes)
+        let series = SeriesRecord(id: id, project: "mozilla-beta", suite: "raptor-tp6-amazon-firefox-cold-fcp",
+                                  test: "fcp-subtest-with-a-long-name", platform: "android-hw-p2-8-0-android-aarch64-shippable",
+                                  framework: "raptor", sname: "tp6-cold", os: "android", lowerIsBetter: true, unit: "ms")
+        return ReportSeries(series: series, results: results, revisions: revisions)
+    }
 }

@@ -65,6 +65,27 @@ struct SeriesResultsTests {
         #expect(try store.rowCounts()["draws"] == 2, "one row of blobs per day")
     }
 
+    @Test("change days read back in date order; a replace without them leaves none")
+    func changeDays() throws {
+        let (store, _) = try TestSupport.newStore()
+        let id = try Self.seriesId(in: store)
+        var written = Self.results(seriesId: id)
+        written.changeDays = [ChangeDayRow(date: "2020-05-03", probability: 0.93, sizePercent: 3.25),
+                              ChangeDayRow(date: "2020-05-02", probability: 0.61, sizePercent: -1.5)]
+        try store.writeResults(written, replace: false)
+        let read = try #require(try store.results(runDate: "2020-05-10", seriesId: id))
+        #expect(read.changeDays == written.changeDays.sorted { $0.date < $1.date })
+        // A day given twice is refused by name, before anything is written.
+        var twice = Self.results(runDate: "2020-05-11", seriesId: id)
+        twice.changeDays = [ChangeDayRow(date: "2020-05-02", probability: 0.7, sizePercent: 2),
+                            ChangeDayRow(date: "2020-05-02", probability: 0.8, sizePercent: 2)]
+        #expect(throws: StoreError.self) { try store.writeResults(twice, replace: false) }
+        #expect(try store.results(runDate: "2020-05-11", seriesId: id) == nil)
+        // Replacing with a fit that has none (the reference model) leaves none of the old ones.
+        try store.writeResults(Self.results(seriesId: id), replace: true)
+        #expect(try store.results(runDate: "2020-05-10", seriesId: id)?.changeDays == [])
+    }
+
     @Test("a second write is skipped unless replace is asked; replace leaves no old rows")
     func skipOrReplace() throws {
         let (store, _) = try TestSupport.newStore()

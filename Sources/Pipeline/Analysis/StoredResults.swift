@@ -49,8 +49,11 @@ enum StoredResults {
                                  threshold: job.alertRule.threshold,
                                  pWorseBeyond: change.probabilityWorseBeyondMinimum)
         }
+        let changeDays = result.changeDays.map {
+            ChangeDayRow(date: result.date(ofRow: $0.row).description, probability: $0.probability, sizePercent: $0.sizePercent)
+        }
         return SeriesResults(runDate: runDate, seriesId: series.id, modelInput: modelInput, intervals: intervals,
-                             draws: draws, diagnostics: diagnostics, comparisons: comparisons)
+                             draws: draws, diagnostics: diagnostics, comparisons: comparisons, changeDays: changeDays)
     }
 
     /// The kept draws by day: the level of the days `retention` names, the

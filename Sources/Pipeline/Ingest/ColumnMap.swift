@@ -19,7 +19,7 @@ import SeriesAnalysis
 /// ```
 /// Field names are those of ``RecordField`` (`time`, `project`, `framework`,
 /// `suite`, `test`, `platform`, `value`, `revision`, `task_id`, `label`,
-/// `extra_options`, `lower_is_better`, `unit`, `version`).
+/// `extra_options`, `lower_is_better`, `unit`, `version`, `signature`).
 public struct ColumnMap: Sendable, Equatable {
     /// Field → header name (compared case-insensitively, surrounding spaces ignored).
     public var columns: [RecordField: String]

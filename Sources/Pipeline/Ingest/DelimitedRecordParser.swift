@@ -208,7 +208,7 @@ public struct DelimitedRecordParser: Sendable {
                 suite: suite, test: try name(.test), platform: platform, value: value,
                 revision: try name(.revision), taskId: try name(.taskId), label: try name(.label),
                 extraOptions: try name(.extraOptions), lowerIsBetter: lowerIsBetter,
-                unit: try name(.unit), version: try name(.version))
+                unit: try name(.unit), version: try name(.version), signature: try name(.signature))
         }
     }
 }

@@ -36,6 +36,8 @@ public struct PerfRecord: Sendable, Hashable {
     public var unit: String
     /// Application version, e.g. `77.0b3`; "".
     public var version: String
+    /// Perfherder's signature id of the series, e.g. `3534783`; "" when the source does not say.
+    public var signature: String
 
     /// What Treeherder assumes when a signature does not say (its API omits the
     /// field unless it is false): most performance tests measure a cost.
@@ -45,7 +47,7 @@ public struct PerfRecord: Sendable, Hashable {
         time: Date, project: String = "", framework: String = "", suite: String,
         test: String = "", platform: String, value: Double, revision: String = "",
         taskId: String = "", label: String = "", extraOptions: String = "",
-        lowerIsBetter: Bool? = nil, unit: String = "", version: String = ""
+        lowerIsBetter: Bool? = nil, unit: String = "", version: String = "", signature: String = ""
     ) {
         self.time = time
         self.project = project
@@ -61,5 +63,6 @@ public struct PerfRecord: Sendable, Hashable {
         self.lowerIsBetter = lowerIsBetter
         self.unit = unit
         self.version = version
+        self.signature = signature
     }
 }

@@ -9,6 +9,8 @@ public enum RecordField: String, CaseIterable, Sendable, Hashable {
     case extraOptions = "extra_options"
     case lowerIsBetter = "lower_is_better"
     case unit, version
+    /// Perfherder's id of the series (`signature_id` in Treeherder exports), for links.
+    case signature
 
     /// Fields every row must have (SPEC §3: time, suite, platform, value).
     public static let required: [RecordField] = [.time, .value, .suite, .platform]
@@ -34,6 +36,7 @@ public enum RecordField: String, CaseIterable, Sendable, Hashable {
         case .lowerIsBetter: return ["lower_is_better", "lowerisbetter"]
         case .unit: return ["measurement_unit", "unit"]
         case .version: return ["version"]
+        case .signature: return ["signature_id", "signature"]
         }
     }
 }

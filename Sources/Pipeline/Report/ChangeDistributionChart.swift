@@ -24,8 +24,10 @@ public enum ChangeDistributionChart {
     /// The axis spans the central 99% of every violin's draws, so a few far
     /// draws cannot flatten the bulk of the distributions.
     static let tailProbability = 0.005
-    /// Density points kept per violin (the density grid has ≥ 512).
-    static let outlinePoints = 160
+    /// Density points kept per violin (the density grid has ≥ 512) before the
+    /// outline is simplified (``PathSimplification``, 0.3 px): enough for a
+    /// smooth curve 230 px tall, a few hundred bytes a violin.
+    static let outlinePoints = 64
 
     /// The SVG for one series, or nil when it has no comparisons.
     /// `id` must be unique in the page (it names the chart's clip paths).
@@ -63,13 +65,14 @@ public enum ChangeDistributionChart {
             svg += violin(d, index: i, cx: cx, y: y, id: id)
             svg += intervals(d.comparison, cx: cx, y: y)
             let c = d.comparison
+            svg += "<g text-anchor=\"middle\">"
             svg += SVG.text(String(format: "P(worse) = %.3f", c.pWorse), x: cx, y: f.plotTop - 22,
-                            attributes: "class=\"p-worse\(c.regression ? " regression" : "")\" text-anchor=\"middle\"")
-            svg += SVG.text(String(format: "median %+.2f%%", c.p50), x: cx, y: f.plotTop - 8,
-                            attributes: "class=\"median-change\" text-anchor=\"middle\"")
-            svg += SVG.text(c.label, x: cx, y: f.plotBottom + 18, attributes: "class=\"comparison-label\" text-anchor=\"middle\"")
+                            attributes: "class=\"p-worse\(c.regression ? " regression" : "")\"")
+            svg += SVG.text(String(format: "median %+.2f%%", c.p50), x: cx, y: f.plotTop - 8)
+            svg += SVG.text(c.label, x: cx, y: f.plotBottom + 18, attributes: "class=\"comparison-label\"")
             svg += SVG.text(d.changes == nil ? "\(c.date) (draws not stored)" : c.date, x: cx, y: f.plotBottom + 33,
-                            attributes: "class=\"comparison-date\" text-anchor=\"middle\"")
+                            attributes: "class=\"comparison-date\"")
+            svg += "</g>"
         }
         return svg + "</svg>"
     }
@@ -89,9 +92,11 @@ public enum ChangeDistributionChart {
         let stride = Swift.max(1, inside.count / outlinePoints)
         var kept = Swift.stride(from: 0, to: inside.count, by: stride).map { inside[$0] }
         if kept.last != inside.last { kept.append(inside.last!) }
-        let rightSide = kept.map { (x: cx + density.density[$0] / top * halfWidth, y: y(density.grid[$0])) }
-        let leftSide = kept.map { (x: cx - density.density[$0] / top * halfWidth, y: y(density.grid[$0])) }
-        let path = SVG.band(upper: rightSide, lower: leftSide)
+        let rightSide = PathSimplification.simplify(
+            kept.map { (x: cx + density.density[$0] / top * halfWidth, y: y(density.grid[$0])) }, tolerance: 0.4)
+        // The left half mirrors the right one about the violin's centre line.
+        let leftSide = rightSide.map { (x: 2 * cx - $0.x, y: $0.y) }
+        let path = SVG.relativePath(rightSide + leftSide.reversed(), close: true)
         let c = d.comparison
         let title = SVG.escape("\(c.label) (\(c.date)): "
             + String(format: "median %+.2f%%, 80%% interval %+.2f%% … %+.2f%%, 90%% interval %+.2f%% … %+.2f%%, P(worse) %.3f, ",
@@ -114,12 +119,11 @@ public enum ChangeDistributionChart {
     static func axis(_ y: LinearScale, _ f: ChartFrame, lowerIsBetter: Bool) -> String {
         let (low, high) = (y.domain.lower, y.domain.upper)
         let step = NiceTicks.step(lower: low, upper: high, count: 6)
-        var out = "<g class=\"axis value-axis\">"
-        for tick in NiceTicks.ticks(lower: low, upper: high, count: 6) {
-            let py = y(tick)
-            out += SVG.line(x1: f.plotLeft, y1: py, x2: f.plotRight, y2: py, cssClass: "grid")
-            out += SVG.text(NiceTicks.label(tick, step: step) + "%", x: f.plotLeft - 6, y: py + 4, attributes: "text-anchor=\"end\"")
-        }
+        let ticks = NiceTicks.ticks(lower: low, upper: high, count: 6)
+        var out = "<g class=\"axis value-axis\"><path class=\"grid\" d=\""
+            + ticks.map { "M\(SVG.number(f.plotLeft)) \(SVG.number(y($0)))H\(SVG.number(f.plotRight))" }.joined() + "\"/><g text-anchor=\"end\">"
+        for tick in ticks { out += SVG.text(NiceTicks.label(tick, step: step) + "%", x: f.plotLeft - 6, y: y(tick) + 4) }
+        out += "</g>"
         out += SVG.line(x1: f.plotLeft, y1: f.plotTop, x2: f.plotLeft, y2: f.plotBottom, cssClass: "axis-line")
         let cy = (f.plotTop + f.plotBottom) / 2
         out += "<text class=\"axis-title\" transform=\"translate(14 \(SVG.number(cy))) rotate(-90)\" text-anchor=\"middle\">"

@@ -42,10 +42,14 @@ public struct ReportSelection: Sendable, Equatable {
 public struct ReportSeries: Sendable {
     public var series: SeriesRecord
     public var results: SeriesResults
+    /// Revision of each run of the recent window, by the run's time (from
+    /// `measurements`; runs without one are absent), for hover details.
+    public var revisions: [Date: String]
 
-    public init(series: SeriesRecord, results: SeriesResults) {
+    public init(series: SeriesRecord, results: SeriesResults, revisions: [Date: String] = [:]) {
         self.series = series
         self.results = results
+        self.revisions = revisions
     }
 
     /// The highest `P(worse)` over the comparisons; nil without comparisons.
@@ -90,12 +94,25 @@ public struct ReportContent: Sendable {
         var series: [ReportSeries] = []
         for record in try store.listSeries(.all) where stored.contains(record.id) && selection.admits(record) {
             guard let results = try store.results(runDate: runDate, seriesId: record.id) else { continue }
-            let entry = ReportSeries(series: record, results: results)
+            var entry = ReportSeries(series: record, results: results)
             if selection.regressionsOnly && !entry.hasRegression { continue }
+            entry.revisions = try recentRevisions(store: store, seriesId: record.id, runDate: runDate)
             series.append(entry)
         }
         return ReportContent(runDate: runDate, storeLocation: store.location, selection: selection, series: series,
                              storedSeriesCount: stored.count)
+    }
+
+    /// Revisions of the runs in the charts' recent window, by time.
+    static func recentRevisions(store: any PerfStore, seriesId: Int64, runDate: String) throws -> [Date: String] {
+        guard let d = StoreTime.daysSinceEpoch(dayText: runDate), case let .recent(n) = SeriesChart.Window.recentDefault
+        else { return [:] }
+        var revisions: [Date: String] = [:]
+        for m in try store.measurements(seriesId: seriesId, from: StoreTime.dayText(daysSinceEpoch: d - n), through: runDate)
+        where !m.revision.isEmpty && revisions[m.time] == nil {
+            revisions[m.time] = m.revision
+        }
+        return revisions
     }
 
     static func ordered(_ series: [ReportSeries]) -> [ReportSeries] {

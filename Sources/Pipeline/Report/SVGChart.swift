@@ -52,6 +52,59 @@ enum SVG {
         return polyline(upper + lower.reversed()) + " Z"
     }
 
+    /// Path data through `points` in relative coordinates, the shortest SVG
+    /// writes: `M x y l dx dy dx dy …` (`.5` for 0.5, a minus sign as the
+    /// separator). Points are rounded to tenths first and the steps taken
+    /// between rounded points, so rounding never accumulates along the path;
+    /// `close` ends it with `z`.
+    static func relativePath(_ points: [(x: Double, y: Double)], close: Bool = false) -> String {
+        guard let first = points.first else { return "" }
+        var out = "M" + number(first.x) + " " + number(first.y)
+        var (px, py) = (tenths(first.x), tenths(first.y))
+        var started = false
+        for p in points.dropFirst() {
+            let (x, y) = (tenths(p.x), tenths(p.y))
+            let dx = compact(x - px), dy = compact(y - py)
+            out += started ? (dx.hasPrefix("-") ? "" : " ") : "l"
+            out += dx + (dy.hasPrefix("-") ? "" : " ") + dy
+            started = true
+            (px, py) = (x, y)
+        }
+        return close ? out + "z" : out
+    }
+
+    /// Dots: a zero-length segment at each point (`M x y h0 m dx dy h0 …`),
+    /// drawn as a dot by a round line cap, each distinct tenth-pixel once.
+    static func dots(_ points: [(x: Double, y: Double)]) -> String {
+        var out = ""
+        var seen = Set<Int>()
+        var last: (Int, Int)?
+        for p in points {
+            let (x, y) = (tenths(p.x), tenths(p.y))
+            guard seen.insert(x &* 1_000_003 &+ y).inserted else { continue }
+            if let last {
+                let dx = compact(x - last.0), dy = compact(y - last.1)
+                out += "m" + dx + (dy.hasPrefix("-") ? "" : " ") + dy + "h0"
+            } else {
+                out += "M" + number(Double(x) / 10) + " " + number(Double(y) / 10) + "h0"
+            }
+            last = (x, y)
+        }
+        return out
+    }
+
+    /// A value in whole tenths.
+    static func tenths(_ value: Double) -> Int { value.isFinite ? Int((value * 10).rounded()) : 0 }
+
+    /// A number of tenths as the shortest decimal: `5` → `.5`, `-12` → `-1.2`, `30` → `3`.
+    static func compact(_ tenths: Int) -> String {
+        let sign = tenths < 0 ? "-" : ""
+        let magnitude = abs(tenths)
+        let whole = magnitude / 10, fraction = magnitude % 10
+        if fraction == 0 { return sign + "\(whole)" }
+        return sign + (whole == 0 ? "" : "\(whole)") + ".\(fraction)"
+    }
+
     /// `<text>` with the given attributes, escaped.
     static func text(_ content: String, x: Double, y: Double, attributes: String = "") -> String {
         "<text x=\"\(number(x))\" y=\"\(number(y))\"\(attributes.isEmpty ? "" : " " + attributes)>\(escape(content))</text>"

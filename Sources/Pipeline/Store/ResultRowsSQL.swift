@@ -43,6 +43,13 @@ enum ResultRowsSQL {
                                                 row.minChange, row.threshold, row.pWorseBeyond])
         }
 
+        let changeDays = try db.makeStatement(sql: """
+            INSERT INTO change_days (run_date, series_id, date, probability, size_percent) VALUES (?, ?, ?, ?, ?)
+            """)
+        for row in results.changeDays {
+            try changeDays.execute(arguments: [runDate, seriesId, row.date, row.probability, row.sizePercent])
+        }
+
         let d = results.diagnostics
         let values: [(String, (any DatabaseValueConvertible)?)] = [
             ("run_date", runDate), ("series_id", seriesId), ("model", d.model), ("sampler", d.sampler),
@@ -85,10 +92,18 @@ enum ResultRowsSQL {
             }
         let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
                                            arguments: key).map(comparison)
+        // A store without the change-days step is read as it is (read-only commands upgrade nothing).
+        let changeDays = try db.tableExists("change_days")
+            ? Row.fetchAll(db, sql: "SELECT * FROM change_days WHERE run_date = ? AND series_id = ? ORDER BY date",
+                           arguments: key).map { row in
+                ChangeDayRow(date: row["date"], probability: row["probability"], sizePercent: row["size_percent"])
+            }
+            : []
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput,
                              intervals: try intervals(runDate: runDate, seriesId: seriesId, from: db),
                              draws: try draws(runDate: runDate, seriesId: seriesId, dates: nil, layout: layout, from: db),
-                             diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons)
+                             diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons,
+                             changeDays: changeDays)
     }
 
     /// The model input of (run date, series) from its chunks, the scores of
@@ -233,7 +248,7 @@ enum ResultRowsSQL {
     /// Deletes every result row of (run date, series) (schema v3), and the
     /// model input chunks of the series no run date uses any more.
     static func delete(runDate: String, seriesId: Int64, from db: Database) throws {
-        for table in StoreSchema.Layout.compact.resultTables.map(\.table) {
+        for table in StoreSchema.Layout.compact.resultTables.map(\.table) + StoreSchema.optionalResultTables {
             try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: [runDate, seriesId])
         }
         try deleteUnusedChunks(seriesId: seriesId, from: db)

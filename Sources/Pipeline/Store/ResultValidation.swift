@@ -56,6 +56,12 @@ enum ResultValidation {
             try finite([("p05", row.p05), ("p10", row.p10), ("p50", row.p50), ("p90", row.p90), ("p95", row.p95),
                         ("p_worse", row.pWorse)], "comparison \"\(row.label)\"")
         }
+        var changeDates = Set<String>()
+        for row in results.changeDays {
+            try day(row.date, "change day date")
+            guard changeDates.insert(row.date).inserted else { throw fail("change_days: \(row.date) given twice") }
+            try finite([("probability", row.probability), ("size_percent", row.sizePercent)], "change day \(row.date)")
+        }
         if let first = results.diagnostics.firstDate { try day(first, "diagnostics first_date") }
         if let last = results.diagnostics.lastDate { try day(last, "diagnostics last_date") }
     }

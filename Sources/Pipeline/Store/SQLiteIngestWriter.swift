@@ -24,14 +24,15 @@ final class SQLiteIngestWriter {
             SELECT id FROM series WHERE project = ? AND suite = ? AND test = ? AND platform = ?
             """)
         insertSeries = try db.makeStatement(sql: """
-            INSERT INTO series (project, suite, test, platform, framework, sname, os, lower_is_better, unit)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO series (project, suite, test, platform, framework, sname, os, lower_is_better, unit, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         // Known facts are kept; empty ones are filled in; the naming follows the latest rules.
         updateSeries = try db.makeStatement(sql: """
             UPDATE series SET
                 framework = CASE WHEN framework = '' THEN ? ELSE framework END,
                 unit = CASE WHEN unit = '' THEN ? ELSE unit END,
+                signature = CASE WHEN signature = '' THEN ? ELSE signature END,
                 lower_is_better = COALESCE(lower_is_better, ?),
                 sname = ?, os = ?
             WHERE id = ?
@@ -53,11 +54,11 @@ final class SQLiteIngestWriter {
             if let known = seriesIds[key] {
                 seriesId = known
             } else if let existing = try Int64.fetchOne(find, arguments: [r.project, r.suite, r.test, r.platform]) {
-                try updateSeries.execute(arguments: [r.framework, r.unit, r.lowerIsBetter, row.sname, row.os, existing])
+                try updateSeries.execute(arguments: [r.framework, r.unit, r.signature, r.lowerIsBetter, row.sname, row.os, existing])
                 seriesId = existing
             } else {
                 try insertSeries.execute(arguments: [r.project, r.suite, r.test, r.platform, r.framework,
-                                                     row.sname, row.os, r.lowerIsBetter, r.unit])
+                                                     row.sname, row.os, r.lowerIsBetter, r.unit, r.signature])
                 seriesId = db.lastInsertedRowID
                 counts.newSeries += 1
             }

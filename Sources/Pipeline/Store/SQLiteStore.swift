@@ -192,12 +192,14 @@ public final class SQLiteStore: PerfStore {
 
     // MARK: - Series and measurements
 
-    private static let seriesColumns = "id, project, suite, test, platform, framework, sname, os, lower_is_better, unit"
+    /// `*`: a store older than schema step 5 has no `signature` column and is read as it is.
+    private static let seriesColumns = "*"
 
     private static func seriesRecord(_ row: Row) -> SeriesRecord {
         SeriesRecord(id: row["id"], project: row["project"], suite: row["suite"], test: row["test"],
                      platform: row["platform"], framework: row["framework"], sname: row["sname"], os: row["os"],
-                     lowerIsBetter: row["lower_is_better"], unit: row["unit"])
+                     lowerIsBetter: row["lower_is_better"], unit: row["unit"],
+                     signature: row.hasColumn("signature") ? row["signature"] : "")
     }
 
     public func listSeries(_ filter: SeriesFilter) throws(StoreError) -> [SeriesRecord] {

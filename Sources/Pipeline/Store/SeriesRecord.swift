@@ -17,9 +17,11 @@ public struct SeriesRecord: Sendable, Hashable, Identifiable {
     /// `nil` when no source said; see ``lowerIsBetterOrDefault``.
     public var lowerIsBetter: Bool?
     public var unit: String
+    /// Perfherder's signature id of the series; "" when unknown.
+    public var signature: String
 
     public init(id: Int64, project: String, suite: String, test: String, platform: String, framework: String,
-                sname: String, os: String, lowerIsBetter: Bool?, unit: String) {
+                sname: String, os: String, lowerIsBetter: Bool?, unit: String, signature: String = "") {
         self.id = id
         self.project = project
         self.suite = suite
@@ -30,6 +32,7 @@ public struct SeriesRecord: Sendable, Hashable, Identifiable {
         self.os = os
         self.lowerIsBetter = lowerIsBetter
         self.unit = unit
+        self.signature = signature
     }
 
     /// The direction comparisons use: the stored value, else Treeherder's default.

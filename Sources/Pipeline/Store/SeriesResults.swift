@@ -22,9 +22,13 @@ public struct SeriesResults: Sendable, Equatable {
     public var draws: [DayDraws]
     public var diagnostics: DiagnosticsRow
     public var comparisons: [ComparisonRow]
+    /// Days the level probably stepped on (SPEC §5b), in date order; empty for
+    /// models without steps and in stores older than schema step 4.
+    public var changeDays: [ChangeDayRow]
 
     public init(runDate: String, seriesId: Int64, modelInput: [ModelInputRow] = [], intervals: [IntervalRow] = [],
-                draws: [DayDraws] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = []) {
+                draws: [DayDraws] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = [],
+                changeDays: [ChangeDayRow] = []) {
         self.runDate = runDate
         self.seriesId = seriesId
         self.modelInput = modelInput
@@ -32,6 +36,24 @@ public struct SeriesResults: Sendable, Equatable {
         self.draws = draws
         self.diagnostics = diagnostics
         self.comparisons = comparisons
+        self.changeDays = changeDays
+    }
+}
+
+/// One row of `change_days`: a day on which the level moved by a material
+/// step (``StepLevelFitter/materialStepPercent``) with posterior probability
+/// `probability`; `sizePercent` is the posterior median of that day's change
+/// of the level, in percent of the day before.
+public struct ChangeDayRow: Sendable, Equatable {
+    /// `YYYY-MM-DD`.
+    public var date: String
+    public var probability: Double
+    public var sizePercent: Double
+
+    public init(date: String, probability: Double, sizePercent: Double) {
+        self.date = date
+        self.probability = probability
+        self.sizePercent = sizePercent
     }
 }
 

@@ -28,6 +28,8 @@ public enum StoreSchema {
         Migration(identifier: "v1-initial", sql: version1, dataStep: nil),
         Migration(identifier: "v2-alert-rule-and-claims", sql: version2, dataStep: nil),
         Migration(identifier: compactLayoutIdentifier, sql: version3, dataStep: CompactLayoutMigration.convert),
+        Migration(identifier: "v4-change-days", sql: version4ChangeDays, dataStep: nil),
+        Migration(identifier: "v5-series-signature", sql: version5SeriesSignature, dataStep: nil),
     ]
 
     /// The step from which draws are blobs and model input is shared (v3).
@@ -295,6 +297,30 @@ public enum StoreSchema {
         "((1 - 2 * ((\(bits) >> 31) & 1)) * ((\(bits) & 8388607) + CASE WHEN ((\(bits) >> 23) & 255) = 0 THEN 0 ELSE 8388608 END) * \(scale))"
     }
 
+    /// Schema step 4 (issue 13, the report's "when"): `change_days`, the days
+    /// on which the model's level probably stepped (SPEC §5b), one row per
+    /// (run date, series, day) with the posterior probability of a material
+    /// step and its median size in percent. Models without steps (the
+    /// reference) write none, so a series may have no rows here: the table is
+    /// not one of ``resultTables`` (whose coverage `diagnose` checks).
+    public static let version4ChangeDays = """
+        CREATE TABLE change_days (
+            run_date     TEXT NOT NULL,
+            series_id    INTEGER NOT NULL REFERENCES series(id),
+            date         TEXT NOT NULL,
+            probability  REAL NOT NULL,
+            size_percent REAL NOT NULL,
+            PRIMARY KEY (run_date, series_id, date)
+        );
+        """
+
+    /// Schema step 5 (issue 13, links from the report): `series.signature`,
+    /// Perfherder's signature id of the series ('' when no source said), so
+    /// the report can link to the series' graph.
+    public static let version5SeriesSignature = """
+        ALTER TABLE series ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+        """
+
     /// All steps as a GRDB migrator.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -325,4 +351,9 @@ public enum StoreSchema {
             }
         }
     }
+
+    /// Result tables in which a (run date, series) may have no rows at all
+    /// (a model without change days): written and replaced with the others,
+    /// left out of the coverage checks. Absent from stores older than step 4.
+    static let optionalResultTables = ["change_days"]
 }
