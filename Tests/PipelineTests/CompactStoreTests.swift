@@ -354,7 +354,7 @@ struct CompactStoreTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "a read-only open changes nothing")
 
         let writer = try SQLiteStore(path: path)
-        #expect(try writer.coverage().store_schema_version == 3)
+        #expect(try writer.coverage().store_schema_version == StoreSchema.currentVersion)
         let upgraded = try #require(try writer.results(runDate: "2024-05-06", seriesId: 1))
         #expect(upgraded == old, "the latest run date converts exactly (its values are Float32)")
         let trimmed = try #require(try writer.results(runDate: "2024-05-05", seriesId: 1))

@@ -216,13 +216,12 @@ enum YearFixture {
                                          p84: l * 1.03, p85: l * 1.03, p95: l * 1.05, rawP05: l * 0.96, rawP50: l, rawP95: l * 1.04))
         }
         let compared = [(7, "prev_week"), (14, "prev_week2"), (40, "v125"), (70, "v124")]
-        var draws: [DrawRow] = []
+        var draws: [DayDraws] = []
         for (back, _) in [(0, "D")] + compared {
             let d = dayCount - 1 - back
-            for j in 0..<1000 {
-                draws.append(DrawRow(day: d, date: intervals[d].date, draw: j, level: levels[d] * (1 + 0.004 * rng.standardNormal()),
-                                     predictive: levels[d]))
-            }
+            let level = (0..<1000).map { _ in Float(levels[d] * (1 + 0.004 * rng.standardNormal())) }
+            draws.append(DayDraws(day: d, date: intervals[d].date, level: level,
+                                  predictive: [Float](repeating: Float(levels[d]), count: 1000)))
         }
         let comparisons = compared.map { (back: Int, label: String) -> ComparisonRow in
             ComparisonRow(label: label, date: intervals[dayCount - 1 - back].date, p05: -1.5, p10: -1.2, p50: 2.5, p90: 3.1, p95: 3.6,
