@@ -120,6 +120,8 @@ public enum Alerts {
             if bySeries[j.series.id] == nil { order.append(j.series.id) }
             bySeries[j.series.id, default: []].append(j)
         }
+        var changeDays: [Int64: [ChangeDayRow]] = [:]
+        for (seriesId, row) in try store.changeDays(runDate: runDate) { changeDays[seriesId, default: []].append(row) }
         var alerts: [AlertRecord] = []
         var heldBack: [AlertRecord] = []
         for id in order {
@@ -131,10 +133,21 @@ public enum Alerts {
                 platform: s.platform, run_date: runDate, model: first.diagnostics?.model ?? "",
                 status: status.rawValue, reasons: first.diagnostics?.reasons ?? "",
                 new: !alertedBefore.contains(id), previous_run_date: previousRunDate,
-                comparisons: firing.map(StoredComparisons.record), change_days: [])
+                comparisons: firing.map(StoredComparisons.record),
+                change_days: behind(firing, changeDays[id] ?? []))
             if status == .flagged && !includeFlagged { heldBack.append(record) } else { alerts.append(record) }
         }
         return AlertReport(runDate: runDate, alerts: alerts, heldBack: heldBack)
+    }
+
+    /// The change days behind an alert: those after the earliest day its
+    /// firing comparisons compare with, up to the run date.
+    static func behind(_ firing: [JudgedComparison], _ days: [ChangeDayRow]) -> [ChangeDayRecord] {
+        let record = firing.map(StoredComparisons.record)
+        guard let since = record.map(\.date).min() else { return [] }
+        return days.filter { $0.date > since }.map {
+            ChangeDayRecord(date: $0.date, probability: $0.probability, size_percent: $0.sizePercent)
+        }
     }
 
     /// `<16 hex digits>-<run date>`: FNV-1a (64 bit) of the series' identity

@@ -80,4 +80,8 @@ public protocol PerfStore: Sendable {
 
     /// The diagnostics of every series for `runDate`, by series id.
     func diagnostics(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: DiagnosticsRow)]
+
+    /// The change days of every series for `runDate` (SPEC §5b), by series id
+    /// then date; none from models without steps or stores without the table.
+    func changeDays(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ChangeDayRow)]
 }

@@ -441,6 +441,17 @@ public final class SQLiteStore: PerfStore {
         }
     }
 
+    public func changeDays(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: ChangeDayRow)] {
+        try read { db in
+            guard try db.tableExists("change_days") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM change_days WHERE run_date = ? ORDER BY series_id, date",
+                                    arguments: [runDate]).map {
+                (seriesId: $0["series_id"],
+                 row: ChangeDayRow(date: $0["date"], probability: $0["probability"], sizePercent: $0["size_percent"]))
+            }
+        }
+    }
+
     public func diagnostics(runDate: String) throws(StoreError) -> [(seriesId: Int64, row: DiagnosticsRow)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM diagnostics WHERE run_date = ? ORDER BY series_id",
