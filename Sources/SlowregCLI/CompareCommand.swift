@@ -52,19 +52,21 @@ struct CompareCommand: AsyncParsableCommand {
 
     func run() async throws {
         let records: [ComparisonRecord]
+        let changeDays: [SeriesChangeDayRecord]
         do {
             let store = try storeOptions.openForReading()
             let rule = alertRule.choice
             records = days.isEmpty
                 ? try StoredComparisons.stored(store: store, runDate: date, filter: seriesFilter.filter, rule: rule)
                 : try StoredComparisons.fromDraws(store: store, runDate: date, days: days, filter: seriesFilter.filter, rule: rule)
+            changeDays = try StoredComparisons.changeDays(store: store, runDate: date, filter: seriesFilter.filter)
         } catch {
             throw failWithBadInput("\(error)")
         }
         switch format {
-        case .json: printOut(try StoredComparisons.json(records, runDate: date))
+        case .json: printOut(try StoredComparisons.json(records, runDate: date, changeDays: changeDays))
         case .csv: printOut(StoredComparisons.csv(records))
-        case .table: printOut(StoredComparisons.table(records))
+        case .table: printOut(StoredComparisons.table(records) + StoredComparisons.changeDaysTable(changeDays))
         }
     }
 }

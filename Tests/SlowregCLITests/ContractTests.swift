@@ -152,6 +152,9 @@ struct ContractTests {
         #expect(firstAlerts.count == 1 && firstAlerts[0]["new"] as? Bool == true, "\(first)")
         #expect(secondAlerts.count == 1 && secondAlerts[0]["new"] as? Bool == false, "\(second)")
         #expect(firstAlerts[0]["id"] as? String != secondAlerts[0]["id"] as? String)
+        // compare --format json lists the stored change days too.
+        let compared = try Self.json(try Slowreg.run(["compare", "--date", "2024-06-29", "--format", "json", "--store", store2]).stdout)
+        #expect((compared["change_days"] as? [[String: Any]])?.isEmpty == false, "\(compared)")
         // The 3% step behind the alert is a change day of the default model, between D−14 and D.
         let changeDays = try #require(firstAlerts[0]["change_days"] as? [[String: Any]])
         #expect(changeDays.contains { ($0["size_percent"] as? Double ?? 0) > 1 && ($0["probability"] as? Double ?? 0) >= 0.5

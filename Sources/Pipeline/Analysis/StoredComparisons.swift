@@ -3,6 +3,18 @@ import NumericCore
 import SeriesAnalysis
 
 /// One comparison as `compare` prints it: a stable JSON/CSV record for scripts.
+/// A change day of a series on a run date, as `compare` reports it.
+public struct SeriesChangeDayRecord: Codable, Sendable, Equatable {
+    public var project: String
+    public var suite: String
+    public var test: String
+    public var platform: String
+    public var run_date: String
+    public var date: String
+    public var probability: Double
+    public var size_percent: Double
+}
+
 public struct ComparisonRecord: Codable, Sendable, Equatable {
     public var project: String
     public var suite: String
@@ -224,12 +236,37 @@ public enum StoredComparisons {
         var schema_version: Int
         var run_date: String
         var comparisons: [ComparisonRecord]
+        var change_days: [SeriesChangeDayRecord]
     }
 
-    /// `{"schema_version": 1, "run_date": D, "comparisons": [...]}`.
-    public static func json(_ records: [ComparisonRecord], runDate: String) throws -> String {
-        let document = ComparisonsDocument(schema_version: schemaVersion, run_date: runDate, comparisons: records)
+    /// `{"schema_version": 1, "run_date": D, "comparisons": [...], "change_days": [...]}`.
+    public static func json(_ records: [ComparisonRecord], runDate: String,
+                            changeDays: [SeriesChangeDayRecord] = []) throws -> String {
+        let document = ComparisonsDocument(schema_version: schemaVersion, run_date: runDate, comparisons: records,
+                                           change_days: changeDays)
         return try PrettyJSON.document(document)
+    }
+
+    /// The change days stored for `runDate` (SPEC §5b) of the series `filter` matches.
+    public static func changeDays(store: any PerfStore, runDate: String, filter: SeriesFilter) throws -> [SeriesChangeDayRecord] {
+        let series = Dictionary(uniqueKeysWithValues: try store.listSeries(filter).map { ($0.id, $0) })
+        return try store.changeDays(runDate: runDate).compactMap { seriesId, row in
+            guard let s = series[seriesId] else { return nil }
+            return SeriesChangeDayRecord(project: s.project, suite: s.suite, test: s.test, platform: s.platform,
+                                         run_date: runDate, date: row.date, probability: row.probability,
+                                         size_percent: row.sizePercent)
+        }
+    }
+
+    /// Lines under the comparisons table: one per change day.
+    public static func changeDaysTable(_ days: [SeriesChangeDayRecord]) -> String {
+        guard !days.isEmpty else { return "" }
+        var out = "\nchange days (a step of the level with its posterior probability and median size):\n"
+        for d in days {
+            out += "  \(TerminalText.visible("\(d.suite) \(d.test) \(d.platform)"))  \(d.date)  "
+                + String(format: "%+.2f%%  p %.2f\n", d.size_percent, d.probability)
+        }
+        return out
     }
 
     public static func csv(_ records: [ComparisonRecord]) -> String {
