@@ -91,9 +91,14 @@ public struct ReportContent: Sendable {
     public static func load(store: any PerfStore, runDate: String, selection: ReportSelection) throws -> ReportContent {
         guard try store.runDates().contains(runDate) else { throw ComparisonQueryError.noRun(runDate) }
         let stored = try store.seriesWithResults(runDate: runDate)
+        // The draws the report shows: D's and its comparison days' (the change distributions).
+        var comparisonDates: [Int64: [String]] = [:]
+        for (seriesId, row) in try store.comparisons(runDate: runDate) { comparisonDates[seriesId, default: []].append(row.date) }
         var series: [ReportSeries] = []
         for record in try store.listSeries(.all) where stored.contains(record.id) && selection.admits(record) {
-            guard let results = try store.results(runDate: runDate, seriesId: record.id) else { continue }
+            guard let results = try store.results(runDate: runDate, seriesId: record.id,
+                                                  drawDates: [runDate] + (comparisonDates[record.id] ?? []))
+            else { continue }
             var entry = ReportSeries(series: record, results: results)
             if selection.regressionsOnly && !entry.hasRegression { continue }
             entry.revisions = try recentRevisions(store: store, seriesId: record.id, runDate: runDate)

@@ -62,6 +62,10 @@ public protocol PerfStore: Sendable {
     /// The stored results of (run date, series), or `nil`.
     func results(runDate: String, seriesId: Int64) throws(StoreError) -> SeriesResults?
 
+    /// The same with the draws of the days in `drawDates` only (a report
+    /// needs D and its comparison days, not every fitted day's draws).
+    func results(runDate: String, seriesId: Int64, drawDates: [String]) throws(StoreError) -> SeriesResults?
+
     /// The stored draws of (run date, series) in day order, of the days in
     /// `dates` (every stored day when `nil`); days without draws are left out.
     /// Which days are stored follows ``StoreRetention``: every fitted day for

@@ -72,7 +72,8 @@ enum ResultRowsSQL {
                        arguments: StatementArguments(values.map(\.1)))
     }
 
-    static func fetch(runDate: String, seriesId: Int64, layout: StoreSchema.Layout, from db: Database) throws -> SeriesResults? {
+    static func fetch(runDate: String, seriesId: Int64, layout: StoreSchema.Layout, drawDates: [String]? = nil,
+                      from db: Database) throws -> SeriesResults? {
         let key: StatementArguments = [runDate, seriesId]
         guard let diagnosticsRow = try Row.fetchOne(db, sql: "SELECT * FROM diagnostics WHERE run_date = ? AND series_id = ?",
                                                     arguments: key)
@@ -101,7 +102,7 @@ enum ResultRowsSQL {
             : []
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput,
                              intervals: try intervals(runDate: runDate, seriesId: seriesId, from: db),
-                             draws: try draws(runDate: runDate, seriesId: seriesId, dates: nil, layout: layout, from: db),
+                             draws: try draws(runDate: runDate, seriesId: seriesId, dates: drawDates, layout: layout, from: db),
                              diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons,
                              changeDays: changeDays)
     }

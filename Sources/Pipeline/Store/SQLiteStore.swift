@@ -375,6 +375,13 @@ public final class SQLiteStore: PerfStore {
         return try read { db in try ResultRowsSQL.fetch(runDate: runDate, seriesId: seriesId, layout: layout, from: db) }
     }
 
+    public func results(runDate: String, seriesId: Int64, drawDates: [String]) throws(StoreError) -> SeriesResults? {
+        let layout = self.layout
+        return try read { db in
+            try ResultRowsSQL.fetch(runDate: runDate, seriesId: seriesId, layout: layout, drawDates: drawDates, from: db)
+        }
+    }
+
     public func draws(runDate: String, seriesId: Int64, dates: [String]?) throws(StoreError) -> [DayDraws] {
         let layout = self.layout
         return try read { db in
