@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --no-build
 swift test -c release "$@"
-./scripts/notebooks.sh
+# The notebooks and the report screenshots run the slowreg the tests just built.
+SLOWREG_BINARY="$PWD/.build/release/slowreg" ./scripts/notebooks.sh
