@@ -98,9 +98,45 @@ func quickOptions(concurrency: Int = 2) -> DailyRunOptions {
     let near = results.changeDays.filter { abs(StoreTime.daysSinceEpoch(dayText: $0.date)! - StoreTime.daysSinceEpoch(dayText: "2024-03-22")!) <= 1 }
     #expect(!near.isEmpty, "a change day at the step: \(results.changeDays)")
     #expect(near.allSatisfy { $0.sizePercent > 0 && $0.probability >= 0.5 })
+    // How its noise model was chosen is stored with it: exactly one chosen, with the reason.
+    #expect(results.noiseChoice.filter(\.chosen).count == 1 && results.noiseChoice.allSatisfy { !$0.reason.isEmpty },
+            "\(results.noiseChoice)")
+    for row in results.noiseChoice where row.elpd != nil {
+        #expect(row.se.map { $0 >= 0 } == true && row.elpdDiff.map { $0 >= 0 } == true && row.maxParetoK != nil, "\(row)")
+    }
     // The reference model has no change days to store.
     var reference = quickOptions()
     reference.replace = true
     _ = try await DailyRun.run(store: store, options: reference)
     #expect(try store.results(runDate: "2024-03-31", seriesId: step.id)?.changeDays == [])
+    #expect(try store.results(runDate: "2024-03-31", seriesId: step.id)?.noiseChoice == [], "replaced with the reference fit")
+}
+
+@Test func noiseChoiceRowsAreValidatedBeforeTheyAreStored() throws {
+    #expect(StoredResults.noiseChoiceRows(nil).isEmpty, "the reference model stores no noise choice")
+    let given = NoiseChoice(chosen: "student-t", reason: "one scale")
+    #expect(StoredResults.noiseChoiceRows(given) == [NoiseChoiceRow(candidate: "student-t", chosen: true, reason: "one scale")])
+    let (store, dir) = try storeWithSeries([("flat", 60, 0)])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let id = try #require(try store.listSeries(SeriesFilter()).first?.id)
+    let rows = [NoiseChoiceRow(candidate: "student-t", chosen: true, reason: "highest elpd", elpd: -10, se: 2, pLoo: 3,
+                               elpdDiff: 0, dse: 0, maxParetoK: 0.4, paretoKAbove07: 0),
+                NoiseChoiceRow(candidate: "student-t, changing scale", chosen: false, reason: "highest elpd", elpd: -12,
+                               se: 2, pLoo: 5, elpdDiff: 2, dse: 1.5, maxParetoK: nil, paretoKAbove07: 1)]
+    let base = SeriesResults(runDate: "2024-03-31", seriesId: id,
+                             diagnostics: DiagnosticsRow(model: "m", sampler: "gibbs", noise: "student-t", status: .good),
+                             noiseChoice: rows)
+    var twoChosen = base
+    twoChosen.noiseChoice[1].chosen = true
+    var notFinite = base
+    notFinite.noiseChoice[0].elpd = .nan
+    for bad in [twoChosen, notFinite] {
+        do {
+            _ = try store.writeResults(bad, replace: true)
+            Issue.record("invalid noise_choice rows were stored")
+        } catch {
+            #expect("\(error)".contains("noise_choice"), "\(error)")
+        }
+    }
+    #expect(try store.results(runDate: "2024-03-31", seriesId: id) == nil, "nothing half-written")
 }

@@ -5,7 +5,7 @@ import Diagnostics
 import SeriesAnalysis
 
 /// Maps the answers of one series to the store's result rows (SPEC §9).
-enum StoredResults {
+public enum StoredResults {
     static func make(_ result: SeriesJobResult, series: SeriesRecord, options: DailyRunOptions,
                      job: SeriesJobOptions) -> SeriesResults {
         let fit = result.fit
@@ -53,7 +53,23 @@ enum StoredResults {
             ChangeDayRow(date: result.date(ofRow: $0.row).description, probability: $0.probability, sizePercent: $0.sizePercent)
         }
         return SeriesResults(runDate: runDate, seriesId: series.id, modelInput: modelInput, intervals: intervals,
-                             draws: draws, diagnostics: diagnostics, comparisons: comparisons, changeDays: changeDays)
+                             draws: draws, diagnostics: diagnostics, comparisons: comparisons, changeDays: changeDays,
+                             noiseChoice: noiseChoiceRows(fit.noise))
+    }
+
+    /// The rows of `noise_choice`: one per PSIS-LOO candidate, or the one
+    /// noise model when none was compared; none for the reference model.
+    public static func noiseChoiceRows(_ choice: NoiseChoice?) -> [NoiseChoiceRow] {
+        guard let choice else { return [] }
+        guard !choice.candidates.isEmpty else {
+            return [NoiseChoiceRow(candidate: choice.chosen, chosen: true, reason: choice.reason)]
+        }
+        return choice.candidates.map { c in
+            NoiseChoiceRow(candidate: c.name, chosen: c.name == choice.chosen, reason: choice.reason, elpd: c.elpd,
+                           se: c.standardError, pLoo: c.effectiveParameters, elpdDiff: c.elpdDifference,
+                           dse: c.differenceStandardError, maxParetoK: c.maxParetoK.isFinite ? c.maxParetoK : nil,
+                           paretoKAbove07: c.highParetoKCount)
+        }
     }
 
     /// The kept draws by day: the level of the days `retention` names, the

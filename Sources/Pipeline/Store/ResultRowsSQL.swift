@@ -49,6 +49,16 @@ enum ResultRowsSQL {
         for row in results.changeDays {
             try changeDays.execute(arguments: [runDate, seriesId, row.date, row.probability, row.sizePercent])
         }
+        if !results.noiseChoice.isEmpty {
+            let noise = try db.makeStatement(sql: """
+                INSERT INTO noise_choice (run_date, series_id, candidate, chosen, reason, elpd_loo, se, p_loo, elpd_diff, dse,
+                                          max_pareto_k, n_pareto_k_above_0_7) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in results.noiseChoice {
+                try noise.execute(arguments: [runDate, seriesId, row.candidate, row.chosen, row.reason, row.elpd, row.se,
+                                              row.pLoo, row.elpdDiff, row.dse, row.maxParetoK, row.paretoKAbove07])
+            }
+        }
 
         let d = results.diagnostics
         let values: [(String, (any DatabaseValueConvertible)?)] = [
@@ -100,11 +110,19 @@ enum ResultRowsSQL {
                 ChangeDayRow(date: row["date"], probability: row["probability"], sizePercent: row["size_percent"])
             }
             : []
+        let noiseChoice = try db.tableExists("noise_choice")
+            ? Row.fetchAll(db, sql: "SELECT * FROM noise_choice WHERE run_date = ? AND series_id = ? ORDER BY candidate",
+                           arguments: key).map { row in
+                NoiseChoiceRow(candidate: row["candidate"], chosen: row["chosen"], reason: row["reason"], elpd: row["elpd_loo"],
+                               se: row["se"], pLoo: row["p_loo"], elpdDiff: row["elpd_diff"], dse: row["dse"],
+                               maxParetoK: row["max_pareto_k"], paretoKAbove07: row["n_pareto_k_above_0_7"])
+            }
+            : []
         return SeriesResults(runDate: runDate, seriesId: seriesId, modelInput: modelInput,
                              intervals: try intervals(runDate: runDate, seriesId: seriesId, from: db),
                              draws: try draws(runDate: runDate, seriesId: seriesId, dates: drawDates, layout: layout, from: db),
                              diagnostics: try diagnostics(diagnosticsRow), comparisons: comparisons,
-                             changeDays: changeDays)
+                             changeDays: changeDays, noiseChoice: noiseChoice)
     }
 
     /// The model input of (run date, series) from its chunks, the scores of

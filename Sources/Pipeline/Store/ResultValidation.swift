@@ -62,6 +62,16 @@ enum ResultValidation {
             guard changeDates.insert(row.date).inserted else { throw fail("change_days: \(row.date) given twice") }
             try finite([("probability", row.probability), ("size_percent", row.sizePercent)], "change day \(row.date)")
         }
+        var candidates = Set<String>()
+        for row in results.noiseChoice {
+            guard candidates.insert(row.candidate).inserted else { throw fail("noise_choice: \(row.candidate) given twice") }
+            let present = [("elpd_loo", row.elpd), ("se", row.se), ("p_loo", row.pLoo), ("elpd_diff", row.elpdDiff),
+                           ("dse", row.dse), ("max_pareto_k", row.maxParetoK)].compactMap { name, value in value.map { (name, $0) } }
+            try finite(present, "noise_choice \(row.candidate)")
+        }
+        if !results.noiseChoice.isEmpty && results.noiseChoice.filter(\.chosen).count != 1 {
+            throw fail("noise_choice: exactly one candidate must be chosen")
+        }
         if let first = results.diagnostics.firstDate { try day(first, "diagnostics first_date") }
         if let last = results.diagnostics.lastDate { try day(last, "diagnostics last_date") }
     }

@@ -25,10 +25,15 @@ public struct SeriesResults: Sendable, Equatable {
     /// Days the level probably stepped on (SPEC §5b), in date order; empty for
     /// models without steps and in stores older than schema step 4.
     public var changeDays: [ChangeDayRow]
+    /// How the noise model was chosen (step-level model, SPEC §5b): one row
+    /// per PSIS-LOO candidate, or one row for a noise model not compared;
+    /// empty for the reference model and in stores older than schema step 6.
+    public var noiseChoice: [NoiseChoiceRow]
 
     public init(runDate: String, seriesId: Int64, modelInput: [ModelInputRow] = [], intervals: [IntervalRow] = [],
                 draws: [DayDraws] = [], diagnostics: DiagnosticsRow, comparisons: [ComparisonRow] = [],
-                changeDays: [ChangeDayRow] = []) {
+                changeDays: [ChangeDayRow] = [], noiseChoice: [NoiseChoiceRow] = []) {
+        self.noiseChoice = noiseChoice
         self.runDate = runDate
         self.seriesId = seriesId
         self.modelInput = modelInput
@@ -37,6 +42,38 @@ public struct SeriesResults: Sendable, Equatable {
         self.diagnostics = diagnostics
         self.comparisons = comparisons
         self.changeDays = changeDays
+    }
+}
+
+/// One row of `noise_choice`: a noise-model candidate of a fit with its
+/// PSIS-LOO figures (nil when the noise model was not compared), whether it
+/// was chosen, and why.
+public struct NoiseChoiceRow: Sendable, Equatable {
+    public var candidate: String
+    public var chosen: Bool
+    public var reason: String
+    public var elpd: Double?
+    public var se: Double?
+    public var pLoo: Double?
+    /// The best candidate's elpd minus this one's (≥ 0), and its standard error.
+    public var elpdDiff: Double?
+    public var dse: Double?
+    public var maxParetoK: Double?
+    public var paretoKAbove07: Int?
+
+    public init(candidate: String, chosen: Bool, reason: String, elpd: Double? = nil, se: Double? = nil,
+                pLoo: Double? = nil, elpdDiff: Double? = nil, dse: Double? = nil, maxParetoK: Double? = nil,
+                paretoKAbove07: Int? = nil) {
+        self.candidate = candidate
+        self.chosen = chosen
+        self.reason = reason
+        self.elpd = elpd
+        self.se = se
+        self.pLoo = pLoo
+        self.elpdDiff = elpdDiff
+        self.dse = dse
+        self.maxParetoK = maxParetoK
+        self.paretoKAbove07 = paretoKAbove07
     }
 }
 

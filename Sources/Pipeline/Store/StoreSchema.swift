@@ -30,6 +30,7 @@ public enum StoreSchema {
         Migration(identifier: compactLayoutIdentifier, sql: version3, dataStep: CompactLayoutMigration.convert),
         Migration(identifier: "v4-change-days", sql: version4ChangeDays, dataStep: nil),
         Migration(identifier: "v5-series-signature", sql: version5SeriesSignature, dataStep: nil),
+        Migration(identifier: "v6-noise-choice", sql: version6NoiseChoice, dataStep: nil),
     ]
 
     /// The step from which draws are blobs and model input is shared (v3).
@@ -314,6 +315,29 @@ public enum StoreSchema {
         );
         """
 
+    /// Schema step 6 (issue 11, SPEC §5b): `noise_choice`, how a step-level
+    /// fit's noise model was chosen — per candidate its PSIS-LOO elpd, se,
+    /// p_loo, the elpd difference to the best with its standard error and
+    /// the Pareto k̂ (largest, count above 0.7), whether it was chosen and why.
+    /// Optional like `change_days` (the reference model writes none).
+    public static let version6NoiseChoice = """
+        CREATE TABLE noise_choice (
+            run_date       TEXT NOT NULL,
+            series_id      INTEGER NOT NULL REFERENCES series(id),
+            candidate      TEXT NOT NULL,
+            chosen         INTEGER NOT NULL CHECK (chosen IN (0, 1)),
+            reason         TEXT NOT NULL,
+            elpd_loo       REAL,
+            se             REAL,
+            p_loo          REAL,
+            elpd_diff      REAL,
+            dse            REAL,
+            max_pareto_k   REAL,
+            n_pareto_k_above_0_7 INTEGER,
+            PRIMARY KEY (run_date, series_id, candidate)
+        );
+        """
+
     /// Schema step 5 (issue 13, links from the report): `series.signature`,
     /// Perfherder's signature id of the series ('' when no source said), so
     /// the report can link to the series' graph.
@@ -355,5 +379,5 @@ public enum StoreSchema {
     /// Result tables in which a (run date, series) may have no rows at all
     /// (a model without change days): written and replaced with the others,
     /// left out of the coverage checks. Absent from stores older than step 4.
-    static let optionalResultTables = ["change_days"]
+    static let optionalResultTables = ["change_days", "noise_choice"]
 }
