@@ -81,13 +81,23 @@ extension RandomStream {
             let logU = Double.log(uniform())
             return Double.exp(Double.log(g) + logU / shape) / rate
         }
+        return marsagliaTsang(shape: shape, rate: rate) { $0.standardNormal() }
+    }
+
+    /// Marsaglia & Tsang's (2000) Gamma(shape ≥ 1, rate) draw with the
+    /// standard normals `normal` gives: ``gamma(shape:rate:)`` uses one
+    /// Box–Muller draw each; a caller drawing many can pass normals of the
+    /// polar method two at a time. Parameters are not checked here.
+    @inlinable
+    public mutating func marsagliaTsang(shape: Double, rate: Double,
+                                        normal: (inout RandomStream) -> Double) -> Double {
         let d = shape - 1.0 / 3.0
         let c = 1.0 / (9 * d).squareRoot()
         while true {
             var x: Double
             var v: Double
             repeat {
-                x = standardNormal()
+                x = normal(&self)
                 v = 1 + c * x
             } while v <= 0
             v = v * v * v

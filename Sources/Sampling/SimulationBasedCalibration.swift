@@ -73,22 +73,30 @@ public enum SimulationBasedCalibration {
         let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> ([Int], Int) in
             try await replicate(r, config: config)
         }
+        return summary(quantities: names, replicateRanks: perReplicate.map(\.0), rankedDraws: config.rankedDraws,
+                       bins: config.bins, fitsWithDivergences: perReplicate.filter { $0.1 > 0 }.count)
+    }
+
+    /// The rank histograms (`bins` bins of the ranks 0 … `rankedDraws`) of
+    /// each quantity over the replicates, and their χ² tests of uniformity.
+    static func summary(quantities names: [String], replicateRanks: [[Int]], rankedDraws: Int, bins: Int,
+                        fitsWithDivergences: Int) -> Result {
         var ranks = Array(repeating: [Int](), count: names.count)
-        for (replicateRanks, _) in perReplicate { for q in names.indices { ranks[q].append(replicateRanks[q]) } }
+        for replicate in replicateRanks { for q in names.indices { ranks[q].append(replicate[q]) } }
         var histograms: [[Int]] = []
         var chi: [Double] = []
         var p: [Double] = []
         for q in names.indices {
-            var h = [Int](repeating: 0, count: config.bins)
-            for r in ranks[q] { h[Swift.min(config.bins - 1, r * config.bins / (config.rankedDraws + 1))] += 1 }
-            let expected = Double(config.replicates) / Double(config.bins)
+            var h = [Int](repeating: 0, count: bins)
+            for r in ranks[q] { h[Swift.min(bins - 1, r * bins / (rankedDraws + 1))] += 1 }
+            let expected = Double(replicateRanks.count) / Double(bins)
             let x2 = h.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
             histograms.append(h)
             chi.append(x2)
-            p.append(chiSquareUpperTail(x2, degreesOfFreedom: Double(config.bins - 1)))
+            p.append(chiSquareUpperTail(x2, degreesOfFreedom: Double(bins - 1)))
         }
         return Result(quantities: names, ranks: ranks, histograms: histograms, chiSquare: chi, pValues: p,
-                      fitsWithDivergences: perReplicate.filter { $0.1 > 0 }.count)
+                      fitsWithDivergences: fitsWithDivergences)
     }
 
     /// One replicate: prior draw, simulated data, fit, ranks.

@@ -55,21 +55,9 @@ public enum StepLevelCalibration {
         let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Int] in
             try replicate(r, config: config)
         }
-        let names = quantityNames
-        var ranks = Array(repeating: [Int](), count: names.count)
-        for replicateRanks in perReplicate { for q in names.indices { ranks[q].append(replicateRanks[q]) } }
-        var histograms: [[Int]] = [], chi: [Double] = [], p: [Double] = []
-        for q in names.indices {
-            var h = [Int](repeating: 0, count: config.bins)
-            for r in ranks[q] { h[Swift.min(config.bins - 1, r * config.bins / (config.rankedDraws + 1))] += 1 }
-            let expected = Double(config.replicates) / Double(config.bins)
-            let x2 = h.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
-            histograms.append(h)
-            chi.append(x2)
-            p.append(chiSquareUpperTail(x2, degreesOfFreedom: Double(config.bins - 1)))
-        }
-        return SimulationBasedCalibration.Result(quantities: names, ranks: ranks, histograms: histograms,
-                                                 chiSquare: chi, pValues: p, fitsWithDivergences: 0)
+        return SimulationBasedCalibration.summary(quantities: quantityNames, replicateRanks: perReplicate,
+                                                  rankedDraws: config.rankedDraws, bins: config.bins,
+                                                  fitsWithDivergences: 0)
     }
 
     /// One replicate: prior draw, simulated data, chains, ranks.

@@ -27,7 +27,7 @@ public struct LevelFit: Sendable {
     public let level: DrawMatrix
     public let predictive: DrawMatrix
     public let diagnostics: FitDiagnostics
-    public let timing: FitTiming
+    public var timing: FitTiming
     /// Points the model saw.
     public let pointCount: Int
     /// Size of the level's parametrization (K for the spline, days for the step level).
@@ -35,7 +35,7 @@ public struct LevelFit: Sendable {
     public let changeDays: [ChangeDay]
     /// The noise model the fit used and, when it was chosen by PSIS-LOO, the
     /// comparison behind the choice (nil for the reference model).
-    public let noise: NoiseChoice?
+    public var noise: NoiseChoice?
 
     public var dayCount: Int { lastDay - firstDay + 1 }
 
@@ -100,16 +100,13 @@ public enum StepLevelFitter {
         let spread = try blockSpreadRatio(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
                                           priors: StepLevelNoise.changingScale.priors(over: priors))
         guard spread >= NoiseChoice.spreadRatioForCandidates else {
-            let one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+            var one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                     priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
                                     loo: false, start: start).fit
             let reason = String(format: "one scale: the noise blocks' spreads differ by a factor %.2f, under %.1f, so a changing scale was not fitted",
                                 spread, NoiseChoice.spreadRatioForCandidates)
-            return LevelFit(modelName: one.modelName, modelVersion: one.modelVersion, firstDay: one.firstDay,
-                            lastDay: one.lastDay, level: one.level, predictive: one.predictive, diagnostics: one.diagnostics,
-                            timing: one.timing, pointCount: one.pointCount, parameterCount: one.parameterCount,
-                            changeDays: one.changeDays,
-                            noise: NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason))
+            one.noise = NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason)
+            return one
         }
         // Each candidate fitted in full; the one the data support kept (SPEC §5b).
         var fits: [(fit: LevelFit, loo: LOOResult?)] = []
@@ -118,14 +115,12 @@ public enum StepLevelFitter {
                                       priors: candidate.priors(over: priors), name: candidate.name, loo: true, start: start))
         }
         let choice = NoiseChoice.choose(names: StepLevelNoise.candidates.map(\.name), loos: fits.map(\.loo))
-        let chosen = fits[choice.chosenIndex].fit
-        let timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
-                               samplingMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.samplingMilliseconds },
-                               totalMilliseconds: 1000 * seconds(clock.now - start))
-        return LevelFit(modelName: chosen.modelName, modelVersion: chosen.modelVersion, firstDay: chosen.firstDay,
-                        lastDay: chosen.lastDay, level: chosen.level, predictive: chosen.predictive,
-                        diagnostics: chosen.diagnostics, timing: timing, pointCount: chosen.pointCount,
-                        parameterCount: chosen.parameterCount, changeDays: chosen.changeDays, noise: choice)
+        var chosen = fits[choice.chosenIndex].fit
+        chosen.timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
+                                  samplingMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.samplingMilliseconds },
+                                  totalMilliseconds: 1000 * seconds(clock.now - start))
+        chosen.noise = choice
+        return chosen
     }
 
     /// One fit with the given priors; with `loo`, its PSIS-LOO from the

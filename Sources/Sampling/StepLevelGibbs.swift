@@ -288,26 +288,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     @inlinable
     static func gamma(shape: Double, rate: Double, spare: inout Double?, rng: inout RandomStream) -> Double {
         guard shape >= 1, shape.isFinite, rate > 0, rate.isFinite else { return rng.gamma(shape: shape, rate: rate) }
-        let d = shape - 1.0 / 3.0
-        let c = 1.0 / (9 * d).squareRoot()
-        while true {
-            var x: Double
-            var v: Double
-            repeat {
-                if let s = spare {
-                    x = s
-                    spare = nil
-                } else {
-                    let pair = rng.standardNormalPair()
-                    x = pair.0
-                    spare = pair.1
-                }
-                v = 1 + c * x
-            } while v <= 0
-            v = v * v * v
-            let u = rng.uniform()
-            if u < 1 - 0.0331 * x * x * x * x { return d * v / rate }
-            if Double.log(u) < 0.5 * x * x + d * (1 - v + Double.log(v)) { return d * v / rate }
+        return rng.marsagliaTsang(shape: shape, rate: rate) { rng in
+            if let s = spare {
+                spare = nil
+                return s
+            }
+            let pair = rng.standardNormalPair()
+            spare = pair.1
+            return pair.0
         }
     }
 
@@ -621,7 +609,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// An index drawn with probability ∝ exp(logWeights); nil when no weight is finite.
     static func categorical(logWeights: [Double], rng: inout RandomStream) -> Int? {
         guard let top = logWeights.filter(\.isFinite).max() else { return nil }
-        var weights = logWeights.map { $0.isFinite ? Double.exp($0 - top) : 0 }
+        let weights = logWeights.map { $0.isFinite ? Double.exp($0 - top) : 0 }
         var total = 0.0
         for w in weights { total += w }
         var u = rng.uniform() * total
@@ -629,7 +617,6 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             u -= weights[k]
             if u <= 0 && weights[k] > 0 { return k }
         }
-        weights.removeAll()
         return logWeights.lastIndex(where: \.isFinite)
     }
 

@@ -11,6 +11,15 @@ let arguments = CommandLine.arguments
 let replicates = arguments.count > 1 ? Int(arguments[1]) ?? 500 : 500
 let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
 var failures = 0
+/// One table row per quantity; a histogram with χ² p ≤ 0.001 counts as a failure.
+func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampler: String, replicates: Int, divergences: String) {
+    for (q, name) in result.quantities.enumerated() {
+        if result.pValues[q] <= 0.001 { failures += 1 }
+        let histogram = result.histograms[q].map(String.init).joined(separator: " ")
+        print("| \(model) | \(sampler) | \(replicates) | \(name) | \(histogram) | "
+              + String(format: "%.3f", result.pValues[q]) + " | \(divergences) |")
+    }
+}
 print("| noise | sampler | replicates | quantity | rank histogram (10 bins) | χ² p | fits with divergences |")
 print("|---|---|---|---|---|---|---|")
 for noise in [NoiseModel.gaussian, .studentT] {
@@ -19,12 +28,8 @@ for noise in [NoiseModel.gaussian, .studentT] {
             noise: noise, sampler: sampler, replicates: replicates, days: 48, runsPerDay: 2, chains: 2,
             warmup: 300, draws: 400, rankedDraws: 99, bins: 10, seed: 2024, threads: threads)
         let result = try await SimulationBasedCalibration.run(config)
-        for (q, name) in result.quantities.enumerated() {
-            if result.pValues[q] <= 0.001 { failures += 1 }
-            let histogram = result.histograms[q].map(String.init).joined(separator: " ")
-            print("| \(noise.rawValue) | \(sampler.rawValue) | \(replicates) | \(name) | \(histogram) | "
-                  + String(format: "%.3f", result.pValues[q]) + " | \(result.fitsWithDivergences) |")
-        }
+        printRows(result, model: noise.rawValue, sampler: sampler.rawValue, replicates: replicates,
+                  divergences: "\(result.fitsWithDivergences)")
     }
 }
 // The step-level model (SPEC §5b) with its production kernel: 30-day series,
@@ -32,12 +37,7 @@ for noise in [NoiseModel.gaussian, .studentT] {
 let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
                                                     chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
                                                     seed: 2024, threads: threads)
-let stepResult = try await StepLevelCalibration.run(stepConfig)
-for (q, name) in stepResult.quantities.enumerated() {
-    if stepResult.pValues[q] <= 0.001 { failures += 1 }
-    let histogram = stepResult.histograms[q].map(String.init).joined(separator: " ")
-    print("| step-level | gibbs | \(stepConfig.replicates) | \(name) | \(histogram) | "
-          + String(format: "%.3f", stepResult.pValues[q]) + " | – |")
-}
+printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
+          replicates: stepConfig.replicates, divergences: "–")
 print(failures == 0 ? "all rank histograms uniform (χ² p > 0.001)" : "\(failures) rank histograms with χ² p ≤ 0.001")
 exit(failures == 0 ? 0 : 1)
