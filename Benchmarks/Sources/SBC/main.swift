@@ -11,14 +11,17 @@ let arguments = CommandLine.arguments
 let replicates = arguments.count > 1 ? Int(arguments[1]) ?? 500 : 500
 let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
 var failures = 0
-/// One table row per quantity; a histogram with χ² p ≤ 0.001 counts as a failure.
-func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampler: String, replicates: Int, divergences: String) {
+/// One table row per quantity; returns how many histograms have χ² p ≤ 0.001 (failures).
+func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampler: String, replicates: Int,
+               divergences: String) -> Int {
+    var failed = 0
     for (q, name) in result.quantities.enumerated() {
-        if result.pValues[q] <= 0.001 { failures += 1 }
+        if result.pValues[q] <= 0.001 { failed += 1 }
         let histogram = result.histograms[q].map(String.init).joined(separator: " ")
         print("| \(model) | \(sampler) | \(replicates) | \(name) | \(histogram) | "
               + String(format: "%.3f", result.pValues[q]) + " | \(divergences) |")
     }
+    return failed
 }
 print("| noise | sampler | replicates | quantity | rank histogram (10 bins) | χ² p | fits with divergences |")
 print("|---|---|---|---|---|---|---|")
@@ -28,8 +31,8 @@ for noise in [NoiseModel.gaussian, .studentT] {
             noise: noise, sampler: sampler, replicates: replicates, days: 48, runsPerDay: 2, chains: 2,
             warmup: 300, draws: 400, rankedDraws: 99, bins: 10, seed: 2024, threads: threads)
         let result = try await SimulationBasedCalibration.run(config)
-        printRows(result, model: noise.rawValue, sampler: sampler.rawValue, replicates: replicates,
-                  divergences: "\(result.fitsWithDivergences)")
+        failures += printRows(result, model: noise.rawValue, sampler: sampler.rawValue, replicates: replicates,
+                              divergences: "\(result.fitsWithDivergences)")
     }
 }
 // The step-level model (SPEC §5b) with its production kernel: 30-day series,
@@ -37,7 +40,7 @@ for noise in [NoiseModel.gaussian, .studentT] {
 let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
                                                     chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
                                                     seed: 2024, threads: threads)
-printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
-          replicates: stepConfig.replicates, divergences: "–")
+failures += printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
+                      replicates: stepConfig.replicates, divergences: "–")
 print(failures == 0 ? "all rank histograms uniform (χ² p > 0.001)" : "\(failures) rank histograms with χ² p ≤ 0.001")
 exit(failures == 0 ? 0 : 1)
