@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),  // test-only: loopback HTTP server
     ],
     targets: [
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             // Real perfherder series bundled for `slowreg demo` (see Demo/Data/README.md).

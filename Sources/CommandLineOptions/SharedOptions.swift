@@ -11,19 +11,19 @@ package struct StoreOptions: ParsableArguments {
     package init() {}
 
     @Option(name: .long,
-            help: ArgumentHelp("The store (an SQLite file; commands that write create it when missing).",
-                               discussion: "Default: $\(StoreLocation.environmentVariable) when set, else \(StoreLocation.defaultPath).",
-                               valueName: "path"))
+            help: ArgumentHelp("The store: an SQLite file (commands that write create it when missing) or postgresql://user@host:port/database.",
+                               discussion: "Default: $\(StoreLocation.environmentVariable) when set, else \(StoreLocation.defaultPath). A PostgreSQL database must exist; its tables are created by the first command that writes.",
+                               valueName: "path|url"))
     package var store: String?
 
     package var path: String { StoreLocation.resolve(explicit: store) }
 
     /// The store for a command that writes: created when missing.
-    package func open() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path) }
+    package func open() throws(StoreError) -> SQLStore { try StoreLocation.open(path) }
 
     /// The store for a command that only reads: it must exist, and it is
     /// neither created nor changed (a read-only file is fine).
-    package func openForReading() throws(StoreError) -> SQLiteStore { try SQLiteStore(path: path, access: .readOnly) }
+    package func openForReading() throws(StoreError) -> SQLStore { try StoreLocation.open(path, access: .readOnly) }
 }
 
 /// `--select`, shared by the commands that bring rows in.

@@ -27,7 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
     var threads: Int = 0
 
     func run() async throws {
-        let store: SQLiteStore
+        let store: SQLStore
         do { store = try storeOptions.open() } catch { throw failWithBadInput("\(error)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slowreg-demo-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }

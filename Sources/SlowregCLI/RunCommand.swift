@@ -75,6 +75,10 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "seconds"))
     var timeout: Double?
 
+    @Option(help: ArgumentHelp("How long a series this process claims stays its own; a killed worker's series are taken over by the others after this. Longer than the slowest fit.",
+                               valueName: "seconds"))
+    var lease: Double = DailyRunOptions.defaultClaimLease
+
     @Option(help: "Summary format: table, json (an object with schema_version) or csv (one header row, one value row).")
     var format: OutputFormat = .table
 
@@ -86,12 +90,13 @@ struct RunCommand: AsyncParsableCommand {
         guard historyDays >= 2 else { throw ValidationError("--history-days must be at least 2") }
         guard maxDailyRuns >= 1 else { throw ValidationError("--max-daily-runs must be at least 1") }
         if let timeout { guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") } }
+        guard lease.isFinite, lease >= 1, lease <= 7 * 86_400 else { throw ValidationError("--lease must be between 1 second and 7 days") }
     }
 
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "slowreg.run")
-        let store: SQLiteStore
+        let store: SQLStore
         var calendarValue: VersionCalendar?
         do {
             store = try storeOptions.open()
@@ -115,6 +120,7 @@ struct RunCommand: AsyncParsableCommand {
                                       filter: SeriesFilter(project: project, suite: suite, test: test, platform: platform),
                                       concurrency: model.threads, drawRetention: keepDraws.value,
                                       modelName: model.modelName(definition))
+        options.claimLease = lease
         if let timeout { options.deadline = ContinuousClock().now + .milliseconds(Int64(timeout * 1000)) }
         logger.info("run \(options.runDate): model \(options.modelName), sampler \(fit.sampler.sampler.rawValue), store \(store.location)")
         let reporter = ProgressReporter(logger: logger, drawBar: !logging.quiet && logging.level <= .info)
@@ -192,6 +198,7 @@ enum RunSummaryText {
             ("regressions found", "\(s.regressions)"), ("alerts", "\(s.alerts)"),
             ("comparisons unavailable", "\(s.unavailableComparisons)"),
             ("wall time", String(format: "%.1f s", s.wallSeconds)),
+            ("store time", String(format: "%.1f s (summed over jobs)", s.storeSeconds)),
         ]
         for (k, v) in rows { out += "  " + k.padding(toLength: 26, withPad: " ", startingAt: 0) + v + "\n" }
         for f in s.failures { out += "  failed: \(TerminalText.visible(f))\n" }
@@ -205,6 +212,8 @@ enum RunSummaryText {
         var series, fitted, skipped, claimed_elsewhere, not_started, failed, flagged, regressions, alerts: Int
         var comparisons_unavailable: Int
         var wall_seconds: Double
+        /// Time in store calls, summed over the concurrent jobs.
+        var store_seconds: Double
         var failures: [String]
     }
 
@@ -213,7 +222,7 @@ enum RunSummaryText {
                  fitted: s.fitted, skipped: s.skipped, claimed_elsewhere: s.claimedElsewhere, not_started: s.notStarted,
                  failed: s.failed, flagged: s.flagged, regressions: s.regressions, alerts: s.alerts,
                  comparisons_unavailable: s.unavailableComparisons, wall_seconds: (s.wallSeconds * 1000).rounded() / 1000,
-                 failures: s.failures)
+                 store_seconds: (s.storeSeconds * 1000).rounded() / 1000, failures: s.failures)
     }
 
     /// The summary as one JSON object (`run --format json`).
@@ -222,12 +231,12 @@ enum RunSummaryText {
     }
 
     static let csvColumns = ["run_date", "model", "series", "fitted", "skipped", "claimed_elsewhere", "not_started",
-                             "failed", "flagged", "regressions", "alerts", "comparisons_unavailable", "wall_seconds"]
+                             "failed", "flagged", "regressions", "alerts", "comparisons_unavailable", "wall_seconds", "store_seconds"]
 
     static func csv(_ s: DailyRunSummary, model: String) -> String {
         let values = [s.runDate, CSVText.field(model)] + [s.series, s.fitted, s.skipped, s.claimedElsewhere, s.notStarted,
                       s.failed, s.flagged, s.regressions, s.alerts, s.unavailableComparisons].map { "\($0)" }
-                      + [String(format: "%.3f", s.wallSeconds)]
+                      + [String(format: "%.3f", s.wallSeconds), String(format: "%.3f", s.storeSeconds)]
         return csvColumns.joined(separator: ",") + "\n" + values.joined(separator: ",") + "\n"
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Writing and reading the results of one (run date, series) through the store.
 @Suite("SeriesResults: atomic per (run date, series), skip or replace")
 struct SeriesResultsTests {
-    static func seriesId(in store: SQLiteStore) throws -> Int64 {
+    static func seriesId(in store: SQLStore) throws -> Int64 {
         _ = try store.ingest(Selection.keepAll.apply([TestSupport.record("2020-05-01", value: 1)]).kept)
         return try #require(try store.listSeries(.all).first).id
     }
@@ -44,9 +44,9 @@ struct SeriesResultsTests {
                              draws: draws, diagnostics: diagnostics, comparisons: comparisons)
     }
 
-    @Test("results read back exactly as written")
-    func roundTrip() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("results read back exactly as written", arguments: StoreBackend.available)
+    func roundTrip(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         let written = Self.results(seriesId: id)
         #expect(try store.writeResults(written, replace: false) == .written)
@@ -65,9 +65,9 @@ struct SeriesResultsTests {
         #expect(try store.rowCounts()["draws"] == 2, "one row of blobs per day")
     }
 
-    @Test("change days read back in date order; a replace without them leaves none")
-    func changeDays() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("change days read back in date order; a replace without them leaves none", arguments: StoreBackend.available)
+    func changeDays(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         var written = Self.results(seriesId: id)
         written.changeDays = [ChangeDayRow(date: "2020-05-03", probability: 0.93, sizePercent: 3.25),
@@ -86,9 +86,9 @@ struct SeriesResultsTests {
         #expect(try store.results(runDate: "2020-05-10", seriesId: id)?.changeDays == [])
     }
 
-    @Test("a second write is skipped unless replace is asked; replace leaves no old rows")
-    func skipOrReplace() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("a second write is skipped unless replace is asked; replace leaves no old rows", arguments: StoreBackend.available)
+    func skipOrReplace(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         try store.writeResults(Self.results(seriesId: id), replace: false)
         #expect(try store.writeResults(Self.results(seriesId: id, scale: 2), replace: false) == .skippedExisting)
@@ -105,9 +105,9 @@ struct SeriesResultsTests {
         #expect(read.diagnostics.status == .flagged)
     }
 
-    @Test("a failed fit is stored with its error and no numbers")
-    func failedFit() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("a failed fit is stored with its error and no numbers", arguments: StoreBackend.available)
+    func failedFit(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         let failed = SeriesResults(runDate: "2020-05-10", seriesId: id,
                                    diagnostics: DiagnosticsRow(model: "pspline", sampler: "nuts", noise: "gaussian",
@@ -120,9 +120,9 @@ struct SeriesResultsTests {
         #expect(read.diagnostics.createdAt != nil)
     }
 
-    @Test("non-finite optional diagnostics are stored as NULL")
-    func nonFiniteDiagnostics() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("non-finite optional diagnostics are stored as NULL", arguments: StoreBackend.available)
+    func nonFiniteDiagnostics(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         var results = Self.results(seriesId: id)
         results.diagnostics.maxRhat = .nan
@@ -130,12 +130,12 @@ struct SeriesResultsTests {
         #expect(try store.results(runDate: "2020-05-10", seriesId: id)?.diagnostics.maxRhat == nil)
     }
 
-    @Test("an invalid result writes nothing at all", arguments: [
+    @Test("an invalid result writes nothing at all", arguments: StoreBackend.available, [
         "bad run date", "bad interval date", "NaN draw", "repeated label", "repeated day", "unpaired days",
         "short predictive", "unknown series",
     ])
-    func atomicOnInvalid(problem: String) throws {
-        let (store, _) = try TestSupport.newStore()
+    func atomicOnInvalid(backend: StoreBackend, problem: String) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         var results = Self.results(seriesId: id)
         switch problem {
@@ -153,9 +153,9 @@ struct SeriesResultsTests {
         #expect(try store.rowCounts() == before)
     }
 
-    @Test("results of other dates and series are untouched by a replace")
-    func replaceIsScoped() throws {
-        let (store, _) = try TestSupport.newStore()
+    @Test("results of other dates and series are untouched by a replace", arguments: StoreBackend.available)
+    func replaceIsScoped(backend: StoreBackend) throws {
+        let store = try backend.newStore()
         let id = try Self.seriesId(in: store)
         _ = try store.ingest(Selection.keepAll.apply([TestSupport.record("2020-05-01", suite: "other", value: 1)]).kept)
         let other = try #require(try store.listSeries(SeriesFilter(suite: "other")).first).id

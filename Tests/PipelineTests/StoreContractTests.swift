@@ -15,6 +15,11 @@ struct StoreContractTests {
         return (store, directory, id)
     }
 
+    static func storeWithSeries(_ backend: StoreBackend, _ label: String = #function) throws -> (SQLStore, Int64) {
+        let store = try backend.newStore(label)
+        return (store, try SeriesResultsTests.seriesId(in: store))
+    }
+
     static func fileBytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     // MARK: Read-only access
@@ -54,9 +59,9 @@ struct StoreContractTests {
                      fit: fit, replace: replace, runStartedAt: runStartedAt)
     }
 
-    @Test("a claim excludes other owners until it expires or the results are written")
-    func claimsExcludeOthers() throws {
-        let (store, _, id) = try Self.storeWithSeries()
+    @Test("a claim excludes other owners until it expires or the results are written", arguments: StoreBackend.available)
+    func claimsExcludeOthers(backend: StoreBackend) throws {
+        let (store, id) = try Self.storeWithSeries(backend)
         let now = Date()
         #expect(try store.claim(Self.request(id: id, owner: "a", now: now)) == .claimed)
         #expect(try store.claim(Self.request(id: id, owner: "b", now: now)) == .claimedElsewhere(owner: "a"))
@@ -70,18 +75,18 @@ struct StoreContractTests {
         #expect(try store.claim(Self.request(id: id, owner: "c", now: later)) == .alreadyStored)
     }
 
-    @Test("a released claim can be taken at once")
-    func releaseClaim() throws {
-        let (store, _, id) = try Self.storeWithSeries()
+    @Test("a released claim can be taken at once", arguments: StoreBackend.available)
+    func releaseClaim(backend: StoreBackend) throws {
+        let (store, id) = try Self.storeWithSeries(backend)
         #expect(try store.claim(Self.request(id: id, owner: "a")) == .claimed)
         try store.releaseClaim(runDate: "2020-05-10", seriesId: id, owner: "a")
         #expect(try store.claim(Self.request(id: id, owner: "b")) == .claimed)
     }
 
-    @Test("stored results count as done unless failed, made with another model, sampler or noise, or --replace")
-    func whatCountsAsDone() throws {
+    @Test("stored results count as done unless failed, made with another model, sampler or noise, or --replace", arguments: StoreBackend.available)
+    func whatCountsAsDone(backend: StoreBackend) throws {
         let same = FitIdentity(model: "pspline", sampler: "nuts", noise: "student-t")
-        let (store, _, id) = try Self.storeWithSeries()
+        let (store, id) = try Self.storeWithSeries(backend)
         try store.writeResults(SeriesResultsTests.results(seriesId: id), replace: false)
         #expect(try store.claim(Self.request(id: id, owner: "a", fit: same)) == .alreadyStored)
         for other in [FitIdentity(model: "default", sampler: "nuts", noise: "student-t"),

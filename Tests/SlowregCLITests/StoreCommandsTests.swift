@@ -6,8 +6,8 @@ import Foundation
 struct StoreCommandsTests {
     /// A store with two 60-day series (one with a 3% step) and a default
     /// `run` for 2024-06-30.
-    static func defaultRunStore(_ dir: ScratchDirectory) throws -> String {
-        let store = dir.path("s.sqlite")
+    static func defaultRunStore(_ dir: ScratchDirectory, _ backend: CLIStore = .sqlite, _ label: String = #function) throws -> String {
+        let store = try backend.location(dir, label)
         var csv = "push_timestamp,value,machine_platform,suite,lower_is_better\n"
         for (platform, step) in [("linux64", 3.0), ("windows10-64", 0.0)] {
             for line in seriesCSV(seed: platform.count == 7 ? 11 : 12, stepPercent: step, days: 60).split(separator: "\n").dropFirst() {
@@ -27,10 +27,11 @@ struct StoreCommandsTests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test("compare --days works for every day of the fitted range on a store made by a default run")
-    func compareAnyDayAfterDefaultRun() throws {
+    @Test("compare --days works for every day of the fitted range on a store made by a default run",
+          arguments: CLIStore.available)
+    func compareAnyDayAfterDefaultRun(backend: CLIStore) throws {
         let dir = try ScratchDirectory()
-        let store = try Self.defaultRunStore(dir)
+        let store = try Self.defaultRunStore(dir, backend)
         // Every day of the fitted range, from the stored intervals (export).
         let intervals = try Slowreg.run(["export", "--date", "2024-06-30", "--what", "intervals", "--store", store,
                                          "--platform", "linux64"])

@@ -103,6 +103,10 @@ public struct DailyRunSummary: Sendable, Equatable {
     /// Comparisons that could not be made (day outside the fitted range, no calendar …).
     public var unavailableComparisons = 0
     public var wallSeconds = 0.0
+    /// Time spent in the store's calls (claims, reading measurements,
+    /// writing results), summed over the concurrent jobs: the database's
+    /// share of the run.
+    public var storeSeconds = 0.0
     public var failures: [String] = []
 }
 
@@ -127,13 +131,15 @@ public enum DailyRun {
         // Milliseconds, as `diagnostics.created_at` keeps them.
         let now = Date()
         let startedAt = StoreTime.instant(StoreTime.instantText(now)) ?? now
+        let timer = StoreTimer()
         let outcomes = try await parallelMap(count: all.count, threads: options.concurrency) { i -> SeriesOutcome in
             let series = all[i]
             let outcome: SeriesOutcome
             if let deadline = options.deadline, ContinuousClock().now >= deadline {
                 outcome = .notStarted
             } else {
-                outcome = await fitAndStore(series, store: store, options: options, from: first, runStartedAt: startedAt)
+                outcome = await fitAndStore(series, store: store, options: options, from: first, runStartedAt: startedAt,
+                                            timer: timer)
             }
             progress(DailyRunProgress(done: counter.increment(), total: all.count, series: series, outcome: outcome))
             return outcome
@@ -159,20 +165,22 @@ public enum DailyRun {
             }
         }
         summary.wallSeconds = seconds(clock.now - start)
+        summary.storeSeconds = timer.total
         return summary
     }
 
     /// Fits one series and writes its results in one transaction; a failure
     /// is recorded in `diagnostics` with its error and reported, never thrown.
     static func fitAndStore(_ series: SeriesRecord, store: any PerfStore, options: DailyRunOptions,
-                            from first: CalendarDay, runStartedAt: Date = .distantFuture) async -> SeriesOutcome {
+                            from first: CalendarDay, runStartedAt: Date = .distantFuture,
+                            timer: StoreTimer = StoreTimer()) async -> SeriesOutcome {
         let runDate = options.runDate.description
         do {
             let now = Date()
             let request = ClaimRequest(runDate: runDate, seriesId: series.id, owner: options.claimOwner, now: now,
                                        expiresAt: now.addingTimeInterval(options.claimLease), fit: options.fitIdentity,
                                        replace: options.replace, runStartedAt: runStartedAt)
-            switch try store.claim(request) {
+            switch try timer.time({ () throws(StoreError) in try store.claim(request) }) {
             case .alreadyStored: return .skippedExisting
             case .claimedElsewhere: return .claimedElsewhere
             case .claimed: break
@@ -188,15 +196,18 @@ public enum DailyRun {
         job.runDate = options.runDate
         job.lowerIsBetter = series.lowerIsBetterOrDefault
         job.alertRule = options.job.alertRule.resolved(forSuite: series.suite)
-        return await fitAndStoreAsync(series, store: store, options: options, job: job, from: first)
+        return await fitAndStoreAsync(series, store: store, options: options, job: job, from: first, timer: timer)
     }
 
     static func fitAndStoreAsync(_ series: SeriesRecord, store: any PerfStore, options: DailyRunOptions,
-                                 job: SeriesJobOptions, from first: CalendarDay) async -> SeriesOutcome {
+                                 job: SeriesJobOptions, from first: CalendarDay,
+                                 timer: StoreTimer = StoreTimer()) async -> SeriesOutcome {
         let runDate = options.runDate.description
         var jobOptions = job
         do {
-            let measurements = try store.measurements(seriesId: series.id, from: first.description, through: runDate)
+            let measurements = try timer.time { () throws(StoreError) in
+                try store.measurements(seriesId: series.id, from: first.description, through: runDate)
+            }
             if jobOptions.calendar == nil {
                 jobOptions.calendar = try? VersionCalendar(dataRows: measurements.map { ($0.time, $0.version.isEmpty ? nil : $0.version) })
             }
@@ -205,7 +216,7 @@ public enum DailyRun {
             let results = StoredResults.make(result, series: series, options: options, job: jobOptions)
             // The claim decided to fit: what is stored (failed, another model,
             // --replace) gives way, in the same transaction that frees the claim.
-            try store.writeResults(results, replace: true)
+            try timer.time { () throws(StoreError) in try store.writeResults(results, replace: true) }
             let regressions = result.comparisons.filter { $0.change?.isRegression == true }.count
             let alerts = result.comparisons.filter(\.alert).count
             return .fitted(status: results.diagnostics.status, regressions: regressions, alerts: alerts,
@@ -237,6 +248,33 @@ public enum DailyRunError: Error, Equatable, CustomStringConvertible {
             }
             return "none of the \(matching) series\(filter.isUnrestricted ? "" : " matching \(filter.optionText)") has data from \(from) to \(through)"
         }
+    }
+}
+
+/// The time a run's jobs spend in store calls, summed (thread-safe).
+public final class StoreTimer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds = 0.0
+
+    public init() {}
+
+    public var total: Double {
+        lock.lock(); defer { lock.unlock() }
+        return seconds
+    }
+
+    /// Runs `body` and adds its wall time.
+    @discardableResult
+    func time<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer {
+            let elapsed = Pipeline.seconds(clock.now - start)
+            lock.lock()
+            seconds += elapsed
+            lock.unlock()
+        }
+        return try body()
     }
 }
 

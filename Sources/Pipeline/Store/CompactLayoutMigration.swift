@@ -8,31 +8,34 @@ import GRDB
 /// columns in place of the two old tables. It runs inside the migration's
 /// transaction: a store is upgraded completely or not at all.
 enum CompactLayoutMigration {
-    @Sendable static func convert(_ db: Database) throws {
-        try fillFloat32Scales(db)
-        try convertDraws(db)
-        try convertModelInput(db)
-        try db.execute(sql: "DROP TABLE draws; DROP TABLE model_input;")
-        try db.execute(sql: StoreSchema.compatibilityViews)
-        for seriesId in try Int64.fetchAll(db, sql: "SELECT DISTINCT series_id FROM diagnostics") {
-            let latest = try ResultRowsSQL.latestKeptRunDate(seriesId: seriesId, in: db)
-            try ResultRowsSQL.trimOlderRunDates(seriesId: seriesId, latest: latest, in: db)
+    @Sendable static func convert(_ session: any SQLSession) throws {
+        try fillFloat32Scales(session)
+        // Only an SQLite store can hold v1/v2 rows: a PostgreSQL store is
+        // created at the current version, its old tables empty.
+        if let db = (session as? GRDBSession)?.db {
+            try convertDraws(db)
+            try convertModelInput(db)
+        }
+        try session.execute("DROP TABLE draws")
+        try session.execute("DROP TABLE model_input")
+        for view in StoreSchema.compatibilityViews(session.dialect) { try session.execute(view) }
+        for seriesId: Int64 in try session.values("SELECT DISTINCT series_id FROM diagnostics") {
+            let latest = try ResultRowsSQL.latestKeptRunDate(seriesId: seriesId, in: session)
+            try ResultRowsSQL.trimOlderRunDates(seriesId: seriesId, latest: latest, in: session)
         }
     }
 
     /// 2^(max(e, 1) − 150) for every Float32 exponent field e (0…255) and
     /// 2^(max(e, 1) − 1075) for every Float64 one (0…2047): the factor of the
     /// integer significand (subnormals at e = 0). Every one is a double.
-    static func fillFloat32Scales(_ db: Database) throws {
-        let float32 = try db.makeStatement(sql: "INSERT INTO float32_scales (exponent, scale) VALUES (?, ?)")
-        for e in 0..<256 {
-            try float32.execute(arguments: [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 150, significand: 1)])
-        }
-        let float64 = try db.makeStatement(sql: "INSERT INTO float64_scales (exponent, scale) VALUES (?, ?)")
-        for e in 0..<2047 {
-            try float64.execute(arguments: [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 1075, significand: 1)])
-        }
-        try float64.execute(arguments: [2047, 0.0])   // NaN and infinities: the view gives NULL
+    static func fillFloat32Scales(_ db: any SQLSession) throws {
+        try db.insert(into: "float32_scales", columns: ["exponent", "scale"], rows: (0..<256).map { e in
+            [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 150, significand: 1)]
+        }, ignoringConflicts: false)
+        // NaN and infinities (e = 2047): the view gives NULL.
+        try db.insert(into: "float64_scales", columns: ["exponent", "scale"], rows: (0..<2048).map { e in
+            [e, e == 2047 ? 0.0 : Double(sign: .plus, exponent: Swift.max(e, 1) - 1075, significand: 1)]
+        }, ignoringConflicts: false)
     }
 
     /// Rows of one draw each, grouped into one blob per (run date, series, day)
@@ -45,7 +48,7 @@ enum CompactLayoutMigration {
         var days: [DayDraws] = []
         func flush() throws {
             if let (runDate, seriesId) = key {
-                try ResultRowsSQL.insertDraws(days, runDate: runDate, seriesId: seriesId, into: db)
+                try ResultRowsSQL.insertDraws(days, runDate: runDate, seriesId: seriesId, into: GRDBSession(db: db))
             }
             days = []
         }
@@ -69,7 +72,7 @@ enum CompactLayoutMigration {
         var rows: [ModelInputRow] = []
         func flush() throws {
             if let (runDate, seriesId) = key {
-                try ResultRowsSQL.insertModelInput(rows, runDate: runDate, seriesId: seriesId, into: db)
+                try ResultRowsSQL.insertModelInput(rows, runDate: runDate, seriesId: seriesId, into: GRDBSession(db: db))
             }
             rows = []
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Writing and reading the result tables of one (run date, series), inside a
 /// transaction the caller holds. Non-finite optional diagnostics (e.g. an R̂
@@ -11,57 +10,43 @@ enum ResultRowsSQL {
     }
 
     /// Inserts `results` (schema v3) with `diagnostics.kept = kept`.
-    static func insert(_ results: SeriesResults, kept: StoreRetention.Kept, into db: Database) throws {
+    static func insert(_ results: SeriesResults, kept: StoreRetention.Kept, into db: any SQLSession) throws {
         let runDate = results.runDate
         let seriesId = results.seriesId
 
         try insertModelInput(results.modelInput, runDate: runDate, seriesId: seriesId, into: db)
 
-        let intervals = try db.makeStatement(sql: """
-            INSERT INTO intervals (run_date, series_id, day, date, level_p05, level_p25, level_p50, level_p75, level_p95,
-                p05, p15, p16, p25, p50, p75, p84, p85, p95, raw_p05, raw_p50, raw_p95)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in results.intervals {
-            try intervals.execute(arguments: [
-                runDate, seriesId, row.day, row.date, row.levelP05, row.levelP25, row.levelP50, row.levelP75, row.levelP95,
-                row.p05, row.p15, row.p16, row.p25, row.p50, row.p75, row.p84, row.p85, row.p95,
-                row.rawP05, row.rawP50, row.rawP95,
-            ])
-        }
+        try db.insert(into: "intervals", columns: [
+            "run_date", "series_id", "day", "date", "level_p05", "level_p25", "level_p50", "level_p75", "level_p95",
+            "p05", "p15", "p16", "p25", "p50", "p75", "p84", "p85", "p95", "raw_p05", "raw_p50", "raw_p95",
+        ], rows: results.intervals.map { row in [
+            runDate, seriesId, row.day, row.date, row.levelP05, row.levelP25, row.levelP50, row.levelP75, row.levelP95,
+            row.p05, row.p15, row.p16, row.p25, row.p50, row.p75, row.p84, row.p85, row.p95,
+            row.rawP05, row.rawP50, row.rawP95,
+        ] }, ignoringConflicts: false)
 
         try insertDraws(results.draws, runDate: runDate, seriesId: seriesId, into: db)
 
-        let comparisons = try db.makeStatement(sql: """
-            INSERT INTO comparisons (run_date, series_id, label, date, p05, p10, p50, p90, p95, p_worse, regression, alert,
-                                     min_change, threshold, p_worse_beyond)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for row in results.comparisons {
-            try comparisons.execute(arguments: [runDate, seriesId, row.label, row.date, row.p05, row.p10, row.p50,
-                                                row.p90, row.p95, row.pWorse, row.regression, row.alert,
-                                                row.minChange, row.threshold, row.pWorseBeyond])
-        }
-
-        let changeDays = try db.makeStatement(sql: """
-            INSERT INTO change_days (run_date, series_id, date, probability, size_percent) VALUES (?, ?, ?, ?, ?)
-            """)
-        for row in results.changeDays {
-            try changeDays.execute(arguments: [runDate, seriesId, row.date, row.probability, row.sizePercent])
-        }
-        if !results.noiseChoice.isEmpty {
-            let noise = try db.makeStatement(sql: """
-                INSERT INTO noise_choice (run_date, series_id, candidate, chosen, reason, elpd_loo, se, p_loo, elpd_diff, dse,
-                                          max_pareto_k, n_pareto_k_above_0_7) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for row in results.noiseChoice {
-                try noise.execute(arguments: [runDate, seriesId, row.candidate, row.chosen, row.reason, row.elpd, row.se,
-                                              row.pLoo, row.elpdDiff, row.dse, row.maxParetoK, row.paretoKAbove07])
-            }
-        }
+        try db.insert(into: "comparisons", columns: [
+            "run_date", "series_id", "label", "date", "p05", "p10", "p50", "p90", "p95", "p_worse", "regression", "alert",
+            "min_change", "threshold", "p_worse_beyond",
+        ], rows: results.comparisons.map { row in [
+            runDate, seriesId, row.label, row.date, row.p05, row.p10, row.p50, row.p90, row.p95, row.pWorse,
+            row.regression, row.alert, row.minChange, row.threshold, row.pWorseBeyond,
+        ] }, ignoringConflicts: false)
+        try db.insert(into: "change_days", columns: ["run_date", "series_id", "date", "probability", "size_percent"],
+                      rows: results.changeDays.map { [runDate, seriesId, $0.date, $0.probability, $0.sizePercent] },
+                      ignoringConflicts: false)
+        try db.insert(into: "noise_choice", columns: [
+            "run_date", "series_id", "candidate", "chosen", "reason", "elpd_loo", "se", "p_loo", "elpd_diff", "dse",
+            "max_pareto_k", "n_pareto_k_above_0_7",
+        ], rows: results.noiseChoice.map { row in [
+            runDate, seriesId, row.candidate, row.chosen, row.reason, row.elpd, row.se, row.pLoo, row.elpdDiff, row.dse,
+            row.maxParetoK, row.paretoKAbove07,
+        ] }, ignoringConflicts: false)
 
         let d = results.diagnostics
-        let values: [(String, (any DatabaseValueConvertible)?)] = [
+        let values: [(String, any SQLArgument)] = [
             ("run_date", runDate), ("series_id", seriesId), ("model", d.model), ("sampler", d.sampler),
             ("noise", d.noise), ("status", d.status.rawValue), ("reasons", d.reasons), ("error", d.error),
             ("n_points", d.nPoints), ("n_outliers", d.nOutliers), ("first_date", d.firstDate),
@@ -76,44 +61,38 @@ enum ResultRowsSQL {
             ("seed", d.seed.map { Int64(bitPattern: $0) }),
             ("created_at", StoreTime.instantText(d.createdAt ?? Date())), ("kept", kept.rawValue),
         ]
-        let columns = values.map(\.0).joined(separator: ", ")
-        let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO diagnostics (\(columns)) VALUES (\(placeholders))",
-                       arguments: StatementArguments(values.map(\.1)))
+        try db.insert(into: "diagnostics", columns: values.map(\.0), rows: [values.map(\.1)], ignoringConflicts: false)
     }
 
     static func fetch(runDate: String, seriesId: Int64, layout: StoreSchema.Layout, drawDates: [String]? = nil,
-                      from db: Database) throws -> SeriesResults? {
-        let key: StatementArguments = [runDate, seriesId]
-        guard let diagnosticsRow = try Row.fetchOne(db, sql: "SELECT * FROM diagnostics WHERE run_date = ? AND series_id = ?",
-                                                    arguments: key)
+                      from db: any SQLSession) throws -> SeriesResults? {
+        let key: [any SQLArgument] = [runDate, seriesId]
+        guard let diagnosticsRow = try db.row("SELECT * FROM diagnostics WHERE run_date = ? AND series_id = ?", key)
         else { return nil }
         // The `model_input` view of v3 has the columns of the v1/v2 table; the
         // direct query of the chunks is the same rows without the view's join order.
         let modelInput = layout == .compact
             ? try compactModelInput(runDate: runDate, seriesId: seriesId, from: db)
-            : try Row.fetchAll(db, sql: "SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq",
-                               arguments: key).map { row -> ModelInputRow in
-                let timeText: String = row["time"]
+            : try db.rows("SELECT * FROM model_input WHERE run_date = ? AND series_id = ? ORDER BY seq", key)
+                .map { row -> ModelInputRow in
+                let timeText: String = try row["time"]
                 guard let time = StoreTime.instant(timeText) else {
                     throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
                 }
-                return ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
-                                     majorVersion: row["major_version"])
+                return try ModelInputRow(time: time, day: row["day"], y: row["y"], z: row["z"], outlier: row["outlier"],
+                                         majorVersion: row["major_version"])
             }
-        let comparisons = try Row.fetchAll(db, sql: "SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label",
-                                           arguments: key).map(comparison)
+        let comparisons = try db.rows("SELECT * FROM comparisons WHERE run_date = ? AND series_id = ? ORDER BY label", key)
+            .map(comparison)
         // A store without the change-days step is read as it is (read-only commands upgrade nothing).
         let changeDays = try db.tableExists("change_days")
-            ? Row.fetchAll(db, sql: "SELECT * FROM change_days WHERE run_date = ? AND series_id = ? ORDER BY date",
-                           arguments: key).map { row in
-                ChangeDayRow(date: row["date"], probability: row["probability"], sizePercent: row["size_percent"])
+            ? db.rows("SELECT * FROM change_days WHERE run_date = ? AND series_id = ? ORDER BY date", key).map { row in
+                try ChangeDayRow(date: row["date"], probability: row["probability"], sizePercent: row["size_percent"])
             }
             : []
         let noiseChoice = try db.tableExists("noise_choice")
-            ? Row.fetchAll(db, sql: "SELECT * FROM noise_choice WHERE run_date = ? AND series_id = ? ORDER BY candidate",
-                           arguments: key).map { row in
-                NoiseChoiceRow(candidate: row["candidate"], chosen: row["chosen"], reason: row["reason"], elpd: row["elpd_loo"],
+            ? db.rows("SELECT * FROM noise_choice WHERE run_date = ? AND series_id = ? ORDER BY candidate", key).map { row in
+                try NoiseChoiceRow(candidate: row["candidate"], chosen: row["chosen"], reason: row["reason"], elpd: row["elpd_loo"],
                                se: row["se"], pLoo: row["p_loo"], elpdDiff: row["elpd_diff"], dse: row["dse"],
                                maxParetoK: row["max_pareto_k"], paretoKAbove07: row["n_pareto_k_above_0_7"])
             }
@@ -127,40 +106,39 @@ enum ResultRowsSQL {
 
     /// The model input of (run date, series) from its chunks, the scores of
     /// this run date decoded from the references.
-    static func compactModelInput(runDate: String, seriesId: Int64, from db: Database) throws -> [ModelInputRow] {
-        let parts = try Row.fetchAll(db, sql: """
+    static func compactModelInput(runDate: String, seriesId: Int64, from db: any SQLSession) throws -> [ModelInputRow] {
+        let parts = try db.rows("""
             SELECT first_seq, chunk_id, origin, z FROM model_input_parts WHERE run_date = ? AND series_id = ? ORDER BY first_seq
-            """, arguments: [runDate, seriesId])
+            """, [runDate, seriesId])
         var out: [ModelInputRow] = []
         for part in parts {
-            let origin: Int = part["origin"], chunkId: Int64 = part["chunk_id"]
-            guard let scoreData: Data = part["z"], let scores = ScoreBlob.decode(scoreData) else {
+            let origin: Int = try part["origin"], chunkId: Int64 = try part["chunk_id"]
+            guard let scoreData: Data = try part["z"], let scores = ScoreBlob.decode(scoreData) else {
                 throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input scores of chunk \(chunkId)")
             }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT seq, time, epoch_day, y, outlier, major_version FROM model_input_rows WHERE chunk_id = ? ORDER BY seq
-                """, arguments: [chunkId])
+                """, [chunkId])
             guard rows.count == scores.count else {
                 throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId,
                                                 problem: "chunk \(chunkId) has \(rows.count) rows and \(scores.count) scores")
             }
             for (row, z) in zip(rows, scores) {
-                let timeText: String = row["time"]
+                let timeText: String = try row["time"]
                 guard let time = StoreTime.instant(timeText) else {
                     throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input time \"\(timeText)\"")
                 }
-                let epochDay: Int = row["epoch_day"]
-                out.append(ModelInputRow(time: time, day: epochDay - origin, y: row["y"], z: z, outlier: row["outlier"],
+                let epochDay: Int = try row["epoch_day"]
+                out.append(try ModelInputRow(time: time, day: epochDay - origin, y: row["y"], z: z, outlier: row["outlier"],
                                          majorVersion: row["major_version"]))
             }
         }
         return out
     }
 
-    static func intervals(runDate: String, seriesId: Int64, from db: Database) throws -> [IntervalRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM intervals WHERE run_date = ? AND series_id = ? ORDER BY day",
-                         arguments: [runDate, seriesId]).map { row in
-            IntervalRow(day: row["day"], date: row["date"], levelP05: row["level_p05"], levelP25: row["level_p25"],
+    static func intervals(runDate: String, seriesId: Int64, from db: any SQLSession) throws -> [IntervalRow] {
+        try db.rows("SELECT * FROM intervals WHERE run_date = ? AND series_id = ? ORDER BY day", [runDate, seriesId]).map { row in
+            try IntervalRow(day: row["day"], date: row["date"], levelP05: row["level_p05"], levelP25: row["level_p25"],
                         levelP50: row["level_p50"], levelP75: row["level_p75"], levelP95: row["level_p95"],
                         p05: row["p05"], p15: row["p15"], p16: row["p16"], p25: row["p25"], p50: row["p50"],
                         p75: row["p75"], p84: row["p84"], p85: row["p85"], p95: row["p95"],
@@ -171,9 +149,9 @@ enum ResultRowsSQL {
     /// The stored draws of (run date, series), in day order: of the days in
     /// `dates` (every stored day when `nil`).
     static func draws(runDate: String, seriesId: Int64, dates: [String]?, layout: StoreSchema.Layout,
-                      from db: Database) throws -> [DayDraws] {
+                      from db: any SQLSession) throws -> [DayDraws] {
         var sql: String
-        var arguments: [(any DatabaseValueConvertible)?] = [runDate, seriesId]
+        var arguments: [any SQLArgument] = [runDate, seriesId]
         switch layout {
         case .compact: sql = "SELECT day, date, level, predictive FROM day_draws WHERE run_date = ? AND series_id = ?"
         case .rows: sql = "SELECT day, date, draw, level, predictive FROM draws WHERE run_date = ? AND series_id = ?"
@@ -181,32 +159,32 @@ enum ResultRowsSQL {
         if let dates {
             if dates.isEmpty { return [] }
             sql += " AND date IN (" + Array(repeating: "?", count: dates.count).joined(separator: ", ") + ")"
-            arguments += dates.map { $0 as (any DatabaseValueConvertible)? }
+            arguments += dates.map { $0 as any SQLArgument }
         }
         sql += layout == .compact ? " ORDER BY day" : " ORDER BY day, draw"
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        let rows = try db.rows(sql, arguments)
         func damaged(_ day: Int) -> StoreError {
             .invalidResults(runDate: runDate, seriesId: seriesId, problem: "draws of day \(day): a blob whose length is not a multiple of 4")
         }
         switch layout {
         case .compact:
             return try rows.map { row in
-                let day: Int = row["day"]
-                guard let levelData: Data = row["level"], let level = DrawBlob.decode(levelData) else { throw damaged(day) }
+                let day: Int = try row["day"]
+                guard let levelData: Data = try row["level"], let level = DrawBlob.decode(levelData) else { throw damaged(day) }
                 var predictive: [Float]?
-                if let predictiveData: Data = row["predictive"] {
+                if let predictiveData: Data = try row["predictive"] {
                     guard let decoded = DrawBlob.decode(predictiveData) else { throw damaged(day) }
                     predictive = decoded
                 }
-                return DayDraws(day: day, date: row["date"], level: level, predictive: predictive)
+                return try DayDraws(day: day, date: row["date"], level: level, predictive: predictive)
             }
         case .rows:
             // One row per draw (schema v1/v2): grouped by day in draw order.
             var out: [DayDraws] = []
             for row in rows {
-                let day: Int = row["day"]
-                let level: Double = row["level"], predictive: Double = row["predictive"]
-                if out.last?.day != day { out.append(DayDraws(day: day, date: row["date"], level: [], predictive: [])) }
+                let day: Int = try row["day"]
+                let level: Double = try row["level"], predictive: Double = try row["predictive"]
+                if out.last?.day != day { out.append(try DayDraws(day: day, date: row["date"], level: [], predictive: [])) }
                 out[out.count - 1].level.append(Float(level))
                 out[out.count - 1].predictive?.append(Float(predictive))
             }
@@ -218,123 +196,118 @@ enum ResultRowsSQL {
 
     /// The model input as shared chunks (``ModelInputChunks``): a chunk this
     /// series already has is referenced, not copied.
-    static func insertModelInput(_ rows: [ModelInputRow], runDate: String, seriesId: Int64, into db: Database) throws {
+    static func insertModelInput(_ rows: [ModelInputRow], runDate: String, seriesId: Int64, into db: any SQLSession) throws {
         let (origin, chunks) = ModelInputChunks.split(rows)
-        let findChunk = try db.cachedStatement(sql: "SELECT id FROM model_input_chunks WHERE series_id = ? AND content_hash = ?")
-        let addChunk = try db.cachedStatement(sql: "INSERT INTO model_input_chunks (series_id, content_hash) VALUES (?, ?)")
-        let addRow = try db.cachedStatement(sql: """
-            INSERT INTO model_input_rows (chunk_id, seq, time, epoch_day, y, outlier, major_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let addPart = try db.cachedStatement(sql: """
-            INSERT INTO model_input_parts (run_date, series_id, first_seq, chunk_id, origin, z) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        var parts: [[any SQLArgument]] = []
         for chunk in chunks {
-            var chunkId = try Int64.fetchOne(findChunk, arguments: [seriesId, chunk.contentHash])
+            var chunkId: Int64? = try db.value("SELECT id FROM model_input_chunks WHERE series_id = ? AND content_hash = ?",
+                                               [seriesId, chunk.contentHash])
             if chunkId == nil {
-                try addChunk.execute(arguments: [seriesId, chunk.contentHash])
-                let id = db.lastInsertedRowID
-                for row in chunk.rows {
-                    try addRow.execute(arguments: [id, row.seq, row.time, row.epochDay, row.y, row.outlier, row.majorVersion])
+                let id: Int64? = try db.value("INSERT INTO model_input_chunks (series_id, content_hash) VALUES (?, ?) RETURNING id",
+                                              [seriesId, chunk.contentHash])
+                guard let id else {
+                    throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "no id for a new model input chunk")
                 }
+                try db.insert(into: "model_input_rows",
+                              columns: ["chunk_id", "seq", "time", "epoch_day", "y", "outlier", "major_version"],
+                              rows: chunk.rows.map { [id, $0.seq, $0.time, $0.epochDay, $0.y, $0.outlier, $0.majorVersion] },
+                              ignoringConflicts: false)
                 chunkId = id
             }
-            try addPart.execute(arguments: [runDate, seriesId, chunk.firstSeq, chunkId, origin, ScoreBlob.encode(chunk.z)])
+            parts.append([runDate, seriesId, chunk.firstSeq, chunkId, origin, ScoreBlob.encode(chunk.z)])
         }
+        try db.insert(into: "model_input_parts", columns: ["run_date", "series_id", "first_seq", "chunk_id", "origin", "z"],
+                      rows: parts, ignoringConflicts: false)
     }
 
     /// One `day_draws` row per day, the draws as ``DrawBlob``s.
-    static func insertDraws(_ days: [DayDraws], runDate: String, seriesId: Int64, into db: Database) throws {
+    static func insertDraws(_ days: [DayDraws], runDate: String, seriesId: Int64, into db: any SQLSession) throws {
         guard let most = days.map(\.level.count).max() else { return }
         try ensureDrawNumbers(most, in: db)
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO day_draws (run_date, series_id, day, date, draw_count, level, predictive) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for day in days {
-            try statement.execute(arguments: [runDate, seriesId, day.day, day.date, day.level.count,
-                                              DrawBlob.encode(day.level), day.predictive.map(DrawBlob.encode)])
-        }
+        try db.insert(into: "day_draws", columns: ["run_date", "series_id", "day", "date", "draw_count", "level", "predictive"],
+                      rows: days.map { day in
+                          [runDate, seriesId, day.day, day.date, day.level.count, DrawBlob.encode(day.level),
+                           day.predictive.map(DrawBlob.encode)]
+                      }, ignoringConflicts: false)
     }
 
     /// `draw_numbers` holds 0…count−1 (the `draws` view joins on it).
-    static func ensureDrawNumbers(_ count: Int, in db: Database) throws {
-        let have = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(n), -1) + 1 FROM draw_numbers") ?? 0
+    static func ensureDrawNumbers(_ count: Int, in db: any SQLSession) throws {
+        let have: Int = try db.value("SELECT COALESCE(MAX(n), -1) + 1 FROM draw_numbers") ?? 0
         guard count > have else { return }
-        let statement = try db.cachedStatement(sql: "INSERT INTO draw_numbers (n) VALUES (?)")
-        for n in have..<count { try statement.execute(arguments: [n]) }
+        // Two writers may add the same numbers at once: the second's are skipped.
+        try db.insert(into: "draw_numbers", columns: ["n"], rows: (have..<count).map { [$0] }, ignoringConflicts: true)
     }
 
     /// Deletes every result row of (run date, series) (schema v3), and the
     /// model input chunks of the series no run date uses any more.
-    static func delete(runDate: String, seriesId: Int64, from db: Database) throws {
+    static func delete(runDate: String, seriesId: Int64, from db: any SQLSession) throws {
         for table in StoreSchema.Layout.compact.resultTables.map(\.table) + StoreSchema.optionalResultTables {
-            try db.execute(sql: "DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", arguments: [runDate, seriesId])
+            try db.execute("DELETE FROM \(table) WHERE run_date = ? AND series_id = ?", [runDate, seriesId])
         }
         try deleteUnusedChunks(seriesId: seriesId, from: db)
     }
 
     /// Removes the chunks of `seriesId` (every series when `nil`) that no
     /// `model_input_parts` row references.
-    static func deleteUnusedChunks(seriesId: Int64?, from db: Database) throws {
-        let unused = "SELECT c.id FROM model_input_chunks c WHERE \(seriesId == nil ? "1" : "c.series_id = ?") AND NOT EXISTS (SELECT 1 FROM model_input_parts p WHERE p.chunk_id = c.id)"
-        let arguments: StatementArguments = seriesId.map { [$0] } ?? []
-        try db.execute(sql: "DELETE FROM model_input_rows WHERE chunk_id IN (\(unused))", arguments: arguments)
-        try db.execute(sql: "DELETE FROM model_input_chunks WHERE id IN (\(unused))", arguments: arguments)
+    static func deleteUnusedChunks(seriesId: Int64?, from db: any SQLSession) throws {
+        let unused = "SELECT c.id FROM model_input_chunks c WHERE \(seriesId == nil ? "1 = 1" : "c.series_id = ?") AND NOT EXISTS (SELECT 1 FROM model_input_parts p WHERE p.chunk_id = c.id)"
+        let arguments: [any SQLArgument] = seriesId.map { [$0] } ?? []
+        try db.execute("DELETE FROM model_input_rows WHERE chunk_id IN (\(unused))", arguments)
+        try db.execute("DELETE FROM model_input_chunks WHERE id IN (\(unused))", arguments)
     }
 
     /// The newest run date of `seriesId` whose fit did not fail (the one
     /// that keeps everything, ``StoreRetention``), or `nil`.
-    static func latestKeptRunDate(seriesId: Int64, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: """
-            SELECT MAX(run_date) FROM diagnostics WHERE series_id = ? AND status <> 'failed'
-            """, arguments: [seriesId])
+    static func latestKeptRunDate(seriesId: Int64, in db: any SQLSession) throws -> String? {
+        try db.value("SELECT MAX(run_date) FROM diagnostics WHERE series_id = ? AND status <> 'failed'", [seriesId])
     }
 
     /// Trims every run date of `seriesId` other than `latest` that still
     /// keeps everything: level draws of D and its comparison days only, no
     /// predictive draws, intervals of the window and the comparison days
     /// (``StoreRetention``).
-    static func trimOlderRunDates(seriesId: Int64, latest: String?, in db: Database) throws {
-        let full = try String.fetchAll(db, sql: """
-            SELECT run_date FROM diagnostics WHERE series_id = ? AND kept = ? AND run_date IS NOT ?
-            """, arguments: [seriesId, StoreRetention.Kept.full.rawValue, latest])
+    static func trimOlderRunDates(seriesId: Int64, latest: String?, in db: any SQLSession) throws {
+        let full: [String] = try db.values(
+            "SELECT run_date FROM diagnostics WHERE series_id = ? AND kept = ?" + (latest == nil ? "" : " AND run_date <> ?"),
+            [seriesId, StoreRetention.Kept.full.rawValue] + (latest.map { [$0] } ?? []))
         for runDate in full {
-            let comparisonDates = try String.fetchAll(db, sql: "SELECT date FROM comparisons WHERE run_date = ? AND series_id = ?",
-                                                      arguments: [runDate, seriesId])
+            let comparisonDates: [String] = try db.values("SELECT date FROM comparisons WHERE run_date = ? AND series_id = ?",
+                                                          [runDate, seriesId])
             let keptDraws = StoreRetention.keptDrawDates(runDate: runDate, comparisonDates: comparisonDates).sorted()
-            try db.execute(sql: """
+            try db.execute("""
                 DELETE FROM day_draws WHERE run_date = ? AND series_id = ?
                   AND date NOT IN (\(Array(repeating: "?", count: keptDraws.count).joined(separator: ", ")))
-                """, arguments: StatementArguments([runDate, seriesId] + keptDraws.map { $0 as (any DatabaseValueConvertible)? }))
-            try db.execute(sql: "UPDATE day_draws SET predictive = NULL WHERE run_date = ? AND series_id = ? AND predictive IS NOT NULL",
-                           arguments: [runDate, seriesId])
+                """, [runDate, seriesId] + keptDraws.map { $0 as any SQLArgument })
+            try db.execute("UPDATE day_draws SET predictive = NULL WHERE run_date = ? AND series_id = ? AND predictive IS NOT NULL",
+                           [runDate, seriesId])
             if let start = StoreRetention.intervalWindowStart(runDate: runDate) {
                 let keptDays = comparisonDates.isEmpty ? [""] : comparisonDates
-                try db.execute(sql: """
+                try db.execute("""
                     DELETE FROM intervals WHERE run_date = ? AND series_id = ? AND date < ?
                       AND date NOT IN (\(Array(repeating: "?", count: keptDays.count).joined(separator: ", ")))
-                    """, arguments: StatementArguments([runDate, seriesId, start] + keptDays.map { $0 as (any DatabaseValueConvertible)? }))
+                    """, [runDate, seriesId, start] + keptDays.map { $0 as any SQLArgument })
             }
-            try db.execute(sql: "UPDATE diagnostics SET kept = ? WHERE run_date = ? AND series_id = ?",
-                           arguments: [StoreRetention.Kept.window.rawValue, runDate, seriesId])
+            try db.execute("UPDATE diagnostics SET kept = ? WHERE run_date = ? AND series_id = ?",
+                           [StoreRetention.Kept.window.rawValue, runDate, seriesId])
         }
     }
 
-    static func comparison(_ row: Row) -> ComparisonRow {
-        ComparisonRow(label: row["label"], date: row["date"], p05: row["p05"], p10: row["p10"], p50: row["p50"],
-                      p90: row["p90"], p95: row["p95"], pWorse: row["p_worse"], regression: row["regression"],
-                      alert: row["alert"], minChange: row["min_change"], threshold: row["threshold"],
-                      pWorseBeyond: row["p_worse_beyond"])
+    static func comparison(_ row: SQLRow) throws -> ComparisonRow {
+        try ComparisonRow(label: row["label"], date: row["date"], p05: row["p05"], p10: row["p10"], p50: row["p50"],
+                          p90: row["p90"], p95: row["p95"], pWorse: row["p_worse"], regression: row["regression"],
+                          alert: row["alert"], minChange: row["min_change"], threshold: row["threshold"],
+                          pWorseBeyond: row["p_worse_beyond"])
     }
 
-    static func diagnostics(_ row: Row) throws -> DiagnosticsRow {
-        let statusText: String = row["status"]
+    static func diagnostics(_ row: SQLRow) throws -> DiagnosticsRow {
+        let statusText: String = try row["status"]
         guard let status = StoredFitStatus(rawValue: statusText) else {
             throw StoreError.database(path: "", message: "diagnostics status \"\(statusText)\"")
         }
-        let createdText: String = row["created_at"]
-        let seed: Int64? = row["seed"]
-        return DiagnosticsRow(
+        let createdText: String = try row["created_at"]
+        let seed: Int64? = try row["seed"]
+        return try DiagnosticsRow(
             model: row["model"], sampler: row["sampler"], noise: row["noise"], status: status,
             reasons: row["reasons"], error: row["error"], nPoints: row["n_points"], nOutliers: row["n_outliers"],
             firstDate: row["first_date"], lastDate: row["last_date"], k: row["k"], nDivergent: row["n_divergent"],

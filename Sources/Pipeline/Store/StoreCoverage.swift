@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What the store holds, for `slowreg diagnose`: which run dates have results
 /// in which tables for how many series, and each series' data and fits.
@@ -34,7 +33,7 @@ public struct StoreCoverage: Sendable, Equatable, Encodable {
     public var series: [Series]
 }
 
-extension SQLiteStore {
+extension SQLStore {
     /// Coverage of every result table per run date, and per series.
     public func coverage() throws(StoreError) -> StoreCoverage {
         let integrity = try integrityCheck()
@@ -44,16 +43,16 @@ extension SQLiteStore {
         return try read { db in
             var perTable: [String: [String: Int]] = [:]
             for (name, table) in resultTables {
-                let rows = try Row.fetchAll(db, sql: "SELECT run_date, COUNT(DISTINCT series_id) AS n FROM \(table) GROUP BY run_date")
+                let rows = try db.rows("SELECT run_date, COUNT(DISTINCT series_id) AS n FROM \(table) GROUP BY run_date")
                 for row in rows {
-                    let date: String = row["run_date"]
-                    perTable[date, default: [:]][name] = row["n"]
+                    let date: String = try row["run_date"]
+                    perTable[date, default: [:]][name] = try row["n"] as Int
                 }
             }
             var statusCounts: [String: [String: Int]] = [:]
             var runs: [Int64: [String: String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT run_date, series_id, status FROM diagnostics") {
-                let date: String = row["run_date"], status: String = row["status"], id: Int64 = row["series_id"]
+            for row in try db.rows("SELECT run_date, series_id, status FROM diagnostics") {
+                let date: String = try row["run_date"], status: String = try row["status"], id: Int64 = try row["series_id"]
                 statusCounts[date, default: [:]][status, default: 0] += 1
                 runs[id, default: [:]][date] = status
             }
@@ -63,19 +62,19 @@ extension SQLiteStore {
                                       good: statusCounts[date]?["good"] ?? 0, flagged: statusCounts[date]?["flagged"] ?? 0,
                                       failed: statusCounts[date]?["failed"] ?? 0)
             }
-            let seriesRows = try Row.fetchAll(db, sql: """
+            let seriesRows = try db.rows("""
                 SELECT s.id, s.project, s.suite, s.test, s.platform,
                        COUNT(m.id) AS n, MIN(m.time) AS first_time, MAX(m.time) AS last_time
                 FROM series s LEFT JOIN measurements m ON m.series_id = s.id
-                GROUP BY s.id ORDER BY s.project, s.suite, s.test, s.platform
+                GROUP BY s.id, s.project, s.suite, s.test, s.platform ORDER BY s.project, s.suite, s.test, s.platform
                 """)
-            let series = seriesRows.map { row -> StoreCoverage.Series in
-                let id: Int64 = row["id"]
-                return StoreCoverage.Series(series_id: id, project: row["project"], suite: row["suite"], test: row["test"],
+            let series = try seriesRows.map { row -> StoreCoverage.Series in
+                let id: Int64 = try row["id"]
+                return try StoreCoverage.Series(series_id: id, project: row["project"], suite: row["suite"], test: row["test"],
                                             platform: row["platform"], measurements: row["n"],
                                             first_time: row["first_time"], last_time: row["last_time"], runs: runs[id] ?? [:])
             }
-            let applied = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0
+            let applied: Int = try db.value("SELECT COUNT(*) FROM grdb_migrations") ?? 0
             return StoreCoverage(store_schema_version: applied, integrity: integrity, row_counts: counts,
                                  run_dates: runDates, series: series)
         }

@@ -14,3 +14,12 @@ public enum StoreLocation {
         return defaultPath
     }
 }
+
+extension StoreLocation {
+    /// Opens the store at `location`: a `postgresql://` (or `postgres://`)
+    /// URL is a ``PostgresStore``, anything else an SQLite file (``SQLiteStore``).
+    public static func open(_ location: String, access: SQLiteStore.Access = .readWrite) throws(StoreError) -> SQLStore {
+        if PostgresStore.isURL(location) { return try PostgresStore(url: location, access: access) }
+        return try SQLiteStore(path: location, access: access)
+    }
+}

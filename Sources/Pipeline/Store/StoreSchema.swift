@@ -7,11 +7,11 @@ import GRDB
 /// refused (``StoreError/newerSchema(path:unknownMigrations:)``).
 ///
 /// The SQL is kept to what SQLite and PostgreSQL share (TEXT, INTEGER, REAL,
-/// plain keys), so the PostgreSQL backend can run the same statements with
-/// `INTEGER PRIMARY KEY` → `BIGSERIAL PRIMARY KEY`, `REAL` → `DOUBLE PRECISION`
-/// and `BLOB` → `BYTEA`. Only the two compatibility views of v3
-/// (``compatibilityViews``) are SQLite's own SQL (`hex`, `instr`); PostgreSQL
-/// would decode the same bytes with `get_byte`.
+/// plain keys): the PostgreSQL backend (``PostgresStore``) runs the same
+/// steps, recorded in a `grdb_migrations` table of its own, with the types
+/// translated by ``postgresSQL(_:)``. Only the two compatibility views of v3
+/// (``compatibilityViews(_:)``) are written per dialect (SQLite's `hex` and
+/// `instr`, PostgreSQL's `get_byte`).
 /// Conventions: instants are `YYYY-MM-DDTHH:MM:SS.mmmZ` text (UTC), days
 /// `YYYY-MM-DD` text, booleans 0/1, absent text ''.
 public enum StoreSchema {
@@ -20,7 +20,7 @@ public enum StoreSchema {
     public struct Migration: Sendable {
         public let identifier: String
         public let sql: String
-        let dataStep: (@Sendable (Database) throws -> Void)?
+        let dataStep: (@Sendable (any SQLSession) throws -> Void)?
     }
 
     /// Schema steps in order; the version of a store is how many it has.
@@ -242,7 +242,14 @@ public enum StoreSchema {
     /// The views that give `draws` and `model_input` their schema-v2 columns
     /// over the compact tables (created by the v3 data step, after the old
     /// tables of those names are dropped).
-    static let compatibilityViews = """
+    static func compatibilityViews(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite: return [sqliteDrawsView, sqliteModelInputView]
+        case .postgresql: return [postgresDrawsView, postgresModelInputView]
+        }
+    }
+
+    static let sqliteDrawsView = """
         CREATE VIEW draws AS
         SELECT b.run_date, b.series_id, b.day, b.date, b.draw,
                \(float32("b.level_bits", scale: "l.scale")) AS level,
@@ -254,7 +261,10 @@ public enum StoreSchema {
                           ELSE \(uint32(fromHex: "hex(substr(d.predictive, 4 * k.n + 1, 4))")) END AS predictive_bits
               FROM day_draws d JOIN draw_numbers k ON k.n < d.draw_count) b
         JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
-        LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255;
+        LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255
+        """
+
+    static let sqliteModelInputView = """
         CREATE VIEW model_input AS
         SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
                CASE WHEN m.z_exponent = 2047 THEN NULL
@@ -264,8 +274,70 @@ public enum StoreSchema {
         FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
                      r.outlier, r.major_version, \(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))
               FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
-        JOIN float64_scales s ON s.exponent = m.z_exponent;
+        JOIN float64_scales s ON s.exponent = m.z_exponent
         """
+
+    /// The views of ``compatibilityViews(_:)`` in PostgreSQL: the same
+    /// columns and values, the bytes read with `get_byte` (offsets are
+    /// `int4`), the draw numbers from `draw_numbers` as in SQLite.
+    static let postgresDrawsView = """
+        CREATE VIEW draws AS
+        SELECT b.run_date, b.series_id, b.day, b.date, b.draw,
+               \(float32("b.level_bits", scale: "l.scale")) AS level,
+               CASE WHEN b.predictive_bits IS NULL THEN NULL
+                    ELSE \(float32("b.predictive_bits", scale: "p.scale")) END AS predictive
+        FROM (SELECT d.run_date, d.series_id, d.day, d.date, k.n AS draw,
+                     \(postgresUInt32("d.level", at: "4 * k.n")) AS level_bits,
+                     CASE WHEN d.predictive IS NULL THEN NULL
+                          ELSE \(postgresUInt32("d.predictive", at: "4 * k.n")) END AS predictive_bits
+              FROM day_draws d JOIN draw_numbers k ON k.n < d.draw_count) b
+        JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
+        LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255
+        """
+
+    static let postgresModelInputView = """
+        CREATE VIEW model_input AS
+        SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
+               CASE WHEN m.z_exponent = 2047 THEN NULL
+                    ELSE (1 - 2 * m.z_sign) * (m.z_mantissa + CASE WHEN m.z_exponent = 0 THEN 0 ELSE 4503599627370496 END)
+                         * s.scale END AS z,
+               m.outlier, m.major_version
+        FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
+                     r.outlier, r.major_version,
+                     \(postgresByte("p.z", at: "8 * r.seq", 7)) >> 7 AS z_sign,
+                     (\(postgresByte("p.z", at: "8 * r.seq", 7)) & 127) * 16 + (\(postgresByte("p.z", at: "8 * r.seq", 6)) >> 4) AS z_exponent,
+                     (\(postgresByte("p.z", at: "8 * r.seq", 6)) & 15) * 281474976710656
+                     + \((0..<6).reversed().map { "\(postgresByte("p.z", at: "8 * r.seq", $0)) * \(Int64(1) << (8 * $0))" }.joined(separator: " + ")) AS z_mantissa
+              FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
+        JOIN float64_scales s ON s.exponent = m.z_exponent
+        """
+
+    /// Byte `k` after `offset` of `blob`, as a `bigint` (PostgreSQL).
+    private static func postgresByte(_ blob: String, at offset: String, _ k: Int) -> String {
+        "get_byte(\(blob), (\(offset) + \(k))::int)::bigint"
+    }
+
+    /// The unsigned integer of the 4 little-endian bytes at `offset` of `blob` (PostgreSQL).
+    private static func postgresUInt32(_ blob: String, at offset: String) -> String {
+        "(" + (0..<4).map { "(\(postgresByte(blob, at: offset, $0)) << \(8 * $0))" }.joined(separator: " + ") + ")"
+    }
+
+    /// A schema step's SQL as PostgreSQL spells it: the keys that SQLite
+    /// numbers by itself become `BIGSERIAL`, `INTEGER` becomes `BIGINT` (every
+    /// id and count fits either way; one width avoids casts), `REAL` becomes
+    /// `DOUBLE PRECISION` (SQLite's REAL is 8 bytes) and `BLOB` `BYTEA`.
+    public static func postgresSQL(_ sql: String) -> String {
+        sql.replacingOccurrences(of: #"\bINTEGER PRIMARY KEY\b"#, with: "BIGSERIAL PRIMARY KEY", options: .regularExpression)
+            .replacingOccurrences(of: #"\bINTEGER\b"#, with: "BIGINT", options: .regularExpression)
+            .replacingOccurrences(of: #"\bREAL\b"#, with: "DOUBLE PRECISION", options: .regularExpression)
+            .replacingOccurrences(of: #"\bBLOB\b"#, with: "BYTEA", options: .regularExpression)
+    }
+
+    /// The statements of a step's SQL, one by one (a prepared statement holds
+    /// one; the schema's SQL has no `;` inside literals).
+    static func statements(_ sql: String) -> [String] {
+        sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
 
     /// SQL of the sign, exponent and mantissa fields (`z_sign`, `z_exponent`,
     /// `z_mantissa`) of the Float64 whose 8 little-endian bytes are given as 16
@@ -351,7 +423,7 @@ public enum StoreSchema {
         for step in migrations {
             migrator.registerMigration(step.identifier) { db in
                 try db.execute(sql: step.sql)
-                try step.dataStep?(db)
+                try step.dataStep?(GRDBSession(db: db))
             }
         }
         return migrator

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Many workers, one store (issue 14): N synthetic year-long series (the
+generator of bench_daily.py) through one run date, on
+
+  sqlite-1     one `slowreg run` process on an SQLite file (--threads 2)
+  postgres-1   one process on a PostgreSQL store        (--threads 2)
+  postgres-1x1 one process with one thread               (--threads 1): a worker's own throughput
+  postgres-2x1 two processes at once, one thread each    (--threads 1): the scaling
+
+each from an empty store after the same ingest. For each: wall time, series
+per minute, the time the jobs spent in store calls (`store_seconds` of
+`run --format json`, summed over threads) as a share of the jobs' time, and
+the store's size after the run date and after a second one (the growth of
+one more run date). PostgreSQL is a throwaway server started by
+scripts/postgres-test-server.sh --durable (fsync on, as in production).
+
+Usage: scripts/bench_workers.py [SLOWREG] [N] [CONFIG ...]
+"""
+import json, os, sqlite3, subprocess, sys, tempfile, time
+import numpy as np
+
+slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/slowreg")
+n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
+LAST = np.datetime64("2024-05-07")
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def write_csv(path):
+    rng = np.random.default_rng(7)
+    with open(path, "w") as f:
+        f.write("push_timestamp,value,machine_platform,suite,lower_is_better\n")
+        for s in range(n_series):
+            level, noise = rng.uniform(10, 1000), rng.uniform(0.01, 0.05)
+            drift, step = rng.normal(0, 0.02), rng.choice([0.0, 0.0, 0.0, 3.0, -3.0])
+            for d in range(366):
+                day = LAST - np.timedelta64(365 - d, "D")
+                mult = 1 + drift / 100 * d / 7 + (step / 100 if d > 355 else 0)
+                for r in range(rng.integers(1, 6)):
+                    v = level * mult * (1 + noise * rng.standard_normal())
+                    f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},platform-{s % 6},suite-{s},True\n")
+
+
+def start_server():
+    out = subprocess.run([os.path.join(here, "postgres-test-server.sh"), "start", "--durable"],
+                         check=True, capture_output=True, text=True).stdout
+    env = dict(line.replace("export ", "").split("=", 1) for line in out.splitlines() if line.startswith("export "))
+    return env
+
+
+def psql(env, db, sql):
+    url = env["SLOWREG_TEST_POSTGRES"].rsplit("/", 1)[0] + "/" + db
+    return subprocess.run([env["SLOWREG_TEST_POSTGRES_BIN"] + "/psql", "-X", "-q", "-t", "-A", url, "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def size(store, env):
+    if store.startswith("postgresql://"):
+        db = store.rsplit("/", 1)[1]
+        return int(psql(env, db, "SELECT pg_database_size(current_database())"))
+    con = sqlite3.connect(store)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = con.execute("PRAGMA page_count").fetchone()[0] - con.execute("PRAGMA freelist_count").fetchone()[0]
+    return pages * con.execute("PRAGMA page_size").fetchone()[0]
+
+
+def run_date(store, date, workers, threads):
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([slowreg, "run", "--date", str(date), "--threads", str(threads), "--format", "json",
+                               "--quiet", "--store", store], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(workers)]
+    outs = [p.communicate() for p in procs]
+    wall = time.perf_counter() - t0
+    docs = []
+    for (out, err), p in zip(outs, procs):
+        if p.returncode not in (0, 1):
+            sys.exit(f"run failed ({p.returncode}): {err}")
+        docs.append(json.loads(out))
+    return wall, docs
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    csv = os.path.join(tmp, "runs.csv")
+    write_csv(csv)
+    env = start_server() if any(c.startswith("postgres") for c in configs) else {}
+    try:
+        print(f"{slowreg}; {n_series} year-long series; load average {os.getloadavg()[0]:.1f}")
+        print("| store, workers × threads | wall | series/min | fitted by each worker | store time / job time "
+              "| size after D | + one more run date |")
+        print("|---|---|---|---|---|---|---|")
+        for config in configs:
+            backend, shape = config.split("-")
+            workers, threads = (1, 2) if shape == "1" else map(int, shape.split("x"))
+            if backend == "sqlite":
+                store = os.path.join(tmp, f"{config}.sqlite")
+            else:
+                db = "bench_" + config.replace("-", "_")
+                psql(env, "slowreg_test", f"CREATE DATABASE {db}")
+                store = env["SLOWREG_TEST_POSTGRES"].rsplit("/", 1)[0] + "/" + db
+            subprocess.run([slowreg, "ingest", csv, "--store", store], check=True, capture_output=True)
+            wall, docs = run_date(store, LAST - np.timedelta64(1, "D"), workers, threads)
+            first = size(store, env)
+            fitted = [d["fitted"] for d in docs]
+            store_s = sum(d["store_seconds"] for d in docs)
+            job_s = wall * workers * threads
+            _, _ = run_date(store, LAST, workers, threads)
+            second = size(store, env)
+            print(f"| {backend}, {workers} × {threads} | {wall:.0f} s | {sum(fitted) / wall * 60:.0f} | "
+                  f"{' + '.join(map(str, fitted))} | {store_s:.1f} s / {job_s:.0f} s = {100 * store_s / job_s:.1f}% | "
+                  f"{first / 1e6:.0f} MB | +{(second - first) / 1e6:.1f} MB |", flush=True)
+    finally:
+        if env:
+            subprocess.run([os.path.join(here, "postgres-test-server.sh"), "stop", env["SLOWREG_TEST_POSTGRES_DIR"]])
