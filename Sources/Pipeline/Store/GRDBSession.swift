@@ -58,6 +58,11 @@ struct GRDBSession: SQLSession {
         return inserted
     }
 
+    func insertReturning(into table: String, columns: [String], rows: [[any SQLArgument]], returning: String) throws -> [SQLRow] {
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", "))) RETURNING \(returning)"
+        return try rows.flatMap { try self.rows(sql, $0) }
+    }
+
     func tableExists(_ name: String) throws -> Bool {
         try db.tableExists(name) || db.viewExists(name)
     }

@@ -302,7 +302,10 @@ struct PostgresSession: SQLSession {
     }
 
     func rows(_ sql: String, _ arguments: [any SQLArgument]) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
+        try Self.rows(of: try run(sql, arguments))
+    }
+
+    static func rows(of result: PostgresQueryResult) throws -> [SQLRow] {
         guard let first = result.rows.first else { return [] }
         let columns = SQLColumns(first.map(\.columnName))
         return try result.rows.map { row in SQLRow(columns: columns, values: try row.map(Self.value)) }
@@ -331,9 +334,25 @@ struct PostgresSession: SQLSession {
     /// trip for a day's worth of draws or a batch of measurements.
     @discardableResult
     func insert(into table: String, columns: [String], rows: [[any SQLArgument]], ignoringConflicts: Bool) throws -> Int {
-        guard !rows.isEmpty, !columns.isEmpty else { return 0 }
-        let perStatement = Swift.max(1, Self.maxParameters / columns.count)
         var inserted = 0
+        try insertBatches(into: table, columns: columns, rows: rows, suffix: ignoringConflicts ? " ON CONFLICT DO NOTHING" : "") {
+            inserted += $0.metadata.rows ?? 0
+        }
+        return inserted
+    }
+
+    func insertReturning(into table: String, columns: [String], rows: [[any SQLArgument]], returning: String) throws -> [SQLRow] {
+        var out: [SQLRow] = []
+        try insertBatches(into: table, columns: columns, rows: rows, suffix: " RETURNING \(returning)") {
+            out += try Self.rows(of: $0)
+        }
+        return out
+    }
+
+    private func insertBatches(into table: String, columns: [String], rows: [[any SQLArgument]], suffix: String,
+                               _ each: (PostgresQueryResult) throws -> Void) throws {
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        let perStatement = Swift.max(1, Self.maxParameters / columns.count)
         var start = 0
         while start < rows.count {
             let batch = rows[start..<Swift.min(rows.count, start + perStatement)]
@@ -350,11 +369,9 @@ struct PostgresSession: SQLSession {
                 }
                 sql += ")"
             }
-            if ignoringConflicts { sql += " ON CONFLICT DO NOTHING" }
-            inserted += try connection.query(sql, values).wait().metadata.rows ?? 0
+            try each(try connection.query(sql + suffix, values).wait())
             start += batch.count
         }
-        return inserted
     }
 
     func tableExists(_ name: String) throws -> Bool {

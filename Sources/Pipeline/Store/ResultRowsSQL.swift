@@ -198,23 +198,37 @@ enum ResultRowsSQL {
     /// series already has is referenced, not copied.
     static func insertModelInput(_ rows: [ModelInputRow], runDate: String, seriesId: Int64, into db: any SQLSession) throws {
         let (origin, chunks) = ModelInputChunks.split(rows)
-        var parts: [[any SQLArgument]] = []
-        for chunk in chunks {
-            var chunkId: Int64? = try db.value("SELECT id FROM model_input_chunks WHERE series_id = ? AND content_hash = ?",
-                                               [seriesId, chunk.contentHash])
-            if chunkId == nil {
-                let id: Int64? = try db.value("INSERT INTO model_input_chunks (series_id, content_hash) VALUES (?, ?) RETURNING id",
-                                              [seriesId, chunk.contentHash])
-                guard let id else {
+        guard !chunks.isEmpty else { return }
+        // A handful of statements whatever the number of chunks (a year is ~27):
+        // the series' chunks by hash, the new ones added with their rows at once.
+        var ids: [String: Int64] = [:]
+        for row in try db.rows("SELECT content_hash, id FROM model_input_chunks WHERE series_id = ?", [seriesId]) {
+            ids[try row["content_hash"]] = try row["id"]
+        }
+        var newChunks: [ModelInputChunks.Chunk] = []
+        for chunk in chunks where ids[chunk.contentHash] == nil && !newChunks.contains(where: { $0.contentHash == chunk.contentHash }) {
+            newChunks.append(chunk)
+        }
+        if !newChunks.isEmpty {
+            let created = try db.insertReturning(into: "model_input_chunks", columns: ["series_id", "content_hash"],
+                                                 rows: newChunks.map { [seriesId, $0.contentHash] }, returning: "content_hash, id")
+            for row in created { ids[try row["content_hash"]] = try row["id"] }
+            var newRows: [[any SQLArgument]] = []
+            for chunk in newChunks {
+                guard let id = ids[chunk.contentHash] else {
                     throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "no id for a new model input chunk")
                 }
-                try db.insert(into: "model_input_rows",
-                              columns: ["chunk_id", "seq", "time", "epoch_day", "y", "outlier", "major_version"],
-                              rows: chunk.rows.map { [id, $0.seq, $0.time, $0.epochDay, $0.y, $0.outlier, $0.majorVersion] },
-                              ignoringConflicts: false)
-                chunkId = id
+                newRows += chunk.rows.map { [id, $0.seq, $0.time, $0.epochDay, $0.y, $0.outlier, $0.majorVersion] }
             }
-            parts.append([runDate, seriesId, chunk.firstSeq, chunkId, origin, ScoreBlob.encode(chunk.z)])
+            try db.insert(into: "model_input_rows", columns: ["chunk_id", "seq", "time", "epoch_day", "y", "outlier", "major_version"],
+                          rows: newRows, ignoringConflicts: false)
+        }
+        var parts: [[any SQLArgument]] = []
+        for chunk in chunks {
+            guard let id = ids[chunk.contentHash] else {
+                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "no id for model input chunk")
+            }
+            parts.append([runDate, seriesId, chunk.firstSeq, id, origin, ScoreBlob.encode(chunk.z)])
         }
         try db.insert(into: "model_input_parts", columns: ["run_date", "series_id", "first_seq", "chunk_id", "origin", "z"],
                       rows: parts, ignoringConflicts: false)

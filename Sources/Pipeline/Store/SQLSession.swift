@@ -155,6 +155,11 @@ protocol SQLSession {
     @discardableResult
     func insert(into table: String, columns: [String], rows: [[any SQLArgument]], ignoringConflicts: Bool) throws -> Int
 
+    /// ``insert(into:columns:rows:ignoringConflicts:)`` that returns the
+    /// `returning` columns (e.g. `"content_hash, id"`) of every inserted row,
+    /// in no promised order.
+    func insertReturning(into table: String, columns: [String], rows: [[any SQLArgument]], returning: String) throws -> [SQLRow]
+
     /// Whether the table (or view) `name` exists.
     func tableExists(_ name: String) throws -> Bool
 }
