@@ -10,11 +10,16 @@ generator of bench_daily.py) through one run date, on
 each from an empty store after the same ingest. For each: wall time, series
 per minute, the time the jobs spent in store calls (`store_seconds` of
 `run --format json`, summed over threads) as a share of the jobs' time, and
-the store's size after the run date and after a second one (the growth of
-one more run date). PostgreSQL is a throwaway server started by
-scripts/postgres-test-server.sh --durable (fsync on, as in production).
+for the one-process configurations the store's size after the first run date
+and the growth of one more run date (the third minus the second, each run
+date followed by a VACUUM as autovacuum would do, so that the space the
+trimming of the older run date frees is reused; SQLite: live pages).
+PostgreSQL is a throwaway server started by scripts/postgres-test-server.sh
+--durable (fsync on, as in production).
 
 Usage: scripts/bench_workers.py [SLOWREG] [N] [CONFIG ...]
+       (BENCH_RUN_DATES=k: run dates of the size measurement, default 4; the
+       growth is the mean increment over the last k − 2)
 """
 import json, os, sqlite3, subprocess, sys, tempfile, time
 import numpy as np
@@ -22,7 +27,8 @@ import numpy as np
 slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/slowreg")
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
-LAST = np.datetime64("2024-05-07")
+RUN_DATES = int(os.environ.get("BENCH_RUN_DATES", "4"))
+LAST = np.datetime64("2024-05-08")
 here = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -33,9 +39,10 @@ def write_csv(path):
         for s in range(n_series):
             level, noise = rng.uniform(10, 1000), rng.uniform(0.01, 0.05)
             drift, step = rng.normal(0, 0.02), rng.choice([0.0, 0.0, 0.0, 3.0, -3.0])
-            for d in range(366):
-                day = LAST - np.timedelta64(365 - d, "D")
-                mult = 1 + drift / 100 * d / 7 + (step / 100 if d > 355 else 0)
+            days = 365 + RUN_DATES - 1
+            for d in range(days):
+                day = LAST - np.timedelta64(days - 1 - d, "D")
+                mult = 1 + drift / 100 * d / 7 + (step / 100 if d > days - 11 else 0)
                 for r in range(rng.integers(1, 6)):
                     v = level * mult * (1 + noise * rng.standard_normal())
                     f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},platform-{s % 6},suite-{s},True\n")
@@ -57,6 +64,7 @@ def psql(env, db, sql):
 def size(store, env):
     if store.startswith("postgresql://"):
         db = store.rsplit("/", 1)[1]
+        psql(env, db, "VACUUM")
         return int(psql(env, db, "SELECT pg_database_size(current_database())"))
     con = sqlite3.connect(store)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -98,16 +106,21 @@ with tempfile.TemporaryDirectory() as tmp:
                 psql(env, "slowreg_test", f"CREATE DATABASE {db}")
                 store = env["SLOWREG_TEST_POSTGRES"].rsplit("/", 1)[0] + "/" + db
             subprocess.run([slowreg, "ingest", csv, "--store", store], check=True, capture_output=True)
-            wall, docs = run_date(store, LAST - np.timedelta64(1, "D"), workers, threads)
-            first = size(store, env)
+            wall, docs = run_date(store, LAST - np.timedelta64(RUN_DATES - 1, "D"), workers, threads)
             fitted = [d["fitted"] for d in docs]
             store_s = sum(d["store_seconds"] for d in docs)
             job_s = wall * workers * threads
-            _, _ = run_date(store, LAST, workers, threads)
-            second = size(store, env)
+            first = growth = None
+            if workers == 1 and threads == 2:
+                first = size(store, env)
+                sizes = [first]
+                for k in range(RUN_DATES - 2, -1, -1):
+                    run_date(store, LAST - np.timedelta64(k, "D"), workers, threads)
+                    sizes.append(size(store, env))
+                growth = (sizes[-1] - sizes[1]) / (len(sizes) - 2)
             print(f"| {backend}, {workers} × {threads} | {wall:.0f} s | {sum(fitted) / wall * 60:.0f} | "
                   f"{' + '.join(map(str, fitted))} | {store_s:.1f} s / {job_s:.0f} s = {100 * store_s / job_s:.1f}% | "
-                  f"{first / 1e6:.0f} MB | +{(second - first) / 1e6:.1f} MB |", flush=True)
+                  + (f"{first / 1e6:.0f} MB | +{growth / 1e6:.1f} MB |" if first is not None else "| |"), flush=True)
     finally:
         if env:
             subprocess.run([os.path.join(here, "postgres-test-server.sh"), "stop", env["SLOWREG_TEST_POSTGRES_DIR"]])

@@ -22,8 +22,11 @@ struct DiagnoseCommand: ParsableCommand {
 
     func run() throws {
         let health: StoreHealth
+        let location: String
         do {
-            health = StoreHealth(try storeOptions.openForReading().coverage())
+            let store = try storeOptions.openForReading()
+            location = store.location   // a PostgreSQL URL without its password
+            health = StoreHealth(try store.coverage())
         } catch {
             throw failWithBadInput("\(error)")
         }
@@ -33,7 +36,7 @@ struct DiagnoseCommand: ParsableCommand {
         case .csv:
             printOut(health.csv())
         case .table:
-            printOut("store \(storeOptions.path): " + health.table())
+            printOut("store \(location): " + health.table())
         }
         if !health.isHealthy { throw ExitCode(1) }
     }

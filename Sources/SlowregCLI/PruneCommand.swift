@@ -49,10 +49,11 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         let report: PruneReport
         do {
-            guard FileManager.default.fileExists(atPath: storeOptions.path) else { throw StoreError.noStore(path: storeOptions.path) }
+            // Opened read-only first: a missing store (file or empty database) is an error, never created.
+            let reader = try storeOptions.openForReading()
             let request = PruneRequest(keepRunDates: keepRunDates, keepDays: keepDays, dryRun: dryRun)
             if dryRun {
-                report = try storeOptions.openForReading().prune(request)
+                report = try reader.prune(request)
             } else {
                 let store = try storeOptions.open()
                 report = try store.prune(request)

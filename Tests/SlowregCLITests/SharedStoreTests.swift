@@ -131,5 +131,38 @@ struct SharedStoreTests {
         #expect(try TestServer.psql("SELECT COUNT(*) FROM claims", database: database) == "0", "no claim left behind")
 
         #expect(try Self.comparisons(url) == Self.comparisons(sqlite), "same seed, same answers on both backends")
+
+        let diagnose = try Slowreg.run(["diagnose", "--store", url])
+        #expect(diagnose.status == 0, "\(diagnose.stderr)")
+        #expect(diagnose.stdout.contains("slowreg:***@") && !diagnose.stdout.contains(":slowreg@"), "no password shown")
+    }
+}
+
+extension SharedStoreTests {
+    @Test("a PostgreSQL store that cannot be used is one line and exit 2 for every command, nothing written",
+          .enabled(if: TestServer.available))
+    func badServers() throws {
+        let dir = try ScratchDirectory()
+        let csv = try Self.csv(dir)
+        let (database, url) = try TestServer.newDatabase()
+        let wrongPassword = url.replacingOccurrences(of: "slowreg:slowreg@", with: "slowreg:nope@")
+        let unreachable = "postgresql://slowreg:nope@127.0.0.1:1/\(database)"
+        for store in [wrongPassword, unreachable] {
+            for command in [["ingest", csv], ["run", "--date", "2024-06-30"], ["compare", "--date", "2024-06-30"],
+                            ["diagnose"], ["prune", "--keep-run-dates", "1"]] {
+                let result = try Slowreg.run(command + ["--store", store])
+                #expect(result.status == 2, "\(command) on \(store): \(result.status) \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1 && !result.stderr.contains("nope"), "\(result.stderr)")
+            }
+        }
+        #expect(try TestServer.psql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                                    database: database) == "0")
+        // An empty database: read-only commands say there is no store and create nothing.
+        let compare = try Slowreg.run(["compare", "--date", "2024-06-30", "--store", url])
+        #expect(compare.status == 2 && compare.stderr.contains("no store there"), "\(compare.stderr)")
+        let prune = try Slowreg.run(["prune", "--keep-run-dates", "1", "--store", url])
+        #expect(prune.status == 2, "\(prune.stderr)")
+        #expect(try TestServer.psql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                                    database: database) == "0")
     }
 }
