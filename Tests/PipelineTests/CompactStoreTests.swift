@@ -228,12 +228,10 @@ struct CompactStoreTests {
         return String(text[open.upperBound..<close.lowerBound])
     }
 
-    @Test("the README's query comparing two days from paired draws gives the draw-by-draw answer")
-    func readmeQueryOnBlobs() throws {
-        let (store, path) = try {
-            let (store, directory) = try TestSupport.newStore()
-            return (store, directory.appendingPathComponent("store.sqlite").path)
-        }()
+    /// Two series with a year of results for 2024-05-06 in `store`, and
+    /// what the README's query must give for tabpaint's D against D−14,
+    /// taken draw by draw from the store.
+    static func readmeQueryFixture(_ store: SQLStore) throws -> (pWorse: Double, change: Double) {
         _ = try store.ingest(Selection.keepAll.apply([
             TestSupport.record("2024-05-01", suite: "tabpaint", platform: "linux64-shippable", value: 1),
             TestSupport.record("2024-05-01", suite: "other", platform: "linux64-shippable", value: 1),
@@ -245,14 +243,20 @@ struct CompactStoreTests {
         let tabpaint = try #require(try store.listSeries(SeriesFilter(suite: "tabpaint")).first)
         let days = try store.draws(runDate: "2024-05-06", seriesId: tabpaint.id, dates: ["2024-05-06", "2024-04-22"])
         let now = days[1].level.map(Double.init), then = days[0].level.map(Double.init)
-        let expectedWorse = Double(zip(now, then).filter { $0 > $1 }.count) / Double(now.count)
-        let expectedChange = zip(now, then).map { ($0 - $1) / $1 * 100 }.reduce(0, +) / Double(now.count)
+        return (Double(zip(now, then).filter { $0 > $1 }.count) / Double(now.count),
+                zip(now, then).map { ($0 - $1) / $1 * 100 }.reduce(0, +) / Double(now.count))
+    }
 
+    @Test("the README's query comparing two days from paired draws gives the draw-by-draw answer")
+    func readmeQueryOnBlobs() throws {
+        let (store, directory) = try TestSupport.newStore()
+        let expected = try Self.readmeQueryFixture(store)
         let sql = try Self.readmeSQL(after: "Compare two stored days of one series in SQL")
+        let path = directory.appendingPathComponent("store.sqlite").path
         let row = try #require(try DatabaseQueue(path: path).read { db in try Row.fetchOne(db, sql: sql) })
         let pWorse: Double = row["p_worse"], change: Double = row["mean_change_percent"]
-        #expect(pWorse == expectedWorse)
-        #expect(abs(change - expectedChange) < 1e-9)
+        #expect(pWorse == expected.pWorse)
+        #expect(abs(change - expected.change) < 1e-9)
         #expect(change > 0.1, "the fixture's D is above D−14")
     }
 

@@ -224,28 +224,14 @@ extension PostgresStoreTests {
           .enabled(if: server))
     func readmeQueryOnPostgres() throws {
         let url = try StoreBackend.newDatabase("readmeQuery")
-        let store = try PostgresStore(url: url)
-        _ = try store.ingest(Selection.keepAll.apply([
-            TestSupport.record("2024-05-01", suite: "tabpaint", platform: "linux64-shippable", value: 1),
-            TestSupport.record("2024-05-01", suite: "other", platform: "linux64-shippable", value: 1),
-        ]).kept)
-        for s in try store.listSeries(.all) {
-            try store.writeResults(CompactStoreTests.yearResults(runDate: "2024-05-06", seriesId: s.id, seed: s.suite == "other" ? 50 : 0),
-                                   replace: false)
-        }
-        let tabpaint = try #require(try store.listSeries(SeriesFilter(suite: "tabpaint")).first)
-        let days = try store.draws(runDate: "2024-05-06", seriesId: tabpaint.id, dates: ["2024-05-06", "2024-04-22"])
-        let now = days[1].level.map(Double.init), then = days[0].level.map(Double.init)
-        let expectedWorse = Double(zip(now, then).filter { $0 > $1 }.count) / Double(now.count)
-        let expectedChange = zip(now, then).map { ($0 - $1) / $1 * 100 }.reduce(0, +) / Double(now.count)
-
+        let expected = try CompactStoreTests.readmeQueryFixture(try PostgresStore(url: url))
         let sql = try CompactStoreTests.readmeSQL(after: "Compare two stored days of one series in SQL")
         let output = try StoreBackend.psql(try #require(URLComponents(string: url)), sql,
                                            database: String(url.split(separator: "/").last ?? ""))
         let fields = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map { Double($0) }
         #expect(fields.count == 2, "\(output)")
         let pWorse = try #require(fields.first ?? nil), change = try #require(fields.last ?? nil)
-        #expect(abs(pWorse - expectedWorse) < 1e-12)
-        #expect(abs(change - expectedChange) < 1e-9)
+        #expect(abs(pWorse - expected.pWorse) < 1e-12)
+        #expect(abs(change - expected.change) < 1e-9)
     }
 }
