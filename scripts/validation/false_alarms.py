@@ -3,18 +3,20 @@
 
 For each of N seeds: a steady series (120 days ending 2024-06-30, 1-5 runs a
 day, level 100, 2% noise, occasional broken runs), fitted with the default
-model, comparing the last day with 14 days earlier. Prints one line per seed
+model (or MODEL), comparing the last day with 14 days earlier. Prints one line per seed
 and a summary; exits non-zero when fewer than 90% of seeds stay below
 P(worse) = 0.8. Also checks a 3% step regression 10 days before the end is
 found (P(worse) > 0.95) for each seed.
 
-Usage: scripts/validation/false_alarms.py [SLOWREG] [N]
+Usage: scripts/validation/false_alarms.py [SLOWREG] [N] [MODEL]
+       (MODEL: a --model value, e.g. reference; default: the default model)
 """
 import json, subprocess, sys, tempfile, os
 import numpy as np
 
 slowreg = sys.argv[1] if len(sys.argv) > 1 else ".build/release/slowreg"
 n_seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+model = ["--model", sys.argv[3]] if len(sys.argv) > 3 else []
 LAST = np.datetime64("2024-06-30")
 DAYS = 120
 
@@ -33,7 +35,7 @@ def series(seed, step):
 
 def p_worse(path, seed):
     out = subprocess.run([slowreg, "fit", path, "--compare", "2024-06-16", "--format", "json",
-                          "--seed", str(seed), "--omit-timing"], capture_output=True, text=True, check=True)
+                          "--seed", str(seed), "--omit-timing"] + model, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["comparisons"][0]["p_worse"]
 
 quiet = found = 0

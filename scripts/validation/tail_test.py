@@ -26,6 +26,7 @@ Usage:
   scripts/validation/tail_test.py [--slowreg BIN] [--model NAME ...] [--seeds N] [--quick]
 """
 import argparse
+import json
 import datetime as dt
 import os
 import sys
@@ -94,7 +95,7 @@ def main(argv=None):
                                  timeout=args.timeout)
 
         results = fitlib.parallel_map(one, tasks, args.jobs)
-    rows, failed = [], 0
+    rows, failed, records = [], 0, []
     for t, (ok, j, wall) in results:
         lab = fitlib.model_label(t['model'], args.default_label)
         if not ok:
@@ -116,6 +117,8 @@ def main(argv=None):
         verdict = 'info' if good is None else ('pass' if good else '**FAIL**')
         rows.append([t['case'], t['seed'], lab, t['want'], fitlib.fmt(pw, 3),
                      fitlib.fmt(c['p50']) if c else '–', run_date, last_day, verdict])
+        records.append(dict(case=t['case'], seed=t['seed'], model=lab, must_be=t['want'], p_worse=pw,
+                            p50=c['p50'] if c else None, run_date=run_date, last_day=last_day, result=verdict))
     print('## Tail acceptance checks (issue 11)\n')
     print(f'slowreg {version}; D = {LAST}, compared with {compare_day}; {args.tail_runs} runs on each tail/spike '
           f'day; {fitlib.today_utc()}.\n')
@@ -124,6 +127,11 @@ def main(argv=None):
     n_checked = sum(1 for t, _ in results if t['want'] != 'info')
     print(f'\n{n_checked - failed}/{n_checked} checks pass'
           f' (worse: P(worse) ≥ 0.8; not worse: P(worse) < 0.8; both need run date = last day = {LAST}).')
+    if args.out:
+        # The raw per-fit records (the --out every validation script takes).
+        with open(args.out, 'w') as fh:
+            json.dump(dict(slowreg=version, run_date=LAST.isoformat(), compared_with=compare_day,
+                           tail_runs=args.tail_runs, fits=records), fh, indent=1)
     note = fitlib.binary_changed_note(args.slowreg, version)
     if note:
         print(note)
