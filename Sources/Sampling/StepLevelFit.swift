@@ -302,9 +302,9 @@ public enum StepLevelFitter {
                 let fast = shape >= 1 && shape.isFinite
                 let (dShape, cShape) = RandomStream.marsagliaTsangConstants(shape: shape)
                 for t in 0..<model.dayCount {
-                    let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.standardNormal() }
+                    let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.zigguratNormal() }
                                  : rng.gamma(shape: shape, rate: shape)
-                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.standardNormal()
+                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal()
                     level[t, d] = model.original(levels[t])
                     predictive[t, d] = model.original(levels[t] + noise)
                 }

@@ -221,7 +221,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 }
             }
         }
-        state.normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
+        state.normals.withUnsafeMutableBufferPointer { normals in
+            for t in normals.indices { normals[t] = rng.zigguratNormal() }
+        }
         do {
             try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &state.levelDraw,
                                          normals: state.normals)
@@ -243,9 +245,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<Swift.max(1, n) {
                     let omega = level[t] - level[t - 1]
-                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.exponential()
+                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential()
                     localScale2[t] = Self.clamped(lambda2)
-                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.exponential())
+                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential())
                 }
             }
         }
@@ -304,7 +306,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         Swift.min(1e150, Swift.max(1e-150, variance.isFinite ? variance : 1e150))
     }
 
-    /// Step 5.
+    /// Step 5. Gamma((ν+1)/2, rate) by Marsaglia & Tsang (2000), its
+    /// constants once for all the weights (they share their shape) and its
+    /// normals from the ziggurat: the weights' draw is the sweep's most frequent.
     func drawWeights(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let nu = state.nu
@@ -313,39 +317,18 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         // Shapes below 1 (ν < 1, not on the grid) and invalid rates (NaN) go to ``RandomStream/gamma(shape:rate:)``.
         let shapeValid = shape >= 1 && shape.isFinite
         let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
-        var spare: Double?
         state.weights.withUnsafeMutableBufferPointer { weights in
             for i in 0..<m.pointCount {
                 let r = latent[i] - level[m.days[i]]
                 let rate = Swift.max((nu + r * r * precisions[m.blockOfPoint[i]]) / 2, 1e-300)
                 let draw: Double
                 if shapeValid && rate > 0 && rate.isFinite {
-                    draw = Self.gamma(d: d, c: c, rate: rate, spare: &spare, rng: &rng)
+                    draw = rng.marsagliaTsang(d: d, c: c, rate: rate) { $0.zigguratNormal() }
                 } else {
                     draw = rng.gamma(shape: shape, rate: rate)
                 }
                 weights[i] = Swift.max(1e-300, draw)
             }
-        }
-    }
-
-    /// Gamma(shape ≥ 1, rate) by Marsaglia & Tsang (2000) with its constants
-    /// `d`, `c` (``RandomStream/marsagliaTsangConstants(shape:)``) computed by
-    /// the caller, once for all the weights, which share their shape; its
-    /// normals from Marsaglia's polar method two at a time (`spare` keeps the
-    /// second): the weights' draw is the sweep's most frequent, and the polar
-    /// pair saves a cosine and a logarithm per normal. Parameters are checked
-    /// by the caller.
-    @inlinable
-    static func gamma(d: Double, c: Double, rate: Double, spare: inout Double?, rng: inout RandomStream) -> Double {
-        rng.marsagliaTsang(d: d, c: c, rate: rate) { rng in
-            if let s = spare {
-                spare = nil
-                return s
-            }
-            let pair = rng.standardNormalPair()
-            spare = pair.1
-            return pair.0
         }
     }
 
@@ -551,7 +534,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let spread = 1 / (state.blockPrecision[m.blockOfDay[t]] * Double(count)).squareRoot()
         let towardsData = middle - state.level[t]
         let back = state.level[t - 1] - state.level[t]
-        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.standardNormal()
+        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.zigguratNormal()
         // Mixture proposal and its reverse (the centres move by −δ with the level).
         func mixture(_ x: Double, _ a: Double, _ b: Double) -> Double {
             let za = (x - a) / spread, zb = (x - b) / spread
@@ -638,7 +621,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
         let omega = state.level[t] - state.level[t - 1]
-        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2)) / rng.exponential())
+        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2))
+                                            / rng.zigguratExponential())
     }
 
     /// Step 4: ν and the noise scales moved together, the weights integrated
