@@ -71,8 +71,12 @@ extension RandomStream {
     /// 8 bits of one word choose the layer, bit 8 the sign, the top 53 bits
     /// the position. The tail beyond r by Marsaglia's (1964) method.
     @inlinable
-    public mutating func zigguratNormal() -> Double {
-        let table = ZigguratTable.normal
+    public mutating func zigguratNormal() -> Double { zigguratNormal(ZigguratTable.normal) }
+
+    /// ``zigguratNormal()`` with the table (``ZigguratTable/normal``) given:
+    /// a caller that keeps it saves the static's initialization check per draw.
+    @inlinable
+    public mutating func zigguratNormal(_ table: ZigguratTable) -> Double {
         while true {
             let word = next()
             let i = Int(word & 0xFF)
@@ -96,8 +100,11 @@ extension RandomStream {
     /// A standard exponential draw by the ziggurat (``ZigguratTable``); the
     /// tail beyond r is r plus a fresh draw (the exponential forgets).
     @inlinable
-    public mutating func zigguratExponential() -> Double {
-        let table = ZigguratTable.exponential
+    public mutating func zigguratExponential() -> Double { zigguratExponential(ZigguratTable.exponential) }
+
+    /// ``zigguratExponential()`` with the table (``ZigguratTable/exponential``) given.
+    @inlinable
+    public mutating func zigguratExponential(_ table: ZigguratTable) -> Double {
         var offset = 0.0
         while true {
             let word = next()

@@ -301,10 +301,11 @@ public enum StepLevelFitter {
                 let shape = nu / 2
                 let fast = shape >= 1 && shape.isFinite
                 let (dShape, cShape) = RandomStream.marsagliaTsangConstants(shape: shape)
+                let table = ZigguratTable.normal
                 for t in 0..<model.dayCount {
-                    let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.zigguratNormal() }
+                    let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.zigguratNormal(table) }
                                  : rng.gamma(shape: shape, rate: shape)
-                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal()
+                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal(table)
                     level[t, d] = model.original(levels[t])
                     predictive[t, d] = model.original(levels[t] + noise)
                 }

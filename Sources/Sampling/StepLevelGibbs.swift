@@ -108,6 +108,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// pooling's conditional needs them every sweep, and they never change.
     let blockCounts: [Double]
     let poolingLogGamma: [[Double]]
+    /// The ziggurat's tables, kept so that a draw does not check the statics' initialization.
+    let normalTable = ZigguratTable.normal
+    let exponentialTable = ZigguratTable.exponential
 
     public init(model: StepLevelModel) {
         self.model = model
@@ -222,7 +225,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             }
         }
         state.normals.withUnsafeMutableBufferPointer { normals in
-            for t in normals.indices { normals[t] = rng.zigguratNormal() }
+            for t in normals.indices { normals[t] = rng.zigguratNormal(normalTable) }
         }
         do {
             try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &state.levelDraw,
@@ -245,9 +248,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<Swift.max(1, n) {
                     let omega = level[t] - level[t - 1]
-                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential()
+                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential(exponentialTable)
                     localScale2[t] = Self.clamped(lambda2)
-                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential())
+                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
                 }
             }
         }
@@ -323,7 +326,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 let rate = Swift.max((nu + r * r * precisions[m.blockOfPoint[i]]) / 2, 1e-300)
                 let draw: Double
                 if shapeValid && rate > 0 && rate.isFinite {
-                    draw = rng.marsagliaTsang(d: d, c: c, rate: rate) { $0.zigguratNormal() }
+                    draw = rng.marsagliaTsang(d: d, c: c, rate: rate) { $0.zigguratNormal(normalTable) }
                 } else {
                     draw = rng.gamma(shape: shape, rate: rate)
                 }
@@ -534,7 +537,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let spread = 1 / (state.blockPrecision[m.blockOfDay[t]] * Double(count)).squareRoot()
         let towardsData = middle - state.level[t]
         let back = state.level[t - 1] - state.level[t]
-        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.zigguratNormal()
+        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.zigguratNormal(normalTable)
         // Mixture proposal and its reverse (the centres move by −δ with the level).
         func mixture(_ x: Double, _ a: Double, _ b: Double) -> Double {
             let za = (x - a) / spread, zb = (x - b) / spread
@@ -622,7 +625,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
         let omega = state.level[t] - state.level[t - 1]
         state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2))
-                                            / rng.zigguratExponential())
+                                            / rng.zigguratExponential(exponentialTable))
     }
 
     /// Step 4: ν and the noise scales moved together, the weights integrated
