@@ -103,10 +103,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     let nuLogPrior: [Double]
     /// Upper quartile of the standard t_ν for each ν of the grid.
     let nuQuartile: [Double]
-    /// Points in each noise block (fixed by the data), and `log Γ(α + n_b/2)`
-    /// for each α of the pooling grid (rows) and block b (columns): the
-    /// pooling's conditional needs them every sweep, and they never change.
-    let blockCounts: [Double]
+    /// `log Γ(α + n_b/2)` for each α of the pooling grid (rows) and block b
+    /// with n_b points (columns): the pooling's conditional needs them every
+    /// sweep, and they never change (the blocks' points are the data's).
     let poolingLogGamma: [[Double]]
     /// The ziggurat's tables, kept so that a draw does not check the statics' initialization.
     let normalTable = ZigguratTable.normal
@@ -117,7 +116,6 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let p = model.priors
         var counts = [Double](repeating: 0, count: model.blockCount)
         for b in model.blockOfPoint { counts[b] += 1 }
-        blockCounts = counts
         poolingLogGamma = p.poolingGrid.map { a in counts.map { logGamma(a + $0 / 2) } }
         nuLogPrior = p.nuGrid.map { gammaLogDensity($0, shape: p.nuShape, rate: p.nuRate) }
         nuQuartile = p.nuGrid.map { nu in
