@@ -91,8 +91,23 @@ extension RandomStream {
     @inlinable
     public mutating func marsagliaTsang(shape: Double, rate: Double,
                                         normal: (inout RandomStream) -> Double) -> Double {
+        let (d, c) = Self.marsagliaTsangConstants(shape: shape)
+        return marsagliaTsang(d: d, c: c, rate: rate, normal: normal)
+    }
+
+    /// Marsaglia & Tsang's constants of a shape: `d = shape − ⅓`, `c = 1/√(9d)`.
+    @inlinable
+    public static func marsagliaTsangConstants(shape: Double) -> (d: Double, c: Double) {
         let d = shape - 1.0 / 3.0
-        let c = 1.0 / (9 * d).squareRoot()
+        return (d, 1.0 / (9 * d).squareRoot())
+    }
+
+    /// ``marsagliaTsang(shape:rate:normal:)`` with its constants
+    /// (``marsagliaTsangConstants(shape:)``) given: many draws of one shape
+    /// compute them once.
+    @inlinable
+    public mutating func marsagliaTsang(d: Double, c: Double, rate: Double,
+                                        normal: (inout RandomStream) -> Double) -> Double {
         while true {
             var x: Double
             var v: Double

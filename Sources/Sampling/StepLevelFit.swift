@@ -296,9 +296,16 @@ public enum StepLevelFitter {
         for chain in chains {
             for (k, levels) in chain.levels.enumerated() {
                 let sigma = chain.sigmas[k], nu = chain.nus[k]
+                // The weights' gamma draws share their shape: Marsaglia–Tsang's constants once a draw
+                // (ν ≥ 2 on the grid; any other shape takes the general draw).
+                let shape = nu / 2
+                let fast = shape >= 1 && shape.isFinite
+                let (dShape, cShape) = RandomStream.marsagliaTsangConstants(shape: shape)
+                let table = ZigguratTable.normal
                 for t in 0..<model.dayCount {
-                    let w = rng.gamma(shape: nu / 2, rate: nu / 2)
-                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.standardNormal()
+                    let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.zigguratNormal(table) }
+                                 : rng.gamma(shape: shape, rate: shape)
+                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal(table)
                     level[t, d] = model.original(levels[t])
                     predictive[t, d] = model.original(levels[t] + noise)
                 }

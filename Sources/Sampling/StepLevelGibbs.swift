@@ -30,13 +30,21 @@ public struct StepLevelState: Sendable {
     var diagonal: [Double] = []
     var offDiagonal: [Double] = []
     var normals: [Double] = []
+    /// The level's draw is made here and swapped into ``level`` when it
+    /// succeeds, so that the draw allocates no array.
+    var levelDraw: [Double] = []
     var nearby: [Double] = []
+    /// `rᵢ²/σ²_{b(i)}` of every point, for ``StepLevelGibbs/moveNuAndScales(_:rng:)``,
+    /// which needs it for each ν of the grid.
+    var scaledSquares: [Double] = []
     /// `log(1 + rᵢ²/(νσᵢ²))` of the points of the last ``StepLevelGibbs/shiftWindow``
     /// days, for the current level and for a proposed shift.
     var tailLog: [Double] = []
     var tailLogProposed: [Double] = []
     var blockSums: [Double] = []
     var blockCounts: [Double] = []
+    /// Each block's factor in ``StepLevelGibbs/rescaleWeights(_:rng:)``.
+    var blockFactors: [Double] = []
     /// Sweeps done, for the steps that run every few sweeps.
     var sweeps = 0
 
@@ -95,10 +103,20 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     let nuLogPrior: [Double]
     /// Upper quartile of the standard t_ν for each ν of the grid.
     let nuQuartile: [Double]
+    /// `log Γ(α + n_b/2)` for each α of the pooling grid (rows) and block b
+    /// with n_b points (columns): the pooling's conditional needs them every
+    /// sweep, and they never change (the blocks' points are the data's).
+    let poolingLogGamma: [[Double]]
+    /// The ziggurat's tables, kept so that a draw does not check the statics' initialization.
+    let normalTable = ZigguratTable.normal
+    let exponentialTable = ZigguratTable.exponential
 
     public init(model: StepLevelModel) {
         self.model = model
         let p = model.priors
+        var counts = [Double](repeating: 0, count: model.blockCount)
+        for b in model.blockOfPoint { counts[b] += 1 }
+        poolingLogGamma = p.poolingGrid.map { a in counts.map { logGamma(a + $0 / 2) } }
         nuLogPrior = p.nuGrid.map { gammaLogDensity($0, shape: p.nuShape, rate: p.nuRate) }
         nuQuartile = p.nuGrid.map { nu in
             // Upper quartile of t_ν: P(T > x) = ½·I_{ν/(ν+x²)}(ν/2, ½) = ¼.
@@ -174,37 +192,47 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.diagonal = [Double](repeating: 0, count: n)
             state.offDiagonal = [Double](repeating: 0, count: Swift.max(0, n - 1))
             state.normals = [Double](repeating: 0, count: n)
+            state.levelDraw = [Double](repeating: 0, count: n)
         }
-        var mean = [Double](repeating: 0, count: n)
-        for t in 0..<n {
-            var h = 0.0, b = 0.0
-            let precision = state.blockPrecision[m.blockOfDay[t]]
-            for k in m.dayStart[t]..<m.dayStart[t + 1] {
-                let i = m.order[k]
-                let w = state.weights[i] * precision
-                h += w
-                b += w * state.latentValues[i]
+        let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
+        let localScale2 = state.localScale2, globalScale2 = state.globalScale2
+        state.diagonal.withUnsafeMutableBufferPointer { diagonal in
+            state.levelDraw.withUnsafeMutableBufferPointer { mean in
+                for t in 0..<n {
+                    var h = 0.0, b = 0.0
+                    let precision = precisions[m.blockOfDay[t]]
+                    for k in m.dayStart[t]..<m.dayStart[t + 1] {
+                        let i = m.order[k]
+                        let w = weights[i] * precision
+                        h += w
+                        b += w * latent[i]
+                    }
+                    diagonal[t] = h
+                    mean[t] = b
+                }
+                diagonal[0] += 1 / (p.initialLevelScale * p.initialLevelScale)
+                state.offDiagonal.withUnsafeMutableBufferPointer { offDiagonal in
+                    for t in 1..<Swift.max(1, n) {
+                        let variance = Swift.max(p.minimumIncrementVariance, globalScale2 * localScale2[t])
+                        let q = 1 / variance
+                        diagonal[t] += q
+                        diagonal[t - 1] += q
+                        offDiagonal[t - 1] = -q
+                    }
+                }
             }
-            state.diagonal[t] = h
-            mean[t] = b
         }
-        state.diagonal[0] += 1 / (p.initialLevelScale * p.initialLevelScale)
-        for t in 1..<Swift.max(1, n) {
-            let variance = Swift.max(p.minimumIncrementVariance, state.globalScale2 * state.localScale2[t])
-            let q = 1 / variance
-            state.diagonal[t] += q
-            state.diagonal[t - 1] += q
-            state.offDiagonal[t - 1] = -q
+        state.normals.withUnsafeMutableBufferPointer { normals in
+            for t in normals.indices { normals[t] = rng.zigguratNormal(normalTable) }
         }
-        state.normals.withUnsafeMutableBufferPointer { rng.fillStandardNormals($0) }
         do {
-            try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &mean,
+            try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &state.levelDraw,
                                          normals: state.normals)
         } catch {
             return false
         }
-        guard mean.allSatisfy(\.isFinite) else { return false }
-        state.level = mean
+        guard state.levelDraw.allSatisfy(\.isFinite) else { return false }
+        swap(&state.level, &state.levelDraw)
         return true
     }
 
@@ -213,11 +241,16 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     func drawIncrementScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let n = model.dayCount
         let tau2 = state.globalScale2
-        for t in 1..<Swift.max(1, n) {
-            let omega = state.level[t] - state.level[t - 1]
-            let lambda2 = (1 / state.localAux[t] + omega * omega / (2 * tau2)) / rng.exponential()
-            state.localScale2[t] = Self.clamped(lambda2)
-            state.localAux[t] = Self.clamped((1 + 1 / state.localScale2[t]) / rng.exponential())
+        let level = state.level
+        state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
+            state.localAux.withUnsafeMutableBufferPointer { localAux in
+                for t in 1..<Swift.max(1, n) {
+                    let omega = level[t] - level[t - 1]
+                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential(exponentialTable)
+                    localScale2[t] = Self.clamped(lambda2)
+                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
+                }
+            }
         }
     }
 
@@ -237,25 +270,32 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let m = model
         let n = m.dayCount
         guard n >= 3 else { return }
-        func swap(_ t: Int) {
-            let precision = state.blockPrecision[m.blockOfDay[t]]
-            let proposed = state.level[t - 1] + (state.level[t + 1] - state.level[t])
-            var logRatio = 0.0
-            for k in m.dayStart[t]..<m.dayStart[t + 1] {
-                let i = m.order[k]
-                let old = state.latentValues[i] - state.level[t]
-                let new = state.latentValues[i] - proposed
-                logRatio -= 0.5 * state.weights[i] * precision * (new * new - old * old)
+        let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
+        state.level.withUnsafeMutableBufferPointer { level in
+            state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
+                state.localAux.withUnsafeMutableBufferPointer { localAux in
+                    func swap(_ t: Int) {
+                        let precision = precisions[m.blockOfDay[t]]
+                        let proposed = level[t - 1] + (level[t + 1] - level[t])
+                        var logRatio = 0.0
+                        for k in m.dayStart[t]..<m.dayStart[t + 1] {
+                            let i = m.order[k]
+                            let old = latent[i] - level[t]
+                            let new = latent[i] - proposed
+                            logRatio -= 0.5 * weights[i] * precision * (new * new - old * old)
+                        }
+                        guard logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
+                        level[t] = proposed
+                        (localScale2[t], localScale2[t + 1]) = (localScale2[t + 1], localScale2[t])
+                        (localAux[t], localAux[t + 1]) = (localAux[t + 1], localAux[t])
+                    }
+                    if forward {
+                        for t in 1..<(n - 1) { swap(t) }
+                    } else {
+                        for t in stride(from: n - 2, through: 1, by: -1) { swap(t) }
+                    }
+                }
             }
-            guard logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
-            state.level[t] = proposed
-            state.localScale2.swapAt(t, t + 1)
-            state.localAux.swapAt(t, t + 1)
-        }
-        if forward {
-            for t in 1..<(n - 1) { swap(t) }
-        } else {
-            for t in stride(from: n - 2, through: 1, by: -1) { swap(t) }
         }
     }
 
@@ -267,35 +307,29 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         Swift.min(1e150, Swift.max(1e-150, variance.isFinite ? variance : 1e150))
     }
 
-    /// Step 5.
+    /// Step 5. Gamma((ν+1)/2, rate) by Marsaglia & Tsang (2000), its
+    /// constants once for all the weights (they share their shape) and its
+    /// normals from the ziggurat: the weights' draw is the sweep's most frequent.
     func drawWeights(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let nu = state.nu
-        var spare: Double?
-        for i in 0..<m.pointCount {
-            let r = state.latentValues[i] - state.level[m.days[i]]
-            let rate = (nu + r * r * state.blockPrecision[m.blockOfPoint[i]]) / 2
-            state.weights[i] = Swift.max(1e-300, Self.gamma(shape: (nu + 1) / 2, rate: Swift.max(rate, 1e-300),
-                                                           spare: &spare, rng: &rng))
-        }
-    }
-
-    /// Gamma(shape, rate) for shape ≥ 1 by Marsaglia & Tsang (2000), its
-    /// normals from Marsaglia's polar method two at a time (`spare` keeps the
-    /// second): the weights' draw is the sweep's most frequent, and the polar
-    /// pair saves a cosine and a logarithm per normal. Shapes below 1 (and
-    /// invalid parameters, NaN) go to ``RandomStream/gamma(shape:rate:)``.
-    @inlinable
-    static func gamma(shape: Double, rate: Double, spare: inout Double?, rng: inout RandomStream) -> Double {
-        guard shape >= 1, shape.isFinite, rate > 0, rate.isFinite else { return rng.gamma(shape: shape, rate: rate) }
-        return rng.marsagliaTsang(shape: shape, rate: rate) { rng in
-            if let s = spare {
-                spare = nil
-                return s
+        let shape = (nu + 1) / 2
+        let (d, c) = RandomStream.marsagliaTsangConstants(shape: shape)
+        // Shapes below 1 (ν < 1, not on the grid) and invalid rates (NaN) go to ``RandomStream/gamma(shape:rate:)``.
+        let shapeValid = shape >= 1 && shape.isFinite
+        let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
+        state.weights.withUnsafeMutableBufferPointer { weights in
+            for i in 0..<m.pointCount {
+                let r = latent[i] - level[m.days[i]]
+                let rate = Swift.max((nu + r * r * precisions[m.blockOfPoint[i]]) / 2, 1e-300)
+                let draw: Double
+                if shapeValid && rate > 0 && rate.isFinite {
+                    draw = rng.marsagliaTsang(d: d, c: c, rate: rate) { $0.zigguratNormal(normalTable) }
+                } else {
+                    draw = rng.gamma(shape: shape, rate: rate)
+                }
+                weights[i] = Swift.max(1e-300, draw)
             }
-            let pair = rng.standardNormalPair()
-            spare = pair.1
-            return pair.0
         }
     }
 
@@ -325,11 +359,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let grid = p.poolingGrid
         let rho = state.typicalVariance
         if grid.count > 1 {
-            let logp = grid.map { a -> Double in
+            let logp = grid.indices.map { k -> Double in
+                let a = grid[k]
+                // The terms that depend on α alone, and log Γ(α + n_b/2), computed once.
+                let logPrior = a * Double.log(a * rho), logGammaA = logGamma(a)
                 var sum = 0.0
                 for b in 0..<blocks {
                     let shape = a + state.blockCounts[b] / 2
-                    sum += a * Double.log(a * rho) + logGamma(shape) - logGamma(a)
+                    sum += logPrior + poolingLogGamma[k][b] - logGammaA
                         - shape * Double.log(a * rho + state.blockSums[b] / 2)
                 }
                 return sum
@@ -399,7 +436,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for b in 0..<blocks { state.blockSums[b] = 0 }
         for i in 0..<m.pointCount { state.blockSums[m.blockOfPoint[i]] += state.weights[i] }
         let nu = state.nu, alpha = state.pooling, rho = state.typicalVariance
-        var factor = [Double](repeating: 1, count: blocks)
+        if state.blockFactors.count != blocks { state.blockFactors = [Double](repeating: 1, count: blocks) }
+        for b in 0..<blocks { state.blockFactors[b] = 1 }
         for b in 0..<blocks {
             let shape = state.blockCounts[b] * nu / 2 - alpha
             let rate = nu * state.blockSums[b] / 2
@@ -409,10 +447,13 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             let c = alpha * rho * state.blockPrecision[b]
             let logAccept = -c / g + c
             guard logAccept >= 0 || Double.log(rng.uniform()) < logAccept else { continue }
-            factor[b] = g
+            state.blockFactors[b] = g
             state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] / g)
         }
-        for i in 0..<m.pointCount { state.weights[i] = Swift.max(1e-300, state.weights[i] * factor[m.blockOfPoint[i]]) }
+        let factor = state.blockFactors
+        state.weights.withUnsafeMutableBufferPointer { weights in
+            for i in 0..<m.pointCount { weights[i] = Swift.max(1e-300, weights[i] * factor[m.blockOfPoint[i]]) }
+        }
     }
 
     /// Days at the end of the range that get the shift move: the last three
@@ -440,10 +481,17 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.tailLogProposed = [Double](repeating: 0, count: count)
         }
         let inverseNu = 1 / state.nu
-        for k in 0..<count {
-            let i = m.order[base + k]
-            let r = state.latentValues[i] - state.level[m.days[i]]
-            state.tailLog[k] = Double.log(1 + r * r * state.blockPrecision[m.blockOfPoint[i]] * inverseNu)
+        // (The copies of the arrays read end with this scope: alive while the level is shifted they
+        // would make each accepted shift copy the level.)
+        do {
+            let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
+            state.tailLog.withUnsafeMutableBufferPointer { tailLog in
+                for k in 0..<count {
+                    let i = m.order[base + k]
+                    let r = latent[i] - level[m.days[i]]
+                    tailLog[k] = Double.log(1 + r * r * precisions[m.blockOfPoint[i]] * inverseNu)
+                }
+            }
         }
         for t in firstDay..<n { shiftBlock(from: t, through: n - 1, &state, tailBase: base, rng: &rng) }
     }
@@ -487,7 +535,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let spread = 1 / (state.blockPrecision[m.blockOfDay[t]] * Double(count)).squareRoot()
         let towardsData = middle - state.level[t]
         let back = state.level[t - 1] - state.level[t]
-        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.standardNormal()
+        let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.zigguratNormal(normalTable)
         // Mixture proposal and its reverse (the centres move by −δ with the level).
         func mixture(_ x: Double, _ a: Double, _ b: Double) -> Double {
             let za = (x - a) / spread, zb = (x - b) / spread
@@ -504,24 +552,31 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         var logRatio = Double.log(reverse) - Double.log(forward)
         let inverseNu = 1 / nu
         let from = m.dayStart[t], to = m.dayStart[b + 1]
-        if let base = tailBase, open {
-            // The current terms are cached (``shiftTail(_:rng:)``); only the proposal's are computed.
-            var change = 0.0
-            for k in from..<to {
-                let i = m.order[k]
-                let shifted = state.latentValues[i] - state.level[m.days[i]] - delta
-                let proposed = Double.log(1 + shifted * shifted * state.blockPrecision[m.blockOfPoint[i]] * inverseNu)
-                state.tailLogProposed[k - base] = proposed
-                change += proposed - state.tailLog[k - base]
-            }
-            logRatio -= (nu + 1) / 2 * change
-        } else {
-            for k in from..<to {
-                let i = m.order[k]
-                let r = state.latentValues[i] - state.level[m.days[i]]
-                let shifted = r - delta
-                let c = state.blockPrecision[m.blockOfPoint[i]] * inverseNu
-                logRatio -= (nu + 1) / 2 * (Double.log(1 + shifted * shifted * c) - Double.log(1 + r * r * c))
+        // (Scoped: see ``shiftTail(_:rng:)``.)
+        do {
+            let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
+            if let base = tailBase, open {
+                // The current terms are cached (``shiftTail(_:rng:)``); only the proposal's are computed.
+                var change = 0.0
+                let current = state.tailLog
+                state.tailLogProposed.withUnsafeMutableBufferPointer { tailLogProposed in
+                    for k in from..<to {
+                        let i = m.order[k]
+                        let shifted = latent[i] - level[m.days[i]] - delta
+                        let proposed = Double.log(1 + shifted * shifted * precisions[m.blockOfPoint[i]] * inverseNu)
+                        tailLogProposed[k - base] = proposed
+                        change += proposed - current[k - base]
+                    }
+                }
+                logRatio -= (nu + 1) / 2 * change
+            } else {
+                for k in from..<to {
+                    let i = m.order[k]
+                    let r = latent[i] - level[m.days[i]]
+                    let shifted = r - delta
+                    let c = precisions[m.blockOfPoint[i]] * inverseNu
+                    logRatio -= (nu + 1) / 2 * (Double.log(1 + shifted * shifted * c) - Double.log(1 + r * r * c))
+                }
             }
         }
         func cauchyLogRatio(_ s: Int, _ change: Double) -> Double {
@@ -533,9 +588,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         logRatio += cauchyLogRatio(t, delta)
         if !open { logRatio += cauchyLogRatio(b + 1, -delta) }
         if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
-            for s in t...b { state.level[s] += delta }
+            state.level.withUnsafeMutableBufferPointer { level in
+                for s in t...b { level[s] += delta }
+            }
             if let base = tailBase, open {
-                for k in from..<to { state.tailLog[k - base] = state.tailLogProposed[k - base] }
+                let proposed = state.tailLogProposed
+                state.tailLog.withUnsafeMutableBufferPointer { tailLog in
+                    for k in from..<to { tailLog[k - base] = proposed[k - base] }
+                }
             }
         }
         drawLocalScale(t, &state, rng: &rng)
@@ -562,7 +622,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
         let omega = state.level[t] - state.level[t - 1]
-        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2)) / rng.exponential())
+        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2))
+                                            / rng.zigguratExponential(exponentialTable))
     }
 
     /// Step 4: ν and the noise scales moved together, the weights integrated
@@ -584,18 +645,28 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         guard grid.count > 1, let current = grid.firstIndex(of: state.nu) else { return }
         var logp = [Double](repeating: 0, count: grid.count)
         let n = Double(m.pointCount)
+        // log(1/σ²) once a block, and rᵢ²/σ²_{b(i)} once a point (not once per ν).
+        let logPrecision = state.blockPrecision.map { Double.log($0) }
         var logPrecisionSum = 0.0
-        for i in 0..<m.pointCount { logPrecisionSum += Double.log(state.blockPrecision[m.blockOfPoint[i]]) }
+        for i in 0..<m.pointCount { logPrecisionSum += logPrecision[m.blockOfPoint[i]] }
+        if state.scaledSquares.count != m.pointCount { state.scaledSquares = [Double](repeating: 0, count: m.pointCount) }
+        do {
+            let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
+            state.scaledSquares.withUnsafeMutableBufferPointer { squares in
+                for i in 0..<m.pointCount {
+                    let r = latent[i] - level[m.days[i]]
+                    squares[i] = r * r * precisions[m.blockOfPoint[i]]
+                }
+            }
+        }
+        let squares = state.scaledSquares
         for (k, nu) in grid.enumerated() {
             // u = 1/σ'² over 1/σ²: the quartile σ·q_ν is kept, so σ' = σ·q_ν/q_ν'.
             let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
             let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi) + 0.5 * Double.log(u)
             let c = u / nu
             var sum = 0.0
-            for i in 0..<m.pointCount {
-                let r = state.latentValues[i] - state.level[m.days[i]]
-                sum += Double.log(1 + r * r * state.blockPrecision[m.blockOfPoint[i]] * c)
-            }
+            for i in 0..<m.pointCount { sum += Double.log(1 + squares[i] * c) }
             logp[k] = n * constant + 0.5 * logPrecisionSum - (nu + 1) / 2 * sum + nuLogPrior[k]
                 - p.typicalVarianceShape * Double.log(u) - p.typicalVarianceRate * state.typicalVariance / u
         }
@@ -625,41 +696,61 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     func drawLatentValues(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let half = m.resolution / 2
-        for i in 0..<m.pointCount {
-            let mean = state.level[m.days[i]]
-            let sd = 1 / (state.blockPrecision[m.blockOfPoint[i]] * state.weights[i]).squareRoot()
-            if half < 0.5 * sd {
-                // A narrow interval: the truncated normal is nearly flat on it. Rejection from the
-                // uniform on the interval, accepted with φ(x)/φ(nearest point to μ): exact, and
-                // accepted at least e^{−½} ≈ 61% of the time (mostly far more); a dozen
-                // proposals in a row refused fall back to the inversion below.
-                let nearest = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, mean))
-                let zNearest = (nearest - mean) / sd
-                var accepted: Double?
-                for _ in 0..<12 {
-                    let x = m.values[i] - half + 2 * half * rng.uniform()
-                    let z = (x - mean) / sd
-                    if rng.uniform() <= Double.exp(-0.5 * (z * z - zNearest * zNearest)) {
-                        accepted = x
-                        break
+        let level = state.level, precisions = state.blockPrecision, weights = state.weights
+        state.latentValues.withUnsafeMutableBufferPointer { latentValues in
+            for i in 0..<m.pointCount {
+                let mean = level[m.days[i]]
+                let sd = 1 / (precisions[m.blockOfPoint[i]] * weights[i]).squareRoot()
+                if half < 0.5 * sd {
+                    // A narrow interval: the truncated normal is nearly flat on it. Rejection from the
+                    // uniform on the interval, accepted with φ(x)/φ(nearest point to μ): exact, and
+                    // accepted at least e^{−½} ≈ 61% of the time (mostly far more); a dozen
+                    // proposals in a row refused fall back to the inversion below.
+                    let nearest = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, mean))
+                    let zNearest = (nearest - mean) / sd
+                    var accepted: Double?
+                    for _ in 0..<12 {
+                        let x = m.values[i] - half + 2 * half * rng.uniform()
+                        let z = (x - mean) / sd
+                        if Self.isBelowExp(rng.uniform(), -0.5 * (z * z - zNearest * zNearest)) {
+                            accepted = x
+                            break
+                        }
+                    }
+                    if let accepted {
+                        latentValues[i] = accepted
+                        continue
                     }
                 }
-                if let accepted {
-                    state.latentValues[i] = accepted
-                    continue
+                let lo = normalCDF((m.values[i] - half - mean) / sd)
+                let hi = normalCDF((m.values[i] + half - mean) / sd)
+                let value: Double
+                if hi - lo > 1e-12 {
+                    let u = lo + (hi - lo) * rng.uniform()
+                    value = mean + sd * inverseNormalCDF(Swift.min(Swift.max(u, 1e-300), 1 - 1e-16))
+                } else {
+                    // The interval is far in a tail: its nearer end is where the mass is.
+                    value = m.values[i] + (mean > m.values[i] ? half : -half) * (2 * rng.uniform() - 1).magnitude
                 }
+                latentValues[i] = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, value))
             }
-            let lo = normalCDF((m.values[i] - half - mean) / sd)
-            let hi = normalCDF((m.values[i] + half - mean) / sd)
-            let value: Double
-            if hi - lo > 1e-12 {
-                let u = lo + (hi - lo) * rng.uniform()
-                value = mean + sd * inverseNormalCDF(Swift.min(Swift.max(u, 1e-300), 1 - 1e-16))
-            } else {
-                // The interval is far in a tail: its nearer end is where the mass is.
-                value = m.values[i] + (mean > m.values[i] ? half : -half) * (2 * rng.uniform() - 1).magnitude
-            }
-            state.latentValues[i] = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, value))
         }
+    }
+
+    /// `u <= exp(a)`, the same answer as computing the exponential, but
+    /// without it when a lower bound already decides: for every a,
+    /// `exp(a) ≥ 1 + a + a²/2 + a³/6` (the Taylor remainder `a⁴e^ξ/24` is not
+    /// negative), and on `−1 ≤ a ≤ 0` that bound is at least ⅓ and computed to
+    /// within ~1e-15 relative, so `u` below it less a 1e-12 relative margin is
+    /// below the exponential as computed (within an ulp of the true value).
+    /// The rounding sampler's acceptance test is the sweep's only exponential
+    /// per point, and it is nearly always accepted close to the level.
+    @inlinable
+    public static func isBelowExp(_ u: Double, _ a: Double) -> Bool {
+        if a >= -1 && a <= 0 {
+            let bound = 1 + a * (1 + a * (0.5 + a / 6))
+            if u <= bound * (1 - 1e-12) { return true }
+        }
+        return u <= Double.exp(a)
     }
 }

@@ -17,6 +17,7 @@ struct DistributionsTests {
         case standardNormal, normal, uniform, exponential
         case gammaShape01, gammaShape1, gammaShape2point5, gammaShape100
         case chiSquare, studentT5, betaTwoFive, betaArcsine
+        case zigguratNormal, zigguratExponential
 
         var testDescription: String { rawValue }
 
@@ -34,6 +35,8 @@ struct DistributionsTests {
             case .studentT5: return rng.studentT(df: 5, location: 1, scale: 2)
             case .betaTwoFive: return rng.beta(2, 5)
             case .betaArcsine: return rng.beta(0.5, 0.5)
+            case .zigguratNormal: return rng.zigguratNormal()
+            case .zigguratExponential: return rng.zigguratExponential()
             }
         }
 
@@ -41,6 +44,7 @@ struct DistributionsTests {
         private var gammaParameters: (shape: Double, rate: Double)? {
             switch self {
             case .exponential: return (1, 2.5)
+            case .zigguratExponential: return (1, 1)
             case .gammaShape01: return (0.1, 1)
             case .gammaShape1: return (1, 1)
             case .gammaShape2point5: return (2.5, 2)
@@ -71,7 +75,7 @@ struct DistributionsTests {
                 return (a / s, v, (excess + 3) * v * v)
             }
             switch self {
-            case .standardNormal: return (0, 1, 3)
+            case .standardNormal, .zigguratNormal: return (0, 1, 3)
             case .normal: return (3, 4, 3 * 16)
             case .uniform: return (0.5, 1.0 / 12, 1.0 / 80)
             // t₅ scaled by 2: variance 4·5/3, μ₄ = 2⁴ · 3ν²/((ν−2)(ν−4)) = 16·25.
@@ -84,7 +88,7 @@ struct DistributionsTests {
             if let (k, r) = gammaParameters { return regularizedLowerGamma(k, r * x) }
             if let (a, b) = betaParameters { return betaCDF(x, a: a, b: b) }
             switch self {
-            case .standardNormal: return normalCDF(x)
+            case .standardNormal, .zigguratNormal: return normalCDF(x)
             case .normal: return normalCDF((x - 3) / 2)
             case .uniform: return min(1, max(0, x))
             case .studentT5: return studentT5CDF((x - 1) / 2)
@@ -120,6 +124,36 @@ struct DistributionsTests {
         let d = kolmogorovSmirnovStatistic(draws) { distribution.cdf($0) }
         let p = kolmogorovSmirnovPValue(statistic: d, sampleSize: draws.count)
         #expect(p > Self.ksThreshold, "\(distribution): KS D = \(d), p = \(p)")
+    }
+
+    /// The ziggurat's tails (beyond its base layer's r, where a draw takes
+    /// the tail method, and further out) and its layers' areas: counts of
+    /// 4,000,000 draws within 4 Poisson standard errors of their expectation.
+    @Test func zigguratTailsHaveTheirProbability() {
+        var rng = RandomStream(seed: 20_240_602)
+        let n = 4_000_000
+        var normalBeyond = [0, 0, 0], exponentialBeyond = [0, 0, 0]
+        let normalCuts = [1.0, ZigguratTable.normal.r, 4.5], exponentialCuts = [1.0, ZigguratTable.exponential.r, 10]
+        for _ in 0..<n {
+            let z = abs(rng.zigguratNormal()), e = rng.zigguratExponential()
+            for k in 0..<3 {
+                if z > normalCuts[k] { normalBeyond[k] += 1 }
+                if e > exponentialCuts[k] { exponentialBeyond[k] += 1 }
+            }
+        }
+        for k in 0..<3 {
+            let normalExpected = Double(n) * 2 * (1 - normalCDF(normalCuts[k]))
+            let exponentialExpected = Double(n) * exp(-exponentialCuts[k])
+            #expect(abs(Double(normalBeyond[k]) - normalExpected) <= 4 * normalExpected.squareRoot(),
+                    "|Z| > \(normalCuts[k]): \(normalBeyond[k]) vs \(normalExpected)")
+            #expect(abs(Double(exponentialBeyond[k]) - exponentialExpected) <= 4 * exponentialExpected.squareRoot(),
+                    "E > \(exponentialCuts[k]): \(exponentialBeyond[k]) vs \(exponentialExpected)")
+        }
+        // Every layer has the same area v: the top layer's x₂₅₅(1 − f(x₂₅₅)) equals the base's x₀ f(r).
+        for table in [ZigguratTable.normal, ZigguratTable.exponential] {
+            let base = table.x[0] * table.f[1], top = table.x[255] * (1 - table.f[255])
+            #expect(abs(top - base) <= 1e-9 * base, "layer areas \(base) and \(top)")
+        }
     }
 
     @Test func drawsStayInTheirSupport() {

@@ -197,3 +197,26 @@ struct NoiseChoiceTests {
         #expect(NoiseChoice.choose(names: ["a", "b"], loos: [nil, slightly]).chosen == "b")
     }
 }
+
+/// The rounding sampler's acceptance test without the exponential must
+/// answer exactly as `u <= exp(a)` does, or the draws would change: random
+/// pairs, and u within a few 1e-13 of the exponential, where the bound's
+/// margin is decided.
+@Test("isBelowExp answers as u <= exp(a)")
+func isBelowExpMatchesExponential() {
+    var rng = RandomStream(seed: 11)
+    var disagreements = 0
+    for _ in 0..<200_000 {
+        let a = -1.5 + 1.6 * rng.uniform()
+        let u = rng.uniform()
+        if StepLevelGibbs.isBelowExp(u, a) != (u <= Double.exp(a)) { disagreements += 1 }
+        let near = Double.exp(a) * (1 + 1e-13 * (2 * rng.uniform() - 1))
+        if StepLevelGibbs.isBelowExp(near, a) != (near <= Double.exp(a)) { disagreements += 1 }
+    }
+    #expect(disagreements == 0)
+    for a in [-1.0, -0.5, -1e-300, 0.0, -.ulpOfOne] {
+        for u in [Double.exp(a), Double.exp(a).nextDown, Double.exp(a).nextUp, 1, 0.5] {
+            #expect(StepLevelGibbs.isBelowExp(u, a) == (u <= Double.exp(a)))
+        }
+    }
+}
