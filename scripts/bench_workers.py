@@ -118,6 +118,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     run_date(store, LAST - np.timedelta64(k, "D"), workers, threads)
                     sizes.append(size(store, env))
                 growth = (sizes[-1] - sizes[1]) / (len(sizes) - 2)
+                print(f"<!-- {config}: size after each run date (MB): {', '.join(f'{x / 1e6:.1f}' for x in sizes)} -->",
+                      flush=True)
             print(f"| {backend}, {workers} × {threads} | {wall:.0f} s | {sum(fitted) / wall * 60:.0f} | "
                   f"{' + '.join(map(str, fitted))} | {store_s:.1f} s / {job_s:.0f} s = {100 * store_s / job_s:.1f}% | "
                   + (f"{first / 1e6:.0f} MB | +{growth / 1e6:.1f} MB |" if first is not None else "| |"), flush=True)
