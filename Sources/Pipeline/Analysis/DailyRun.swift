@@ -293,13 +293,3 @@ func seconds(_ d: Duration) -> Double {
     let c = d.components
     return Double(c.seconds) + Double(c.attoseconds) * 1e-18
 }
-
-extension SeriesRecord {
-    /// `project/suite/test/platform`, for messages.
-    public var displayName: String {
-        [project, suite, test, platform].filter { !$0.isEmpty }.joined(separator: " / ")
-    }
-
-    /// A stable key of the series' identity (for per-series seeds).
-    var identityKey: String { [project, suite, test, platform].joined(separator: "\u{1F}") }
-}

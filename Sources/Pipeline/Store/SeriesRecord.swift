@@ -39,6 +39,16 @@ public struct SeriesRecord: Sendable, Hashable, Identifiable {
     public var lowerIsBetterOrDefault: Bool { lowerIsBetter ?? PerfRecord.defaultLowerIsBetter }
 }
 
+extension SeriesRecord {
+    /// `project/suite/test/platform`, for messages.
+    public var displayName: String {
+        [project, suite, test, platform].filter { !$0.isEmpty }.joined(separator: " / ")
+    }
+
+    /// A stable key of the series' identity (for per-series seeds and alert ids).
+    var identityKey: String { [project, suite, test, platform].joined(separator: "\u{1F}") }
+}
+
 /// Conditions for ``PerfStore/listSeries(_:)``; `nil` fields do not restrict.
 /// Text fields match exactly.
 public struct SeriesFilter: Sendable, Equatable {
