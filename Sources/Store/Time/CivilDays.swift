@@ -4,7 +4,7 @@ import SeriesAnalysis
 /// Proleptic Gregorian calendar arithmetic in UTC, without `Calendar` or time
 /// zones, for the ingest and store code. The algorithms (H. Hinnant,
 /// "chrono-Compatible Low-Level Date Algorithms", 2013) live once, in
-/// `SeriesAnalysis.CalendarDay`; these are the names the Pipeline uses.
+/// `SeriesAnalysis.CalendarDay`; these are the names the store and ingest use.
 public enum CivilDays {
     public static let secondsPerDay = 86_400.0
 
