@@ -7,10 +7,13 @@ import PackageDescription
 //   Diagnostics    → NumericCore                      R-hat, ESS, fit status from stored draws
 //   SeriesAnalysis → NumericCore                      preparation, recalibration, comparisons
 //   Sampling       → SplineModels, Diagnostics         kernels, the chain runner, the fit service
-//   Pipeline       → Sampling, SeriesAnalysis, …       ingest, store, the series job, the daily run
-//   TreeherderFetch, CommandLineOptions → Pipeline
-//   SlowregCLI     → Pipeline, CommandLineOptions, Sampling, SeriesAnalysis, SplineModels
-//   SlowregFetch   → TreeherderFetch, CommandLineOptions, Pipeline (the helper `slowreg-fetch`)
+//   Store          → SeriesAnalysis                   SQLite/PostgreSQL store, UTC time, the record types
+//   Ingest         → Store                            readers, selection, config files, Treeherder responses
+//   Reports        → Store, Ingest                    comparisons, alerts, health, HTML report, JSON, export
+//   Jobs           → Reports, Ingest, Store, Sampling  the series job, the daily run, models, the demo
+//   TreeherderFetch → Ingest, Store;  CommandLineOptions → Ingest, Store
+//   SlowregCLI     → Jobs, Reports, Ingest, Store, CommandLineOptions, Sampling, SeriesAnalysis, SplineModels
+//   SlowregFetch   → TreeherderFetch, CommandLineOptions, Ingest, Store (the helper `slowreg-fetch`)
 let package = Package(
     name: "slowreg",
     platforms: [.macOS(.v13)],
@@ -23,7 +26,10 @@ let package = Package(
         .library(name: "Sampling", targets: ["Sampling"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "SeriesAnalysis", targets: ["SeriesAnalysis"]),
-        .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Jobs", targets: ["Jobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,30 +52,48 @@ let package = Package(
         .target(name: "Sampling", dependencies: ["NumericCore", "SplineModels", "Diagnostics",
                                                  .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "SeriesAnalysis", dependencies: ["NumericCore"]),
-        // Ingest, selection, store and the daily pipeline.
+        // The store (SQLite through GRDB, PostgreSQL through PostgresNIO), UTC time, and the
+        // records it takes in.
         .target(
-            name: "Pipeline",
+            name: "Store",
             dependencies: [
-                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis",
+                "SeriesAnalysis",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // Readers of every input format, selection, YAML configuration, Treeherder's responses.
+        .target(
+            name: "Ingest",
+            dependencies: ["Store", "SeriesAnalysis", .product(name: "Yams", package: "Yams")]
+        ),
+        // What is read back from the store for people and scripts: comparisons, alerts,
+        // store health, the HTML report, the JSON writer, warehouse export.
+        .target(name: "Reports", dependencies: ["Store", "Ingest", "SeriesAnalysis", "NumericCore"]),
+        // The series job, the daily run, model definitions, the demo.
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "Store", "Ingest", "Reports",
+                "NumericCore", "SplineModels", "Sampling", "Diagnostics", "SeriesAnalysis",
                 .product(name: "Yams", package: "Yams"),
             ],
             // Real perfherder series bundled for `slowreg demo` (see Demo/Data/README.md).
             resources: [.copy("Demo/Data")]
         ),
         // The Treeherder REST client (URLSession: FoundationNetworking, libcurl).
-        .target(name: "TreeherderFetch", dependencies: ["Pipeline"]),
+        .target(name: "TreeherderFetch", dependencies: ["Store", "Ingest"]),
         // Option groups shared by the two executables.
         .target(
             name: "CommandLineOptions",
-            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Store", "Ingest", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "SlowregCLI",
             dependencies: [
-                "NumericCore", "SplineModels", "Sampling", "SeriesAnalysis", "Pipeline", "CommandLineOptions",
+                "NumericCore", "SplineModels", "Sampling", "SeriesAnalysis", "Store", "Ingest", "Reports", "Jobs",
+                "CommandLineOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "SlowregFetch",
             dependencies: [
-                "Pipeline", "TreeherderFetch", "CommandLineOptions",
+                "Store", "Ingest", "TreeherderFetch", "CommandLineOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,9 +116,10 @@ let package = Package(
                                                    .product(name: "RealModule", package: "swift-numerics")],
                     resources: [.copy("Fixtures")]),
         // Runs the built `slowreg` executable as a user would.
-        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Pipeline", "Sampling", "NumericCore"]),
+        .testTarget(name: "SlowregCLITests", dependencies: ["SlowregCLI", "SlowregFetch", "Sampling", "NumericCore"]),
         // Also the Treeherder client, against a loopback server (FlyingFox).
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TreeherderFetch", "Sampling", "SplineModels",
+        .testTarget(name: "PipelineTests", dependencies: ["Store", "Ingest", "Reports", "Jobs", "TreeherderFetch",
+                                                   "Sampling", "SplineModels",
                                                    "SeriesAnalysis", "NumericCore",
                                                    .product(name: "FlyingFox", package: "FlyingFox"),
                                                    // Raw SQL on stores: views, migrations, the README's queries.

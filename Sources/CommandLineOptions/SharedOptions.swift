@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
+import Ingest
 
 // Option groups and error reporting shared by the `slowreg` executable and
 // its network helper `slowreg-fetch` (kept apart so that only the helper links

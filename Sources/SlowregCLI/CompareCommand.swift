@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
+import Reports
 import CommandLineOptions
 import SeriesAnalysis
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
+import Ingest
+import Reports
+import Jobs
 import CommandLineOptions
 import SeriesAnalysis
 import Logging

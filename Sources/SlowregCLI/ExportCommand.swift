@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Reports
 import CommandLineOptions
 
 extension WarehouseExport.Table: ExpressibleByArgument {}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import NumericCore
-import Pipeline
+import Jobs
 import CommandLineOptions
 import SeriesAnalysis
 import Sampling

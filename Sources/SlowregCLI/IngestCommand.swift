@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import CommandLineOptions
 
 struct IngestCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Reports
+import Jobs
 import CommandLineOptions
 import SplineModels
 import SeriesAnalysis

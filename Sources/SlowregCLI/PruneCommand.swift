@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
 import CommandLineOptions
 
 struct PruneCommand: ParsableCommand {

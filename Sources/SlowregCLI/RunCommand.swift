@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import Store
+import Reports
+import Jobs
 import CommandLineOptions
 import SeriesAnalysis
 import Sampling

@@ -1,7 +1,8 @@
 import ArgumentParser
 import CommandLineOptions
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import TreeherderFetch
 
 /// `slowreg fetch`, run as its own executable `slowreg-fetch` (the `slowreg`

@@ -2,7 +2,8 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Pipeline
+import Store
+import Ingest
 
 /// Limits of a Treeherder fetch; every loop of the client is bounded by them.
 public struct TreeherderClientOptions: Sendable, Equatable {

@@ -1,5 +1,7 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
+import Reports
 import SeriesAnalysis
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Reports
 import Testing
 
 @Suite("ChangeDistributionChart: the change to D from each comparison day, with P(worse)")

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Store
 import Testing
 
 @Suite("CivilDays: Gregorian dates ↔ days since 1970-01-01")

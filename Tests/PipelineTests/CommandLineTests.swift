@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Store
 import Testing
 
 /// `slowreg ingest` and `slowreg fetch` through the built executable: exit

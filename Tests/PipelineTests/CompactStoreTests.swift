@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
-import Pipeline
+import Store
+import Ingest
+import Reports
 import Testing
 
 /// Schema v3: draws as Float32 blobs, shared model input, the retention of

@@ -3,7 +3,8 @@ import Foundation
 import NumericCore
 import SeriesAnalysis
 import Sampling
-import Pipeline
+import Store
+import Jobs
 
 /// A store in a scratch file with a few synthetic series ending 2024-03-31.
 func storeWithSeries(_ specs: [(suite: String, days: Int, step: Double)]) throws -> (SQLiteStore, URL) {

@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 @Suite("Deduplication: one row per task for speedometer and tabswitch")

@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 /// RFC 4180 splitting, observed through ``DelimitedRecordParser`` (the reader

@@ -1,5 +1,7 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
+import Jobs
 import Testing
 
 /// Ingest of hostile or mistaken input (issue 12): bounded memory on big files,

@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 /// `slowreg ingest` at the library level: bad input is rejected with its file,

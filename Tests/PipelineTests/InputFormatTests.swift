@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("InputFormat: detection from content and extension")

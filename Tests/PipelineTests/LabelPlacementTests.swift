@@ -1,6 +1,6 @@
 import Foundation
 import NumericCore
-import Pipeline
+import Reports
 import Testing
 
 @Suite("LabelPlacement: marker labels in rows, never overlapping, inside the drawing")

@@ -1,6 +1,7 @@
 import Foundation
 import NumericCore
-import Pipeline
+import Ingest
+import Jobs
 import Sampling
 import SplineModels
 import SeriesAnalysis

@@ -1,4 +1,4 @@
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("OperatingSystem: OS from platform (SPEC §3)")

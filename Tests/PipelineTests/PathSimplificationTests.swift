@@ -1,6 +1,6 @@
 import Foundation
 import NumericCore
-import Pipeline
+import Reports
 import Testing
 
 @Suite("PathSimplification: Ramer–Douglas–Peucker within a tolerance")

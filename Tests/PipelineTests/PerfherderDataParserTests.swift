@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("PerfherderDataParser: PERFHERDER_DATA documents with run metadata")

@@ -1,5 +1,8 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
+import Reports
+import Jobs
 import Testing
 
 @Suite("PerfherderLink: the series' graph in Perfherder, only when project, signature and framework are known")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 /// The PostgreSQL store (issue 14) against the throwaway server of

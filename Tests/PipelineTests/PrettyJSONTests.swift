@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Reports
 import Testing
 
 /// slowreg's JSON writer must produce exactly the bytes Foundation's encoder

@@ -1,4 +1,5 @@
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 @Suite("ReleaseCriteriaFilter: which rows the selection keeps")

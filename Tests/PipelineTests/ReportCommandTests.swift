@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Reports
 import Testing
 
 /// `slowreg report` and `--model` through the built executable.

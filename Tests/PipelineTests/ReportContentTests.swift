@@ -1,5 +1,7 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
+import Reports
 import Testing
 
 @Suite("ReportContent: the series of a run date, selected and ordered")

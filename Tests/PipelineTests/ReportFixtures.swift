@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Reports
 import NumericCore
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Reports
 import Testing
 
 @Suite("ReportHTML: one self-contained page with the summary and every series")

@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 @Suite("SQLiteStore: series, measurements, schema and safety")

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("SelectionConfig: the release-criteria defaults and user files")

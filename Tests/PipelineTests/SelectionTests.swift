@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("Selection: opt-in filtering, naming always")

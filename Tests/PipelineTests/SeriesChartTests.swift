@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Reports
 import Testing
 
 @Suite("SeriesChart: the last weeks beside the year — runs, bands, level, markers that never overlap, hover details")

@@ -3,7 +3,7 @@ import Foundation
 import NumericCore
 import SeriesAnalysis
 import Sampling
-import Pipeline
+import Jobs
 
 func rows(days: Int, step: Double, seed: UInt64, noise: Double = 0.02) -> [SeriesRow] {
     var rng = RandomStream(seed: seed)

@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 /// Writing and reading the results of one (run date, series) through the store.

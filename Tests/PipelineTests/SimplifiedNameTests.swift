@@ -1,4 +1,4 @@
-import Pipeline
+import Ingest
 import Testing
 
 @Suite("SimplifiedName: sname of SPEC §3")

@@ -3,7 +3,7 @@ import Foundation
 import NumericCore
 import SeriesAnalysis
 import Sampling
-import Pipeline
+import Jobs
 
 /// The step-level model (SPEC §5b, experimental) through the series job: the
 /// day range ends at the run date, days after the last run are forecast with

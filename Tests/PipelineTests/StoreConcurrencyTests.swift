@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 /// Two writers on one store file — separate connections, as two processes

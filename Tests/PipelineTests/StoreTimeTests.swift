@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Store
 import Testing
 
 @Suite("StoreTime: the store's text forms of instants and days")

@@ -1,5 +1,5 @@
 import Testing
-import Pipeline
+import Store
 
 @Suite("TerminalText: names from the data printed without terminal control")
 struct TerminalTextTests {

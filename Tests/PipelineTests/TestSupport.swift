@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Store
 import Testing
 
 /// Shared helpers of the Pipeline tests: fixtures, temporary directories,

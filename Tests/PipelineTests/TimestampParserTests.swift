@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Store
 import Testing
 
 @Suite("TimestampParser: the time formats of perfherder exports")

@@ -1,7 +1,8 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import TreeherderFetch
 import Testing
 

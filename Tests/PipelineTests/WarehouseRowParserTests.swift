@@ -1,5 +1,6 @@
 import Foundation
-import Pipeline
+import Store
+import Ingest
 import Testing
 
 @Suite("WarehouseRowParser: NDJSON rows with nested suites and subtests")
