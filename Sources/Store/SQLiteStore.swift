@@ -56,7 +56,7 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
                 configuration.readonly = true
                 database = try DatabaseQueue(path: path, configuration: configuration)
             } else {
-                database = try DatabasePool(path: path, configuration: configuration)
+                database = try Self.retryingWhileBusy { try DatabasePool(path: path, configuration: configuration) }
             }
         } catch {
             throw Self.map(error, path: path)
@@ -65,12 +65,37 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
         if isReadOnly {
             layout = try Self.checkSchemaReadable(database, location: path)
         } else {
-            try Self.prepareSchema(database, location: path)
+            do {
+                let prepare: () throws -> Void = { try Self.prepareSchema(database, location: path) }
+                try Self.retryingWhileBusy(prepare)
+            } catch {
+                throw Self.map(error, path: path)
+            }
             layout = .compact
         }
         self.database = database
         super.init(location: path, isReadOnly: isReadOnly, layout: layout,
                    transactions: SQLiteTransactions(database: database, location: path))
+    }
+
+    /// `body`, again after a short pause while it fails because another
+    /// connection holds the file (SQLITE_BUSY): switching a new file to WAL
+    /// does not wait for the busy timeout, so processes creating one store at
+    /// the same moment would otherwise fail. Gives up after ``busyTimeout``.
+    private static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause = 0.005
+        while true {
+            do {
+                return try body()
+            } catch {
+                let busy = (error as? DatabaseError)?.resultCode == .SQLITE_BUSY
+                    || (error as? StoreError).map { "\($0)".contains("database is locked") } == true
+                guard busy, Date() < deadline else { throw error }
+                Thread.sleep(forTimeInterval: pause)
+                pause = Swift.min(pause * 2, 0.2)
+            }
+        }
     }
 
     /// A read-only open upgrades nothing: the store must be one of ours and
@@ -137,13 +162,21 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
             }
             let unknown = applied.subtracting(known)
             if !unknown.isEmpty { throw StoreError.newerSchema(path: location, unknownMigrations: unknown.sorted()) }
-            do {
-                try migrator.migrate(database)
-            } catch {
-                // Two processes creating one store race on the first step; the loser
-                // finds it applied by the winner, which is what it wanted.
-                let done = try database.read { db in try migrator.hasCompletedMigrations(db) }
-                if !done { throw error }
+            // Two processes creating (or upgrading) one store race step by step
+            // (each step is its own transaction): the loser of a step finds it
+            // applied by the winner and goes on from there; an error while no
+            // other process made progress is a real one.
+            var appliedCount = applied.count
+            while true {
+                do {
+                    try migrator.migrate(database)
+                    break
+                } catch {
+                    let now = try database.read { db in try migrator.appliedIdentifiers(db) }
+                    if now.isSuperset(of: known) { break }
+                    guard now.count > appliedCount else { throw error }
+                    appliedCount = now.count
+                }
             }
         } catch {
             throw map(error, path: location)

@@ -77,13 +77,13 @@ struct StoreConcurrencyTests {
         #expect(try setup.integrityCheck() == "ok")
     }
 
-    @Test("two openers creating one new store at once both succeed")
+    @Test("openers creating one new store at once all succeed")
     func concurrentCreation() throws {
         let directory = try TestSupport.temporaryDirectory()
-        for attempt in 0..<5 {
+        for attempt in 0..<10 {
             let path = directory.appendingPathComponent("new-\(attempt).sqlite").path
             let failures = Failures()
-            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
                 do { _ = try SQLiteStore(path: path) } catch { failures.add(error) }
             }
             #expect(failures.all.isEmpty)
