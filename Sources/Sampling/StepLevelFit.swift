@@ -315,24 +315,60 @@ public enum StepLevelFitter {
         return (level, predictive)
     }
 
+    /// Days on which a single day's step is a candidate for a spread-out
+    /// change: at least this probability of a material step that day.
+    static let spreadStepCandidate = 0.1
+    /// Longest run of candidate days read as one step of uncertain day.
+    static let spreadStepMaxDays = 7
+
     /// Days with a material step in at least ``changeDayProbability`` of the
-    /// draws, with the median size of that day's change.
-    static func changeDays(_ level: DrawMatrix) -> [ChangeDay] {
+    /// draws, with the median size of that day's change; and steps whose day
+    /// the data leave uncertain (a gap, a weekend): a run of consecutive days
+    /// each with some probability of a material step (≥ ``spreadStepCandidate``,
+    /// at most ``spreadStepMaxDays`` long, none reported by itself) over which
+    /// the level moved materially in at least ``changeDayProbability`` of the
+    /// draws is reported once, on its likeliest day, with the probability and
+    /// median size of the change across the run.
+    package static func changeDays(_ level: DrawMatrix) -> [ChangeDay] {
         guard level.dayCount > 1, level.drawCount > 0 else { return [] }
-        var out: [ChangeDay] = []
-        var sizes = [Double](repeating: 0, count: level.drawCount)
-        for t in 1..<level.dayCount {
+        func percent(_ from: Int, _ to: Int, _ d: Int) -> Double {
+            let before = level[from, d]
+            return before != 0 ? (level[to, d] - before) / abs(before) * 100 : 0
+        }
+        func change(from: Int, to: Int) -> (probability: Double, median: Double) {
+            var sizes = [Double](repeating: 0, count: level.drawCount)
             var material = 0
             for d in 0..<level.drawCount {
-                let before = level[t - 1, d]
-                let change = before != 0 ? (level[t, d] - before) / abs(before) * 100 : 0
-                sizes[d] = change
-                if abs(change) >= materialStepPercent { material += 1 }
+                sizes[d] = percent(from, to, d)
+                if abs(sizes[d]) >= materialStepPercent { material += 1 }
             }
-            let probability = Double(material) / Double(level.drawCount)
-            if probability >= changeDayProbability {
-                out.append(ChangeDay(row: t, probability: probability, sizePercent: quantile(sorted: sizes.sorted(), 0.5)))
+            return (Double(material) / Double(level.drawCount), quantile(sorted: sizes.sorted(), 0.5))
+        }
+        let single = [(probability: 0.0, median: 0.0)] + (1..<level.dayCount).map { change(from: $0 - 1, to: $0) }
+        var out: [ChangeDay] = []
+        var t = 1
+        while t < level.dayCount {
+            if single[t].probability >= changeDayProbability {
+                out.append(ChangeDay(row: t, probability: single[t].probability, sizePercent: single[t].median))
+                t += 1
+                continue
             }
+            // A run of candidate days none of which is a change day by itself.
+            var end = t
+            while end + 1 < level.dayCount, end + 1 - t < spreadStepMaxDays,
+                  single[end + 1].probability >= spreadStepCandidate, single[end + 1].probability < changeDayProbability {
+                end += 1
+            }
+            if single[t].probability >= spreadStepCandidate, end > t {
+                let across = change(from: t - 1, to: end)
+                if across.probability >= changeDayProbability {
+                    let likeliest = (t...end).max { single[$0].probability < single[$1].probability } ?? t
+                    out.append(ChangeDay(row: likeliest, probability: across.probability, sizePercent: across.median))
+                    t = end + 1
+                    continue
+                }
+            }
+            t += 1
         }
         return out
     }

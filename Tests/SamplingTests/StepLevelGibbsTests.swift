@@ -220,3 +220,46 @@ func isBelowExpMatchesExponential() {
         }
     }
 }
+
+/// Change days from level draws (SPEC §5b): days with a material step, and
+/// one step whose day the posterior cannot pin down.
+@Suite("Change days from level draws")
+struct ChangeDayTests {
+    /// 20 days at 100, a 4% step on day 10, 11 or 12 (a third of the draws
+    /// each, as when the data have a gap there), then 104; 300 draws.
+    static func spreadStep(size: Double = 4, flatNoise: Double = 0) -> DrawMatrix {
+        var m = DrawMatrix(dayCount: 20, drawCount: 300)
+        var rng = RandomStream(seed: 3)
+        for d in 0..<300 {
+            let stepDay = 10 + d % 3
+            for t in 0..<20 { m[t, d] = (t >= stepDay ? 100 + size : 100) + flatNoise * rng.standardNormal() }
+        }
+        return m
+    }
+
+    @Test("a sharp step is one change day with its probability and size")
+    func sharpStep() {
+        var m = DrawMatrix(dayCount: 20, drawCount: 100)
+        for d in 0..<100 { for t in 0..<20 { m[t, d] = t >= 8 ? 97 : 100 } }
+        let days = StepLevelFitter.changeDays(m)
+        #expect(days.count == 1 && days.first?.row == 8 && days.first?.probability == 1 && days.first?.sizePercent == -3, "\(days)")
+    }
+
+    @Test("a step spread over three possible days is reported once, with the probability of the change across them")
+    func spreadStepIsOneChangeDay() throws {
+        let days = StepLevelFitter.changeDays(Self.spreadStep())
+        #expect(days.count == 1, "\(days)")
+        let day = try #require(days.first)
+        #expect((10...12).contains(day.row))
+        #expect(day.probability == 1 && abs(day.sizePercent - 4) < 1e-9)
+    }
+
+    @Test("no change days on a flat level, nor on a step below the material size, nor on a slow drift")
+    func noChangeDays() {
+        #expect(StepLevelFitter.changeDays(Self.spreadStep(size: 0, flatNoise: 0.2)).isEmpty)
+        #expect(StepLevelFitter.changeDays(Self.spreadStep(size: 0.8)).isEmpty)
+        var drift = DrawMatrix(dayCount: 60, drawCount: 100)
+        for d in 0..<100 { for t in 0..<60 { drift[t, d] = 100 * (1 + 0.002 * Double(t)) } }   // 12% in 60 days, 0.2% a day
+        #expect(StepLevelFitter.changeDays(drift).isEmpty)
+    }
+}
