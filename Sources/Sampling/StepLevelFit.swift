@@ -317,9 +317,9 @@ public enum StepLevelFitter {
 
     /// Days on which a single day's step is a candidate for a spread-out
     /// change: at least this probability of a material step that day.
-    static let spreadStepCandidate = 0.1
+    static let spreadStepCandidate = 0.2
     /// Longest run of candidate days read as one step of uncertain day.
-    static let spreadStepMaxDays = 7
+    static let spreadStepMaxDays = 4
 
     /// Days with a material step in at least ``changeDayProbability`` of the
     /// draws, with the median size of that day's change; and steps whose day
