@@ -244,27 +244,48 @@ public enum StoreSchema {
     /// tables of those names are dropped).
     static func compatibilityViews(_ dialect: SQLDialect) -> [String] {
         switch dialect {
-        case .sqlite: return [sqliteDrawsView, sqliteModelInputView]
-        case .postgresql: return [postgresDrawsView, postgresModelInputView]
+        case .sqlite:
+            return [drawsView { blob, offset in uint32(fromHex: "hex(substr(\(blob), \(offset) + 1, 4))") },
+                    modelInputView(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))]
+        case .postgresql:
+            // The same bytes read with `get_byte` (offsets are `int4`).
+            func byte(_ k: Int) -> String { postgresByte("p.z", at: "8 * r.seq", k) }
+            let fields = """
+                \(byte(7)) >> 7 AS z_sign,
+                (\(byte(7)) & 127) * 16 + (\(byte(6)) >> 4) AS z_exponent,
+                (\(byte(6)) & 15) * 281474976710656
+                + \((0..<6).reversed().map { "\(byte($0)) * \(Int64(1) << (8 * $0))" }.joined(separator: " + ")) AS z_mantissa
+                """
+            return [drawsView(postgresUInt32), modelInputView(fields)]
         }
     }
 
-    static let sqliteDrawsView = """
+    /// `draws`: one row per draw, each Float32 decoded from the unsigned
+    /// integer of its 4 bytes (`uint32(blob, offset)` in the dialect's SQL)
+    /// with the scales of `float32_scales`; draw numbers from `draw_numbers`.
+    private static func drawsView(_ uint32: (_ blob: String, _ offset: String) -> String) -> String {
+        """
         CREATE VIEW draws AS
         SELECT b.run_date, b.series_id, b.day, b.date, b.draw,
                \(float32("b.level_bits", scale: "l.scale")) AS level,
                CASE WHEN b.predictive_bits IS NULL THEN NULL
                     ELSE \(float32("b.predictive_bits", scale: "p.scale")) END AS predictive
         FROM (SELECT d.run_date, d.series_id, d.day, d.date, k.n AS draw,
-                     \(uint32(fromHex: "hex(substr(d.level, 4 * k.n + 1, 4))")) AS level_bits,
+                     \(uint32("d.level", "4 * k.n")) AS level_bits,
                      CASE WHEN d.predictive IS NULL THEN NULL
-                          ELSE \(uint32(fromHex: "hex(substr(d.predictive, 4 * k.n + 1, 4))")) END AS predictive_bits
+                          ELSE \(uint32("d.predictive", "4 * k.n")) END AS predictive_bits
               FROM day_draws d JOIN draw_numbers k ON k.n < d.draw_count) b
         JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
         LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255
         """
+    }
 
-    static let sqliteModelInputView = """
+    /// `model_input`: the chunks' rows with this run date's scores, each
+    /// Float64 rebuilt from its sign, exponent and mantissa `fields`
+    /// (`z_sign`, `z_exponent`, `z_mantissa` of the 8 bytes of row `r.seq`
+    /// in `p.z`, in the dialect's SQL) with the scales of `float64_scales`.
+    private static func modelInputView(_ fields: String) -> String {
+        """
         CREATE VIEW model_input AS
         SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
                CASE WHEN m.z_exponent = 2047 THEN NULL
@@ -272,45 +293,11 @@ public enum StoreSchema {
                          * s.scale END AS z,
                m.outlier, m.major_version
         FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
-                     r.outlier, r.major_version, \(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))
+                     r.outlier, r.major_version, \(fields)
               FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
         JOIN float64_scales s ON s.exponent = m.z_exponent
         """
-
-    /// The views of ``compatibilityViews(_:)`` in PostgreSQL: the same
-    /// columns and values, the bytes read with `get_byte` (offsets are
-    /// `int4`), the draw numbers from `draw_numbers` as in SQLite.
-    static let postgresDrawsView = """
-        CREATE VIEW draws AS
-        SELECT b.run_date, b.series_id, b.day, b.date, b.draw,
-               \(float32("b.level_bits", scale: "l.scale")) AS level,
-               CASE WHEN b.predictive_bits IS NULL THEN NULL
-                    ELSE \(float32("b.predictive_bits", scale: "p.scale")) END AS predictive
-        FROM (SELECT d.run_date, d.series_id, d.day, d.date, k.n AS draw,
-                     \(postgresUInt32("d.level", at: "4 * k.n")) AS level_bits,
-                     CASE WHEN d.predictive IS NULL THEN NULL
-                          ELSE \(postgresUInt32("d.predictive", at: "4 * k.n")) END AS predictive_bits
-              FROM day_draws d JOIN draw_numbers k ON k.n < d.draw_count) b
-        JOIN float32_scales l ON l.exponent = (b.level_bits >> 23) & 255
-        LEFT JOIN float32_scales p ON p.exponent = (b.predictive_bits >> 23) & 255
-        """
-
-    static let postgresModelInputView = """
-        CREATE VIEW model_input AS
-        SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
-               CASE WHEN m.z_exponent = 2047 THEN NULL
-                    ELSE (1 - 2 * m.z_sign) * (m.z_mantissa + CASE WHEN m.z_exponent = 0 THEN 0 ELSE 4503599627370496 END)
-                         * s.scale END AS z,
-               m.outlier, m.major_version
-        FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
-                     r.outlier, r.major_version,
-                     \(postgresByte("p.z", at: "8 * r.seq", 7)) >> 7 AS z_sign,
-                     (\(postgresByte("p.z", at: "8 * r.seq", 7)) & 127) * 16 + (\(postgresByte("p.z", at: "8 * r.seq", 6)) >> 4) AS z_exponent,
-                     (\(postgresByte("p.z", at: "8 * r.seq", 6)) & 15) * 281474976710656
-                     + \((0..<6).reversed().map { "\(postgresByte("p.z", at: "8 * r.seq", $0)) * \(Int64(1) << (8 * $0))" }.joined(separator: " + ")) AS z_mantissa
-              FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
-        JOIN float64_scales s ON s.exponent = m.z_exponent
-        """
+    }
 
     /// Byte `k` after `offset` of `blob`, as a `bigint` (PostgreSQL).
     private static func postgresByte(_ blob: String, at offset: String, _ k: Int) -> String {
