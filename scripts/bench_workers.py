@@ -19,7 +19,9 @@ PostgreSQL is a throwaway server started by scripts/postgres-test-server.sh
 
 Usage: scripts/bench_workers.py [SLOWREG] [N] [CONFIG ...]
        (BENCH_RUN_DATES=k: run dates of the size measurement, default 4; the
-       growth is the mean increment over the last k − 2)
+       growth is the mean increment over the last k − 2; BENCH_MODEL=reference
+       to fit with the reference model, e.g. to put the store under the load
+       of many series in less time)
 """
 import json, os, sqlite3, subprocess, sys, tempfile, time
 import numpy as np
@@ -28,6 +30,7 @@ slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
 RUN_DATES = int(os.environ.get("BENCH_RUN_DATES", "4"))
+MODEL = ["--model", os.environ["BENCH_MODEL"]] if os.environ.get("BENCH_MODEL") else []
 LAST = np.datetime64("2024-05-08")
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -75,7 +78,7 @@ def size(store, env):
 def run_date(store, date, workers, threads):
     t0 = time.perf_counter()
     procs = [subprocess.Popen([slowreg, "run", "--date", str(date), "--threads", str(threads), "--format", "json",
-                               "--quiet", "--store", store], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               "--quiet", "--store", store] + MODEL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(workers)]
     outs = [p.communicate() for p in procs]
     wall = time.perf_counter() - t0
@@ -92,7 +95,8 @@ with tempfile.TemporaryDirectory() as tmp:
     write_csv(csv)
     env = start_server() if any(c.startswith("postgres") for c in configs) else {}
     try:
-        print(f"{slowreg}; {n_series} year-long series; load average {os.getloadavg()[0]:.1f}")
+        print(f"{slowreg}; {n_series} year-long series; model {MODEL[1] if MODEL else 'default'}; "
+              f"load average {os.getloadavg()[0]:.1f}")
         print("| store, workers × threads | wall | series/min | fitted by each worker | store time / job time "
               "| size after D | + one more run date |")
         print("|---|---|---|---|---|---|---|")
