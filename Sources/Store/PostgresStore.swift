@@ -207,8 +207,30 @@ struct PostgresSession: SQLSession {
                                                                 configuration: configuration, id: 1, logger: logger).wait()
                 return Connection(connection)
             } catch {
-                throw .cannotOpen(path: location, reason: PostgresSession.message(error))
+                throw .cannotOpen(path: location, reason: connectionFailure(error, target: target))
             }
+        }
+
+        /// Why connecting failed, on one short line: the server's message
+        /// (a wrong password, a missing database) or the network's
+        /// (`cannot connect to host:port: Connection refused`).
+        static func connectionFailure(_ error: any Error, target: PostgresTarget) -> String {
+            guard let psql = error as? PSQLError, psql.serverInfo == nil else { return PostgresSession.message(error) }
+            var cause: any Error = psql.underlying ?? error
+            if let attempts = cause as? NIOConnectionError {
+                cause = attempts.connectionErrors.first?.error ?? attempts.dnsAError ?? attempts.dnsAAAAError ?? cause
+            }
+            let reason: String
+            if let io = cause as? IOError {
+                reason = String(cString: strerror(io.errnoCode))
+            } else if let channel = cause as? ChannelError, case .connectTimeout = channel {
+                reason = "no answer within \(PostgresStore.connectTimeout.nanoseconds / 1_000_000_000) s"
+            } else if cause is SocketAddressError || (error as? NIOConnectionError)?.dnsAError != nil {
+                reason = "host not found"
+            } else {
+                reason = PostgresSession.message(error)
+            }
+            return "cannot connect to \(target.host):\(target.port): \(reason)"
         }
 
         func close() { try? connection.close().wait() }

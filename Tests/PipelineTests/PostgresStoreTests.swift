@@ -43,8 +43,9 @@ struct PostgresStoreTests {
             _ = try PostgresStore(url: "postgresql://me:secret@127.0.0.1:1/db")
             Issue.record("connected to port 1")
         } catch {
-            guard case .cannotOpen(let path, _) = error else { Issue.record("\(error)"); return }
+            guard case .cannotOpen(let path, let reason) = error else { Issue.record("\(error)"); return }
             #expect(path == "postgresql://me:***@127.0.0.1:1/db")
+            #expect(reason == "cannot connect to 127.0.0.1:1: Connection refused", "\(reason)")
             #expect(!error.description.contains("\n"))
         }
         #expect(Date().timeIntervalSince(started) < 15)
