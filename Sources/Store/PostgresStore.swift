@@ -12,8 +12,8 @@ import PostgresNIO
 /// ``StoreSchema/postgresSQL(_:)``) and the same store logic (``SQLStore``).
 ///
 /// `--store postgresql://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`;
-/// the password may also come from `$PGPASSWORD`. One connection per
-/// process, used by one transaction at a time; reads are `REPEATABLE READ`
+/// the password may also come from `$PGPASSWORD`. A pool of connections,
+/// one per concurrent transaction up to one per core; reads are `REPEATABLE READ`
 /// snapshots, writes `READ COMMITTED` with the row locks the claim statement
 /// takes (``SQLStore/claim(_:)``).
 public final class PostgresStore: SQLStore, @unchecked Sendable {
@@ -23,7 +23,7 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
     /// two processes creating one store do it one after the other.
     static let schemaLockKey: Int64 = 0x736C_6F77_7265_67   // "slowreg"
 
-    let connection: PostgresSession.Connection
+    let pool: PostgresSession.Pool
 
     public override var backendName: String { "PostgreSQL" }
 
@@ -39,19 +39,20 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         let target = try PostgresTarget(url: url, environment: environment)
         let location = target.redacted
-        let connection = try PostgresSession.Connection.open(target, location: location)
+        let pool = PostgresSession.Pool(first: try PostgresSession.Connection.open(target, location: location),
+                                        target: target, location: location)
         let isReadOnly = access == .readOnly
-        let transactions = PostgresTransactions(connection: connection, location: location)
+        let transactions = PostgresTransactions(pool: pool, location: location)
         if isReadOnly {
             try Self.checkSchemaReadable(transactions, location: location)
         } else {
             try Self.prepareSchema(transactions, location: location)
         }
-        self.connection = connection
+        self.pool = pool
         super.init(location: location, isReadOnly: isReadOnly, layout: .compact, transactions: transactions)
     }
 
-    deinit { connection.close() }
+    deinit { pool.close() }
 
     private static func appliedSteps(_ db: any SQLSession) throws -> (ownTables: [String], applied: Set<String>) {
         let tables: [String] = try db.values("""
@@ -138,15 +139,15 @@ struct PostgresTarget: Sendable {
 
 /// The transactions of a PostgreSQL store over its one connection.
 struct PostgresTransactions: SQLTransactions {
-    let connection: PostgresSession.Connection
+    let pool: PostgresSession.Pool
     let location: String
 
     func read<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
-        try connection.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", location: location, body)
+        try pool.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     func write<T>(_ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
-        try connection.transaction("BEGIN", location: location, body)
+        try pool.transaction("BEGIN", body)
     }
 
     /// PostgreSQL checks its pages as it reads and writes them; what is
@@ -165,7 +166,7 @@ struct PostgresTransactions: SQLTransactions {
     }
 
     func vacuum() throws(StoreError) {
-        try connection.outsideTransaction("VACUUM", location: location)
+        try pool.withConnection { connection throws(StoreError) in try connection.outsideTransaction("VACUUM", location: location) }
     }
 }
 
@@ -179,7 +180,53 @@ struct PostgresSession: SQLSession {
 
     var dialect: SQLDialect { .postgresql }
 
-    /// One connection, one transaction at a time (a daily run's jobs take turns).
+    /// The connections of one store: a transaction takes a free one, and a
+    /// new one is opened when all are busy, up to one per core — so the
+    /// concurrent jobs of a daily run write at the same time, as separate
+    /// processes do, instead of taking turns on one connection.
+    final class Pool: Sendable {
+        let target: PostgresTarget
+        let location: String
+        let limit: Int
+        private let state: NIOLockedValueBox<(idle: [Connection], all: [Connection])>
+        private let available: DispatchSemaphore
+
+        init(first: Connection, target: PostgresTarget, location: String,
+             limit: Int = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+            self.target = target
+            self.location = location
+            self.limit = limit
+            state = NIOLockedValueBox((idle: [first], all: [first]))
+            available = DispatchSemaphore(value: limit)
+        }
+
+        /// Runs `body` on a connection no other transaction is using.
+        func withConnection<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+            available.wait()
+            defer { available.signal() }
+            let idle = state.withLockedValue { $0.idle.popLast() }
+            let connection: Connection
+            if let idle {
+                connection = idle
+            } else {
+                // Fewer than `limit` are busy (the semaphore), so one more may open.
+                connection = try Connection.open(target, location: location)
+                state.withLockedValue { $0.all.append(connection) }
+            }
+            defer { state.withLockedValue { $0.idle.append(connection) } }
+            return try body(connection)
+        }
+
+        func transaction<T>(_ begin: String, _ body: (any SQLSession) throws -> T) throws(StoreError) -> T {
+            try withConnection { connection throws(StoreError) in try connection.transaction(begin, location: location, body) }
+        }
+
+        func close() {
+            for connection in state.withLockedValue({ $0.all }) { connection.close() }
+        }
+    }
+
+    /// One connection, one transaction at a time.
     final class Connection: Sendable {
         let connection: PostgresConnection
         let lock = NIOLock()
