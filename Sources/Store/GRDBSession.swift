@@ -48,7 +48,7 @@ struct GRDBSession: SQLSession {
     func insert(into table: String, columns: [String], rows: [[any SQLArgument]], ignoringConflicts: Bool) throws -> Int {
         guard !rows.isEmpty else { return 0 }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))\(ignoringConflicts ? " ON CONFLICT DO NOTHING" : "")
+            INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(sqlPlaceholders(columns.count)))\(ignoringConflicts ? " ON CONFLICT DO NOTHING" : "")
             """)
         var inserted = 0
         for row in rows {
@@ -59,7 +59,7 @@ struct GRDBSession: SQLSession {
     }
 
     func insertReturning(into table: String, columns: [String], rows: [[any SQLArgument]], returning: String) throws -> [SQLRow] {
-        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", "))) RETURNING \(returning)"
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(sqlPlaceholders(columns.count))) RETURNING \(returning)"
         return try rows.flatMap { try self.rows(sql, $0) }
     }
 

@@ -158,7 +158,7 @@ enum ResultRowsSQL {
         }
         if let dates {
             if dates.isEmpty { return [] }
-            sql += " AND date IN (" + Array(repeating: "?", count: dates.count).joined(separator: ", ") + ")"
+            sql += " AND date IN (" + sqlPlaceholders(dates.count) + ")"
             arguments += dates.map { $0 as any SQLArgument }
         }
         sql += layout == .compact ? " ORDER BY day" : " ORDER BY day, draw"
@@ -291,7 +291,7 @@ enum ResultRowsSQL {
             let keptDraws = StoreRetention.keptDrawDates(runDate: runDate, comparisonDates: comparisonDates).sorted()
             try db.execute("""
                 DELETE FROM day_draws WHERE run_date = ? AND series_id = ?
-                  AND date NOT IN (\(Array(repeating: "?", count: keptDraws.count).joined(separator: ", ")))
+                  AND date NOT IN (\(sqlPlaceholders(keptDraws.count)))
                 """, [runDate, seriesId] + keptDraws.map { $0 as any SQLArgument })
             try db.execute("UPDATE day_draws SET predictive = NULL WHERE run_date = ? AND series_id = ? AND predictive IS NOT NULL",
                            [runDate, seriesId])
@@ -299,7 +299,7 @@ enum ResultRowsSQL {
                 let keptDays = comparisonDates.isEmpty ? [""] : comparisonDates
                 try db.execute("""
                     DELETE FROM intervals WHERE run_date = ? AND series_id = ? AND date < ?
-                      AND date NOT IN (\(Array(repeating: "?", count: keptDays.count).joined(separator: ", ")))
+                      AND date NOT IN (\(sqlPlaceholders(keptDays.count)))
                     """, [runDate, seriesId, start] + keptDays.map { $0 as any SQLArgument })
             }
             try db.execute("UPDATE diagnostics SET kept = ? WHERE run_date = ? AND series_id = ?",

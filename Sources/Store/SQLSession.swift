@@ -194,10 +194,10 @@ extension SQLSession {
             return decoded
         }
     }
-
-    /// `?, ?, …` for `count` arguments (an `IN (…)` list).
-    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 }
+
+/// `?, ?, …` for `count` arguments (a row of `VALUES`, an `IN (…)` list).
+func sqlPlaceholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
 /// The transactions of a store's database, each handing its body a session.
 /// ``SQLiteStore`` and ``PostgresStore`` provide them; ``SQLStore`` does the rest.

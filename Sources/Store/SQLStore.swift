@@ -278,7 +278,7 @@ public class SQLStore: PerfStore, @unchecked Sendable {
             let removed = request.runDatesToRemove(from: all)
             var counts: [String: Int] = [:]
             guard !removed.isEmpty else { return (removed, all.count, counts) }
-            let list = Array(repeating: "?", count: removed.count).joined(separator: ", ")
+            let list = sqlPlaceholders(removed.count)
             let claims = try db.tableExists("claims") ? ["claims"] : []
             for table in layout.resultTables.map(\.table) + claims {
                 counts[table] = try db.value("SELECT COUNT(*) FROM \(table) WHERE run_date IN (\(list))", removed) ?? 0
@@ -300,7 +300,7 @@ public class SQLStore: PerfStore, @unchecked Sendable {
         return try write { db in
             let p = try plan(db)
             if !p.removed.isEmpty {
-                let list = Array(repeating: "?", count: p.removed.count).joined(separator: ", ")
+                let list = sqlPlaceholders(p.removed.count)
                 for table in StoreSchema.Layout.compact.resultTables.map(\.table) + StoreSchema.optionalResultTables + ["claims"] {
                     try db.execute("DELETE FROM \(table) WHERE run_date IN (\(list))", p.removed)
                 }
