@@ -173,7 +173,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for e in model.excursions where e.first >= 1 && e.last < model.dayCount - 1 {
             shiftBlock(from: e.first, through: e.last, &state, rng: &rng)
         }
-        if state.sweeps % 4 == 0 { moveNuAndScales(&state, rng: &rng) }
+        moveNuAndScales(&state, rng: &rng)
         state.sweeps += 1
         drawWeights(&state, rng: &rng)
         drawNoiseScales(&state, rng: &rng)
@@ -640,15 +640,12 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// along it in one go. The weights are drawn afresh after it.
     func moveNuAndScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
-        let p = m.priors
-        let grid = p.nuGrid
+        let grid = m.priors.nuGrid
         guard grid.count > 1, let current = grid.firstIndex(of: state.nu) else { return }
-        var logp = [Double](repeating: 0, count: grid.count)
-        let n = Double(m.pointCount)
-        // log(1/σ²) once a block, and rᵢ²/σ²_{b(i)} once a point (not once per ν).
-        let logPrecision = state.blockPrecision.map { Double.log($0) }
-        var logPrecisionSum = 0.0
-        for i in 0..<m.pointCount { logPrecisionSum += logPrecision[m.blockOfPoint[i]] }
+        // A neighbour on the grid, either side with probability ½ (none past an end: the state is kept).
+        let proposed = rng.uniform() < 0.5 ? current - 1 : current + 1
+        guard proposed >= 0, proposed < grid.count else { return }
+        // rᵢ²/σ²_{b(i)} once a point, for both densities.
         if state.scaledSquares.count != m.pointCount { state.scaledSquares = [Double](repeating: 0, count: m.pointCount) }
         do {
             let latent = state.latentValues, level = state.level, precisions = state.blockPrecision
@@ -659,22 +656,34 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 }
             }
         }
-        let squares = state.scaledSquares
-        for (k, nu) in grid.enumerated() {
-            // u = 1/σ'² over 1/σ²: the quartile σ·q_ν is kept, so σ' = σ·q_ν/q_ν'.
-            let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
-            let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi) + 0.5 * Double.log(u)
-            let c = u / nu
-            var sum = 0.0
-            for i in 0..<m.pointCount { sum += Double.log(1 + squares[i] * c) }
-            logp[k] = n * constant + 0.5 * logPrecisionSum - (nu + 1) / 2 * sum + nuLogPrior[k]
-                - p.typicalVarianceShape * Double.log(u) - p.typicalVarianceRate * state.typicalVariance / u
-        }
-        guard let k = Self.categorical(logWeights: logp, rng: &rng) else { return }
-        let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
-        state.nu = grid[k]
+        let logCurrent = curveLogDensity(current, from: current, squares: state.scaledSquares,
+                                         typicalVariance: state.typicalVariance)
+        let logProposed = curveLogDensity(proposed, from: current, squares: state.scaledSquares,
+                                          typicalVariance: state.typicalVariance)
+        let logRatio = logProposed - logCurrent
+        guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
+        let u = (nuQuartile[proposed] * nuQuartile[proposed]) / (nuQuartile[current] * nuQuartile[current])
+        state.nu = grid[proposed]
         for b in 0..<m.blockCount { state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] * u) }
         state.typicalVariance = Self.clamped(state.typicalVariance / u)
+    }
+
+    /// The log density, along the curve of ``moveNuAndScales(_:rng:)`` through
+    /// the state whose ν is `grid[current]`, of its point with ν = `grid[k]`
+    /// (up to terms that do not depend on k, such as `½ Σᵢ log(1/σ²_{b(i)})`).
+    func curveLogDensity(_ k: Int, from current: Int, squares: [Double], typicalVariance: Double) -> Double {
+        let p = model.priors
+        let nu = p.nuGrid[k]
+        // u = 1/σ'² over 1/σ²: the quartile σ·q_ν is kept, so σ' = σ·q_ν/q_ν'.
+        let u = (nuQuartile[k] * nuQuartile[k]) / (nuQuartile[current] * nuQuartile[current])
+        let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi) + 0.5 * Double.log(u)
+        let c = u / nu
+        var sum = 0.0
+        squares.withUnsafeBufferPointer { squares in
+            for x in squares { sum += Double.log(1 + x * c) }
+        }
+        return Double(squares.count) * constant - (nu + 1) / 2 * sum + nuLogPrior[k]
+            - p.typicalVarianceShape * Double.log(u) - p.typicalVarianceRate * typicalVariance / u
     }
 
     /// An index drawn with probability ∝ exp(logWeights); nil when no weight is finite.
