@@ -11,7 +11,7 @@ import SplineModels
 /// The working scale is fixed at (0, 1) so that the prior drawn from is the
 /// model's own (a fit standardizes the data first). The noise blocks are
 /// short (``Configuration/blockDays``) so that a short series has several,
-/// with their pooling α learned; ν and α are ranked with ties broken at random
+/// with their pooling α learned; ν, α, τ and κ are ranked with ties broken at random
 /// (they live on grids).
 public enum StepLevelCalibration {
     public struct Configuration: Sendable {
@@ -47,9 +47,10 @@ public enum StepLevelCalibration {
 
     /// The quantities ranked: the level on the last day, on the middle day
     /// and its change over the last week; the noise scale of the first and
-    /// the last block; ρ, ν and α.
+    /// the last block; ρ, ν, α, the increments' global scale τ, the slope's
+    /// scale κ and the slope on the last day.
     public static let quantityNames = ["level[D]", "level[middle]", "change[D-7..D]", "sigma[first]", "sigma[D]",
-                                       "rho", "nu", "alpha"]
+                                       "rho", "nu", "alpha", "tau", "kappa", "slope[D]"]
 
     public static func run(_ config: Configuration) async throws -> SimulationBasedCalibration.Result {
         let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Int] in
@@ -70,11 +71,20 @@ public enum StepLevelCalibration {
         for d in 0..<n { for _ in 0..<config.runsPerDay { days.append(d) } }
 
         // Prior draw, in the model's order.
-        var level = [Double](repeating: 0, count: n)
+        let tauWeights = priors.globalScaleLogWeights
+        let tau = priors.globalScaleGrid.isEmpty
+            ? priors.globalScale
+            : priors.globalScaleGrid[StepLevelGibbs.categorical(logWeights: tauWeights, rng: &rng) ?? 0]
+        let kappa = priors.slopeScaleGrid.isEmpty
+            ? 0
+            : priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
+        var level = [Double](repeating: 0, count: n), slope = [Double](repeating: 0, count: n)
         level[0] = priors.initialLevelScale * rng.standardNormal()
+        if !priors.slopeScaleGrid.isEmpty { slope[0] = priors.initialSlopeScale * rng.standardNormal() }
         for t in 1..<n {
+            slope[t] = slope[t - 1] + kappa * rng.standardNormal()
             let lambda = abs(rng.studentT(df: 1))
-            level[t] = level[t - 1] + priors.globalScale * lambda * rng.standardNormal()
+            level[t] = level[t - 1] + slope[t] + tau * lambda * rng.standardNormal()
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }
         let nu = priors.nuGrid[StepLevelGibbs.categorical(logWeights: nuWeights, rng: &rng) ?? 0]
@@ -93,10 +103,12 @@ public enum StepLevelCalibration {
         let middle = n / 2, week = Swift.max(0, n - 8)
         func quantities(_ s: StepLevelState) -> [Double] {
             [s.level[n - 1], s.level[middle], s.level[n - 1] - s.level[week],
-             s.blockSigma(0), s.blockSigma(model.blockCount - 1), s.typicalVariance, s.nu, s.pooling]
+             s.blockSigma(0), s.blockSigma(model.blockCount - 1), s.typicalVariance, s.nu, s.pooling,
+             s.globalScale2.squareRoot(), s.slopeScale2.squareRoot(), s.slope.last ?? 0]
         }
         let truth = [level[n - 1], level[middle], level[n - 1] - level[week],
-                     1 / precision[0].squareRoot(), 1 / precision[blockCount - 1].squareRoot(), rho, nu, alpha]
+                     1 / precision[0].squareRoot(), 1 / precision[blockCount - 1].squareRoot(), rho, nu, alpha, tau, kappa,
+                     slope[n - 1]]
         var draws: [[Double]] = []
         for c in 0..<config.chains {
             var chainRNG = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: UInt64(c))

@@ -73,8 +73,9 @@ extension SplineFit {
 public enum StepLevelFitter {
     public static let modelName = "step-level"
     /// Raised when the model changes in a way that changes its answers
-    /// (2: noise scales per four-week block).
-    public static let modelVersion = 2
+    /// (2: noise scales per noise block; 3: the increments' global scale τ
+    /// learned rather than fixed).
+    public static let modelVersion = 3
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of
     /// two steps still shows both.

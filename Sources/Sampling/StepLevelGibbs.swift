@@ -14,6 +14,13 @@ public struct StepLevelState: Sendable {
     public var localScale2: [Double]
     public var localAux: [Double]
     public var globalScale2: Double
+    /// Index of τ in ``StepLevelPriors/globalScaleGrid`` (nil: not yet placed on it).
+    public var globalScaleIndex: Int? = nil
+    /// β_t, the level's daily slope (all 0 when the model has no slope), and
+    /// κ², its daily change's variance, with κ's index in ``StepLevelPriors/slopeScaleGrid``.
+    public var slope: [Double] = []
+    public var slopeScale2: Double = 0
+    public var slopeScaleIndex: Int? = nil
     /// 1/σ_b², the noise precision of each block.
     public var blockPrecision: [Double]
     /// ρ, the typical noise variance, and α, the blocks' pooling.
@@ -47,6 +54,12 @@ public struct StepLevelState: Sendable {
     var blockFactors: [Double] = []
     /// Sweeps done, for the steps that run every few sweeps.
     var sweeps = 0
+    /// The level-and-slope draw's band matrices (the current state's and a
+    /// proposal's), right-hand sides and each day's data terms.
+    var band: [Double] = []
+    var bandProposed: [Double] = []
+    var solve: [Double] = []
+    var solveProposed: [Double] = []
 
     /// σ_b of block b.
     public func blockSigma(_ b: Int) -> Double { 1 / blockPrecision[b].squareRoot() }
@@ -63,17 +76,20 @@ public struct StepLevelStepInfo: Sendable {
 /// posterior), so the posterior is invariant whatever the order. With
 /// `πᵢ = wᵢ/σ²_{b(i)}` the precision of point i given its weight:
 ///
-/// 1. μ | ·: Gaussian with tridiagonal precision
-///    `Q = Dᵀ diag(1/(τ₀²λ_t²)) D + diag(Σ_{i∈t} πᵢ) + e₀e₀ᵀ/s₀²`
-///    (`D` the first-difference matrix) and `Q m = (Σ_{i∈t} πᵢ ỹᵢ)_t`,
-///    drawn in O(T) by ``TridiagonalGaussian`` (LAPACK `dpttrf`);
-/// 2. λ_t² ~ IG(1, 1/a_t + ω_t²/(2τ₀²)), a_t ~ IG(1, 1 + 1/λ_t²)
-///    (shape 1: an exponential draw); τ is fixed at τ₀ (see ``StepLevelModel``);
+/// 1. (μ, β) | ·: Gaussian, its precision banded with the days' level and
+///    slope interleaved (half-bandwidth 3), drawn in O(T) by LAPACK's band
+///    Cholesky (``drawLevelAndSlope(_:rng:)``); before it, τ and κ each to
+///    a neighbour on its grid with (μ, β) integrated out, by Metropolis;
+/// 1b. τ to a neighbour on its grid with the local scales rescaled to keep
+///    every increment's variance, by Metropolis (``moveGlobalScale(_:rng:)``);
+/// 2. λ_t² ~ IG(1, 1/a_t + η_t²/(2τ²)), a_t ~ IG(1, 1 + 1/λ_t²)
+///    (shape 1: an exponential draw), η_t = μ_t − μ_{t−1} − β_t (the
+///    "increments" below);
 /// 2b. adjacent days' increments swapped by Metropolis (``swapIncrements(_:forward:rng:)``):
 ///    a step inside a gap in the data moves across the gap;
 /// 3b. for each of the last ``shiftWindow`` days t, a Metropolis–Hastings move
 ///    that shifts the level from t on by δ (changing the increment ω_t alone),
-///    with the weights and λ_t integrated out — `ω_t | a_t ~ Cauchy(0, τ₀√(2/a_t))`
+///    with the weights and λ_t integrated out — `ω_t | a_t ~ Cauchy(0, τ√(2/a_t))`
 ///    and Student-t likelihoods — then λ_t drawn afresh given ω_t (a
 ///    partially collapsed Gibbs step, van Dyk & Park 2008). δ is proposed
 ///    towards the median of the next days' data or back to the day before's
@@ -101,6 +117,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     public let model: StepLevelModel
     /// log prior weight of each ν of the grid.
     let nuLogPrior: [Double]
+    /// log prior weight of each τ of the grid: half-Cauchy(0, τ₀) density × τ (an even grid in log τ).
+    let globalScaleLogPrior: [Double]
+    /// The same for κ, the slope's scale.
+    let slopeScaleLogPrior: [Double]
     /// Upper quartile of the standard t_ν for each ν of the grid.
     let nuQuartile: [Double]
     /// `log Γ(α + n_b/2)` for each α of the pooling grid (rows) and block b
@@ -118,6 +138,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for b in model.blockOfPoint { counts[b] += 1 }
         poolingLogGamma = p.poolingGrid.map { a in counts.map { logGamma(a + $0 / 2) } }
         nuLogPrior = p.nuGrid.map { gammaLogDensity($0, shape: p.nuShape, rate: p.nuRate) }
+        globalScaleLogPrior = p.globalScaleLogWeights
+        slopeScaleLogPrior = p.slopeScaleLogWeights
         nuQuartile = p.nuGrid.map { nu in
             // Upper quartile of t_ν: P(T > x) = ½·I_{ν/(ν+x²)}(ν/2, ½) = ¼.
             let z = inverseRegularizedIncompleteBeta(0.5, a: nu / 2, b: 0.5)
@@ -156,6 +178,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                               localScale2: local,
                               localAux: [Double](repeating: 1, count: m.dayCount),
                               globalScale2: p.globalScale * p.globalScale,
+                              slope: [Double](repeating: 0, count: m.dayCount),
+                              slopeScale2: p.slopeScale * p.slopeScale,
                               blockPrecision: [Double](repeating: 1, count: m.blockCount),
                               typicalVariance: 1,
                               pooling: p.poolingGrid[p.poolingGrid.count / 2],
@@ -165,7 +189,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     }
 
     public func step(_ state: inout StepLevelState, rng: inout RandomStream) -> StepLevelStepInfo {
-        let failed = !drawLevel(&state, rng: &rng)
+        let failed = !drawLevelAndSlope(&state, rng: &rng)
+        moveGlobalScale(&state, rng: &rng)
         drawIncrementScales(&state, rng: &rng)
         swapIncrements(&state, forward: state.sweeps % 2 == 0, rng: &rng)
         shiftTail(&state, rng: &rng)
@@ -183,69 +208,211 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         return StepLevelStepInfo(levelFactorizationFailed: failed)
     }
 
-    /// Step 1. Returns false (level unchanged) when the precision cannot be factored.
-    func drawLevel(_ state: inout StepLevelState, rng: inout RandomStream) -> Bool {
+    /// Step 1: (μ, β) drawn jointly, a Gaussian whose precision
+    /// is banded (half-bandwidth 3) with the days' level and slope
+    /// interleaved (`x_{2t} = μ_t`, `x_{2t+1} = β_t`), by LAPACK's band
+    /// Cholesky. Before it, τ and then κ move to a neighbour on their grids
+    /// by Metropolis with (μ, β) integrated out —
+    /// accepted with the ratio of `p(τ, κ) p(ỹ | τ, κ, λ, w, σ)`, the
+    /// Gaussian marginal likelihood — so that (μ, β) are drawn given the new
+    /// value: given the path, neither scale would move, its hundreds of
+    /// increments pin it. The factorization of the state kept is the one
+    /// the draw uses. Returns false (level and slope unchanged) when the
+    /// precision cannot be factored.
+    func drawLevelAndSlope(_ state: inout StepLevelState, rng: inout RandomStream) -> Bool {
         let m = model
         let n = m.dayCount
         let p = m.priors
-        if state.diagonal.count != n {
+        let size = 2 * n, kd = 3, rows = kd + 1
+        if state.band.count != rows * size {
+            state.band = [Double](repeating: 0, count: rows * size)
+            state.bandProposed = state.band
+            state.solve = [Double](repeating: 0, count: size)
+            state.solveProposed = state.solve
             state.diagonal = [Double](repeating: 0, count: n)
-            state.offDiagonal = [Double](repeating: 0, count: Swift.max(0, n - 1))
-            state.normals = [Double](repeating: 0, count: n)
             state.levelDraw = [Double](repeating: 0, count: n)
         }
-        let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
-        let localScale2 = state.localScale2, globalScale2 = state.globalScale2
-        state.diagonal.withUnsafeMutableBufferPointer { diagonal in
-            state.levelDraw.withUnsafeMutableBufferPointer { mean in
-                for t in 0..<n {
-                    var h = 0.0, b = 0.0
-                    let precision = precisions[m.blockOfDay[t]]
-                    for k in m.dayStart[t]..<m.dayStart[t + 1] {
-                        let i = m.order[k]
-                        let w = weights[i] * precision
-                        h += w
-                        b += w * latent[i]
-                    }
-                    diagonal[t] = h
-                    mean[t] = b
-                }
-                diagonal[0] += 1 / (p.initialLevelScale * p.initialLevelScale)
-                state.offDiagonal.withUnsafeMutableBufferPointer { offDiagonal in
-                    for t in 1..<Swift.max(1, n) {
-                        let variance = Swift.max(p.minimumIncrementVariance, globalScale2 * localScale2[t])
-                        let q = 1 / variance
-                        diagonal[t] += q
-                        diagonal[t - 1] += q
-                        offDiagonal[t - 1] = -q
+        // Each day's Σ πᵢ and Σ πᵢỹᵢ.
+        do {
+            let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
+            state.diagonal.withUnsafeMutableBufferPointer { h in
+                state.levelDraw.withUnsafeMutableBufferPointer { b in
+                    for t in 0..<n {
+                        var ht = 0.0, bt = 0.0
+                        let precision = precisions[m.blockOfDay[t]]
+                        for k in m.dayStart[t]..<m.dayStart[t + 1] {
+                            let i = m.order[k]
+                            let w = weights[i] * precision
+                            ht += w
+                            bt += w * latent[i]
+                        }
+                        h[t] = ht
+                        b[t] = bt
                     }
                 }
             }
         }
-        state.normals.withUnsafeMutableBufferPointer { normals in
-            for t in normals.indices { normals[t] = rng.zigguratNormal(normalTable) }
+        let tauGrid = p.globalScaleGrid, kappaGrid = p.slopeScaleGrid
+        var tauIndex = state.globalScaleIndex
+            ?? (tauGrid.isEmpty ? nil : Self.nearestIndex(tauGrid, state.globalScale2.squareRoot()))
+        var kappaIndex = state.slopeScaleIndex ?? Self.nearestIndex(kappaGrid, state.slopeScale2.squareRoot())
+        let fixedTau2 = state.globalScale2
+        func tau2Of(_ k: Int?) -> Double { k.map { tauGrid[$0] * tauGrid[$0] } ?? fixedTau2 }
+        let localScale2 = state.localScale2, h = state.diagonal, b = state.levelDraw
+        let initialLevel = 1 / (p.initialLevelScale * p.initialLevelScale)
+        let initialSlope = 1 / (p.initialSlopeScale * p.initialSlopeScale)
+        // Assembles and factors the precision for (τ², κ²) into `band`, and
+        // `solve` = U⁻ᵀb; returns ½ log|Q_prior| − ½ log|Q| + ½‖U⁻ᵀb‖² (up to
+        // terms that depend on neither scale), nil when Q does not factor.
+        func factor(_ tau2: Double, _ kappa2: Double, _ band: inout [Double], _ solve: inout [Double]) -> Double? {
+            var logDetPrior = Double(n - 1) * -Double.log(kappa2)
+            let ok = band.withUnsafeMutableBufferPointer { a -> Bool in
+                for j in 0..<a.count { a[j] = 0 }
+                // Element (i, j), i ≤ j ≤ i + kd, of the upper band.
+                func add(_ i: Int, _ j: Int, _ v: Double) { a[kd + i - j + j * rows] += v }
+                for t in 0..<n { add(2 * t, 2 * t, h[t]) }
+                add(0, 0, initialLevel)
+                add(1, 1, initialSlope)
+                let r = 1 / kappa2
+                for t in 1..<n {
+                    // η_t = μ_t − μ_{t−1} − β_t with precision q; ζ_t = β_t − β_{t−1} with precision r.
+                    let q = 1 / Swift.max(p.minimumIncrementVariance, tau2 * localScale2[t])
+                    logDetPrior += Double.log(q)
+                    let mu = 2 * t, muBefore = 2 * t - 2, beta = 2 * t + 1, betaBefore = 2 * t - 1
+                    add(mu, mu, q)
+                    add(muBefore, muBefore, q)
+                    add(beta, beta, q + r)
+                    add(betaBefore, betaBefore, r)
+                    add(muBefore, mu, -q)
+                    add(mu, beta, -q)
+                    add(muBefore, beta, q)
+                    add(betaBefore, beta, -r)
+                }
+                return BandedCholeskyInPlace.factor(a, order: size, bandwidth: kd)
+            }
+            guard ok else { return nil }
+            var quadratic = 0.0
+            band.withUnsafeBufferPointer { u in
+                solve.withUnsafeMutableBufferPointer { z in
+                    for t in 0..<n {
+                        z[2 * t] = b[t]
+                        z[2 * t + 1] = 0
+                    }
+                    BandedCholeskyInPlace.solveTriangular(u, order: size, bandwidth: kd, z, transposed: true)
+                    for v in z { quadratic += v * v }
+                }
+            }
+            let logDetPosterior = band.withUnsafeBufferPointer {
+                BandedCholeskyInPlace.logDeterminant($0, order: size, bandwidth: kd)
+            }
+            guard logDetPosterior.isFinite, quadratic.isFinite else { return nil }
+            return 0.5 * (logDetPrior - logDetPosterior + quadratic)
         }
-        do {
-            try TridiagonalGaussian.draw(diagonal: &state.diagonal, offDiagonal: &state.offDiagonal, mean: &state.levelDraw,
-                                         normals: state.normals)
-        } catch {
-            return false
+        guard let logCurrent = factor(tau2Of(tauIndex), kappaGrid[kappaIndex] * kappaGrid[kappaIndex],
+                                      &state.band, &state.solve) else { return false }
+        // τ, then κ: a neighbour on its grid, one or two steps either side
+        // with equal probability (none past an end); each accepted state's
+        // factorization becomes the current one.
+        var logCurrentState = logCurrent
+        for movesTau in [true, false] {
+            if movesTau && (tauIndex == nil || tauGrid.count < 2) { continue }
+            let current = movesTau ? tauIndex! : kappaIndex
+            let count = movesTau ? tauGrid.count : kappaGrid.count
+            let u = rng.uniform()
+            let proposed = current + (u < 0.25 ? -2 : u < 0.5 ? -1 : u < 0.75 ? 1 : 2)
+            guard proposed >= 0, proposed < count else { continue }
+            let tau2 = movesTau ? tauGrid[proposed] * tauGrid[proposed] : tau2Of(tauIndex)
+            let kappa2 = movesTau ? kappaGrid[kappaIndex] * kappaGrid[kappaIndex] : kappaGrid[proposed] * kappaGrid[proposed]
+            guard let logProposed = factor(tau2, kappa2, &state.bandProposed, &state.solveProposed) else { continue }
+            let logPrior = movesTau ? globalScaleLogPrior[proposed] - globalScaleLogPrior[current]
+                                    : slopeScaleLogPrior[proposed] - slopeScaleLogPrior[current]
+            let logRatio = logPrior + logProposed - logCurrentState
+            guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { continue }
+            if movesTau { tauIndex = proposed } else { kappaIndex = proposed }
+            logCurrentState = logProposed
+            swap(&state.band, &state.bandProposed)
+            swap(&state.solve, &state.solveProposed)
         }
-        guard state.levelDraw.allSatisfy(\.isFinite) else { return false }
-        swap(&state.level, &state.levelDraw)
+        // x = U⁻¹(U⁻ᵀb + ε): mean Q⁻¹b, covariance Q⁻¹.
+        state.solve.withUnsafeMutableBufferPointer { z in
+            for j in 0..<size { z[j] += rng.zigguratNormal(normalTable) }
+            state.band.withUnsafeBufferPointer { u in
+                BandedCholeskyInPlace.solveTriangular(u, order: size, bandwidth: kd, z, transposed: false)
+            }
+        }
+        guard state.solve.allSatisfy(\.isFinite) else { return false }
+        if state.slope.count != n { state.slope = [Double](repeating: 0, count: n) }
+        let x = state.solve
+        state.level.withUnsafeMutableBufferPointer { level in
+            state.slope.withUnsafeMutableBufferPointer { slope in
+                for t in 0..<n {
+                    level[t] = x[2 * t]
+                    slope[t] = x[2 * t + 1]
+                }
+            }
+        }
+        state.globalScaleIndex = tauIndex
+        if let k = tauIndex { state.globalScale2 = tauGrid[k] * tauGrid[k] }
+        state.slopeScaleIndex = kappaIndex
+        state.slopeScale2 = kappaGrid[kappaIndex] * kappaGrid[kappaIndex]
         return true
     }
 
-    /// Step 2: the local scales of the increments (τ fixed at τ₀).
+    /// Step 1b: τ to a neighbour on its grid (either side with probability
+    /// ½; none past an end) with every local scale rescaled so that each
+    /// increment's variance τ²λ_t² is kept: `λ_t' = λ_t τ/τ'`. The level and
+    /// the data's likelihood are untouched; the move is accepted with the
+    /// ratio of the priors — τ's grid weights and the half-Cauchy density of
+    /// each λ_t (the auxiliaries integrated out) — times the map's Jacobian
+    /// `(τ/τ')^{T−1}`; the auxiliaries are then drawn afresh given the λ_t.
+    /// This is the direction Gibbs draws crawl along: given the λ_t, τ hardly
+    /// moves (a few hundred local scales pin it), and given τ, neither do they.
+    func moveGlobalScale(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let grid = model.priors.globalScaleGrid
+        let n = model.dayCount
+        guard grid.count > 1, n > 1 else { return }
+        let current = state.globalScaleIndex ?? Self.nearestIndex(grid, state.globalScale2.squareRoot())
+        state.globalScaleIndex = current
+        let proposed = rng.uniform() < 0.5 ? current - 1 : current + 1
+        guard proposed >= 0, proposed < grid.count else { return }
+        let ratio = grid[current] / grid[proposed], ratio2 = ratio * ratio
+        // Σ_t log((1 + λ_t²) / (1 + λ_t² r²)), r = τ/τ'.
+        var sum = 0.0
+        state.localScale2.withUnsafeBufferPointer { localScale2 in
+            for t in 1..<n {
+                let l2 = localScale2[t]
+                sum += Double.log((1 + l2) / (1 + l2 * ratio2))
+            }
+        }
+        let logRatio = globalScaleLogPrior[proposed] - globalScaleLogPrior[current] + sum + Double(n - 1) * Double.log(ratio)
+        guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
+        state.globalScaleIndex = proposed
+        state.globalScale2 = grid[proposed] * grid[proposed]
+        state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
+            state.localAux.withUnsafeMutableBufferPointer { localAux in
+                for t in 1..<n {
+                    localScale2[t] = Self.clamped(localScale2[t] * ratio2)
+                    // a_t | λ_t ~ IG(1, 1 + 1/λ_t²).
+                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
+                }
+            }
+        }
+    }
+
+    static func nearestIndex(_ grid: [Double], _ value: Double) -> Int {
+        grid.indices.min { abs(Double.log(grid[$0] / value)) < abs(Double.log(grid[$1] / value)) } ?? 0
+    }
+
+    /// Step 2: the local scales of the increments given τ.
     /// `IG(1, c)` is `c / Exp(1)`.
     func drawIncrementScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let n = model.dayCount
         let tau2 = state.globalScale2
-        let level = state.level
+        let level = state.level, slope = state.slope
         state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
             state.localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<Swift.max(1, n) {
-                    let omega = level[t] - level[t - 1]
+                    let omega = level[t] - level[t - 1] - slope[t]
                     let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential(exponentialTable)
                     localScale2[t] = Self.clamped(lambda2)
                     localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
@@ -271,12 +438,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let n = m.dayCount
         guard n >= 3 else { return }
         let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
+        let slope = state.slope
         state.level.withUnsafeMutableBufferPointer { level in
             state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
                 state.localAux.withUnsafeMutableBufferPointer { localAux in
                     func swap(_ t: Int) {
                         let precision = precisions[m.blockOfDay[t]]
-                        let proposed = level[t - 1] + (level[t + 1] - level[t])
+                        // μ_t' = μ_{t−1} + β_t + η_{t+1}, with η_s = μ_s − μ_{s−1} − β_s.
+                        let proposed = level[t - 1] + slope[t] + (level[t + 1] - level[t] - slope[t + 1])
                         var logRatio = 0.0
                         for k in m.dayStart[t]..<m.dayStart[t + 1] {
                             let i = m.order[k]
@@ -534,7 +703,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let nu = state.nu
         let spread = 1 / (state.blockPrecision[m.blockOfDay[t]] * Double(count)).squareRoot()
         let towardsData = middle - state.level[t]
-        let back = state.level[t - 1] - state.level[t]
+        let back = state.level[t - 1] + state.slope[t] - state.level[t]
         let delta = (rng.uniform() < 0.5 ? towardsData : back) + spread * rng.zigguratNormal(normalTable)
         // Mixture proposal and its reverse (the centres move by −δ with the level).
         func mixture(_ x: Double, _ a: Double, _ b: Double) -> Double {
@@ -581,7 +750,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         }
         func cauchyLogRatio(_ s: Int, _ change: Double) -> Double {
             let scale2 = state.globalScale2 * 2 / state.localAux[s]
-            let omega = state.level[s] - state.level[s - 1]
+            let omega = state.level[s] - state.level[s - 1] - state.slope[s]
             let omegaNew = omega + change
             return Double.log(1 + omega * omega / scale2) - Double.log(1 + omegaNew * omegaNew / scale2)
         }
@@ -621,7 +790,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
 
     /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
-        let omega = state.level[t] - state.level[t - 1]
+        let omega = state.level[t] - state.level[t - 1] - state.slope[t]
         state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2))
                                             / rng.zigguratExponential(exponentialTable))
     }

@@ -1,15 +1,18 @@
 import NumericCore
+import RealModule
 
 /// The default model (SPEC §5b): a daily level that follows slow drift and
 /// abrupt steps, observed with heavy-tailed noise.
 ///
 /// On the working scale `ỹ = (y − median y) / mad(y)`:
 ///
-///     ỹᵢ = μ_{dᵢ} + εᵢ,           εᵢ ~ Student-t(ν, 0, σ_{b(dᵢ)})
-///     μ_t = μ_{t−1} + ω_t,        ω_t ~ Normal(0, τ² λ_t²),  t = 1 … T−1
-///     λ_t ~ half-Cauchy(0, 1),    τ = τ₀
-///     μ₀ ~ Normal(0, s₀²),        ν ∈ {grid} with weights ∝ Gamma(2, 0.1) density
-///     1/σ_b² ~ Gamma(α, α ρ),     ρ ~ Gamma(½, ½),           α ∈ {grid}, uniform
+///     ỹᵢ = μ_{dᵢ} + εᵢ,              εᵢ ~ Student-t(ν, 0, σ_{b(dᵢ)})
+///     μ_t = μ_{t−1} + β_t + η_t,     η_t ~ Normal(0, τ² λ_t²),  t = 1 … T−1
+///     β_t = β_{t−1} + ζ_t,           ζ_t ~ Normal(0, κ²)
+///     λ_t ~ half-Cauchy(0, 1),       τ ~ half-Cauchy(0, τ₀), κ ~ half-Cauchy(0, κ₀), each on a grid
+///     μ₀ ~ Normal(0, s₀²),           β₀ ~ Normal(0, s_β²)
+///     ν ∈ {grid} with weights ∝ Gamma(2, 0.1) density
+///     1/σ_b² ~ Gamma(α, α ρ),        ρ ~ Gamma(½, ½),           α ∈ {grid}, uniform
 ///
 /// with `b(t)` the block of ``StepLevelPriors/blockDays`` days that day t
 /// falls in (counted back from the run date). The noise scale may change
@@ -18,20 +21,27 @@ import NumericCore
 /// the data say (α learned: α = 1024 is a constant scale, α = 1 lets each
 /// block have its own); ρ is the typical noise variance.
 ///
-/// The level is a first-order random walk whose daily increments have a
-/// horseshoe prior (Carvalho, Polson & Scott 2010; as a Markov random field
-/// prior: Faulkner & Minin 2018, "Locally adaptive smoothing with Markov random
-/// fields and shrinkage priors"; dynamic shrinkage: Kowal, Matteson & Ruppert
-/// 2019). The horseshoe's spike at zero keeps quiet stretches flat, its
-/// Cauchy tails let a single day carry a whole step unshrunk — the size of a
-/// recent step is estimated at its size, where a smoothing spline spreads it
-/// over weeks and shrinks it — and many small increments follow a drift.
+/// The level is a local linear trend (a level and a slope, both random
+/// walks: Harvey 1989, "Forecasting, structural time series models and the
+/// Kalman filter") whose level disturbances η_t have a horseshoe prior
+/// (Carvalho, Polson & Scott 2010; as a Markov random field prior: Faulkner
+/// & Minin 2018, "Locally adaptive smoothing with Markov random fields and
+/// shrinkage priors"; dynamic shrinkage: Kowal, Matteson & Ruppert 2019):
+/// the smooth trend plus sparse jumps of the issue's design. The horseshoe's
+/// spike at zero keeps quiet stretches flat, its Cauchy tails let a single
+/// day carry a whole step unshrunk — the size of a recent step is estimated
+/// at its size, where a smoothing spline spreads it over weeks and shrinks it.
+/// A slow drift is the slope's: many small daily increments are what the
+/// horseshoe is built to shrink (its global scale, learned, stays small on a
+/// year that is mostly flat, and v2's drifts read at a quarter of their
+/// size), while a slope carries them at the cost of one number, and at the
+/// run date it is estimated from the weeks before — no lag. κ, how fast the
+/// slope may change, is learned: tiny on a series without drift.
 ///
-/// The global scale τ is fixed at τ₀ rather than learned: in a Gibbs sampler
-/// the horseshoe's global scale mixes slowly (its conditional depends on all
-/// local scales at once), and in a trial on a year-long series it alone kept
-/// R̂ at 1.45 and flagged the fit. With the working scale in units of the
-/// noise's MAD, one τ₀ suits every series.
+/// τ and κ are learned on grids (``StepLevelPriors/globalScaleGrid``,
+/// ``StepLevelPriors/slopeScaleGrid``) under half-Cauchy priors (Piironen &
+/// Vehtari 2017). ``StepLevelGibbs`` moves each with the level and slope
+/// integrated out: given the path, hundreds of increments pin either scale.
 ///
 /// The day range is `0 … T−1` with `T − 1` the run date: days after the last
 /// run have no data, so their level is the random walk's prediction with its
@@ -96,6 +106,10 @@ public struct StepLevelModel: Sendable {
         let (location, scale) = workingScale ?? SplineModel.workingScale(values)
         guard scale > 0, scale.isFinite, location.isFinite else { throw .invalidPrior("the working scale must be positive and finite") }
         guard priors.blockDays >= 1 else { throw .invalidPrior("noise blocks must be at least a day long") }
+        guard !priors.slopeScaleGrid.isEmpty, priors.slopeScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }),
+              priors.globalScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }), priors.initialSlopeScale > 0 else {
+            throw .invalidPrior("the slope's and the increments' scales must be positive")
+        }
         self.location = location
         self.scale = scale
         self.values = values.map { ($0 - location) / scale }
@@ -189,13 +203,38 @@ public struct StepLevelModel: Sendable {
 
 /// Priors of ``StepLevelModel`` on the working scale, with the reason for each.
 public struct StepLevelPriors: Sendable, Equatable {
-    /// τ₀, the (fixed) global scale of the increments: the horseshoe's "expected number
-    /// of steps" heuristic `τ₀ = p₀/(p − p₀) · σ/√n` (Piironen & Vehtari 2017)
+    /// τ₀, the scale of the half-Cauchy prior of the increments' global
+    /// scale τ (and τ's starting value): the horseshoe's "expected number of
+    /// steps" heuristic `τ₀ = p₀/(p − p₀) · σ/√n` (Piironen & Vehtari 2017)
     /// with a handful of steps (p₀ ≈ 4) among a year of daily increments
     /// (p ≈ 365) at ~3 runs a day gives ≈ 0.006; 0.01 leaves room for drift.
     public var globalScale: Double
+    /// Values τ may take: τ₀ · 2^{k/2}, k = −4 … 8 (a quarter of τ₀ to 16 τ₀,
+    /// each √2 from the next), weighted by the half-Cauchy(0, τ₀) density
+    /// times τ (the grid is even in log τ). Empty: τ fixed at τ₀.
+    public var globalScaleGrid: [Double]
+    /// log prior weight of each τ of ``globalScaleGrid``: the half-Cauchy(0, τ₀)
+    /// density times τ (the grid is even in log τ), up to a constant.
+    public var globalScaleLogWeights: [Double] {
+        globalScaleGrid.map { tau in Double.log(tau) - Double.log(1 + (tau / globalScale) * (tau / globalScale)) }
+    }
     /// Sd of the first day's level: wide, the data pin it down.
     public var initialLevelScale: Double
+    /// The drift: the level's daily slope β_t, a random walk
+    /// `β_t = β_{t−1} + ζ_t`, `ζ_t ~ Normal(0, κ²)`, `β₀ ~ Normal(0, initialSlopeScale²)`.
+    /// κ takes the values of ``slopeScaleGrid`` (κ₀ · 2^{k/2}, k = −6 … 8: an
+    /// eighth of κ₀ to 16 κ₀) under a half-Cauchy(0, κ₀ = ``slopeScale``)
+    /// prior. Working units (MADs of the noise) a day, and a day per day: s_β
+    /// = 0.05 lets a year-long series slope by a few MADs; κ₀ = 0.001 lets a
+    /// slope change by ~0.02 a year and the grid's top, 0.016, by that in a
+    /// day — a drift that starts within a few weeks.
+    public var initialSlopeScale: Double
+    public var slopeScale: Double
+    public var slopeScaleGrid: [Double]
+    /// log prior weight of each κ of ``slopeScaleGrid`` (half-Cauchy density × κ, an even grid in log κ).
+    public var slopeScaleLogWeights: [Double] {
+        slopeScaleGrid.map { k in Double.log(k) - Double.log(1 + (k / slopeScale) * (k / slopeScale)) }
+    }
     /// Values ν may take, and the Gamma(shape, rate) prior weighting them
     /// (brms' default prior for ν; the grid spans near-Cauchy to near-normal).
     public var nuGrid: [Double]
@@ -218,7 +257,8 @@ public struct StepLevelPriors: Sendable, Equatable {
     public var typicalVarianceShape: Double
     public var typicalVarianceRate: Double
 
-    public init(globalScale: Double = 0.01, initialLevelScale: Double = 10,
+    public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
+                initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
                 nuGrid: [Double] = [2, 3, 5, 8, 15, 30, 100], nuShape: Double = 2, nuRate: Double = 0.1,
                 minimumIncrementVariance: Double = 1e-12, blockDays: Int = 56,
                 poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
@@ -228,6 +268,10 @@ public struct StepLevelPriors: Sendable, Equatable {
         self.typicalVarianceShape = typicalVarianceShape
         self.typicalVarianceRate = typicalVarianceRate
         self.globalScale = globalScale
+        self.initialSlopeScale = initialSlopeScale
+        self.slopeScale = slopeScale
+        self.slopeScaleGrid = slopeScaleGrid ?? (-6...8).map { slopeScale * Double.pow(2, Double($0) / 2) }
+        self.globalScaleGrid = globalScaleGrid ?? (-4...8).map { globalScale * Double.pow(2, Double($0) / 2) }
         self.initialLevelScale = initialLevelScale
         self.nuGrid = nuGrid
         self.nuShape = nuShape
