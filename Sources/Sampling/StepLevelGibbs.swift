@@ -60,6 +60,7 @@ public struct StepLevelState: Sendable {
     var bandProposed: [Double] = []
     var solve: [Double] = []
     var solveProposed: [Double] = []
+    var logLocalScale2: [Double] = []
 
     /// σ_b of block b.
     public func blockSigma(_ b: Int) -> Double { 1 / blockPrecision[b].squareRoot() }
@@ -259,6 +260,13 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let fixedTau2 = state.globalScale2
         func tau2Of(_ k: Int?) -> Double { k.map { tauGrid[$0] * tauGrid[$0] } ?? fixedTau2 }
         let localScale2 = state.localScale2, h = state.diagonal, b = state.levelDraw
+        // log λ_t², once for the factorizations of every (τ, κ) tried: an
+        // increment's log precision is −log τ² − log λ_t² unless floored.
+        if state.logLocalScale2.count != n { state.logLocalScale2 = [Double](repeating: 0, count: n) }
+        state.logLocalScale2.withUnsafeMutableBufferPointer { logs in
+            for t in 1..<n { logs[t] = Double.log(localScale2[t]) }
+        }
+        let logLocalScale2 = state.logLocalScale2
         let initialLevel = 1 / (p.initialLevelScale * p.initialLevelScale)
         let initialSlope = 1 / (p.initialSlopeScale * p.initialSlopeScale)
         // Assembles and factors the precision for (τ², κ²) into `band`, and
@@ -266,6 +274,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         // terms that depend on neither scale), nil when Q does not factor.
         func factor(_ tau2: Double, _ kappa2: Double, _ band: inout [Double], _ solve: inout [Double]) -> Double? {
             var logDetPrior = Double(n - 1) * -Double.log(kappa2)
+            let logTau2 = Double.log(tau2), logFloor = Double.log(p.minimumIncrementVariance)
             let ok = band.withUnsafeMutableBufferPointer { a -> Bool in
                 for j in 0..<a.count { a[j] = 0 }
                 // Element (i, j), i ≤ j ≤ i + kd, of the upper band.
@@ -276,8 +285,15 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 let r = 1 / kappa2
                 for t in 1..<n {
                     // η_t = μ_t − μ_{t−1} − β_t with precision q; ζ_t = β_t − β_{t−1} with precision r.
-                    let q = 1 / Swift.max(p.minimumIncrementVariance, tau2 * localScale2[t])
-                    logDetPrior += Double.log(q)
+                    let variance = tau2 * localScale2[t]
+                    let q: Double
+                    if variance >= p.minimumIncrementVariance {
+                        q = 1 / variance
+                        logDetPrior -= logTau2 + logLocalScale2[t]
+                    } else {
+                        q = 1 / p.minimumIncrementVariance
+                        logDetPrior -= logFloor
+                    }
                     let mu = 2 * t, muBefore = 2 * t - 2, beta = 2 * t + 1, betaBefore = 2 * t - 1
                     add(mu, mu, q)
                     add(muBefore, muBefore, q)
@@ -288,7 +304,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                     add(muBefore, beta, q)
                     add(betaBefore, beta, -r)
                 }
-                return BandedCholeskyInPlace.factor(a, order: size, bandwidth: kd)
+                return NarrowBandCholesky.factor(a, order: size, bandwidth: kd)
             }
             guard ok else { return nil }
             var quadratic = 0.0
@@ -298,12 +314,12 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                         z[2 * t] = b[t]
                         z[2 * t + 1] = 0
                     }
-                    BandedCholeskyInPlace.solveTriangular(u, order: size, bandwidth: kd, z, transposed: true)
+                    NarrowBandCholesky.solveTriangular(u, order: size, bandwidth: kd, z, transposed: true)
                     for v in z { quadratic += v * v }
                 }
             }
             let logDetPosterior = band.withUnsafeBufferPointer {
-                BandedCholeskyInPlace.logDeterminant($0, order: size, bandwidth: kd)
+                NarrowBandCholesky.logDeterminant($0, order: size, bandwidth: kd)
             }
             guard logDetPosterior.isFinite, quadratic.isFinite else { return nil }
             return 0.5 * (logDetPrior - logDetPosterior + quadratic)
@@ -337,7 +353,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         state.solve.withUnsafeMutableBufferPointer { z in
             for j in 0..<size { z[j] += rng.zigguratNormal(normalTable) }
             state.band.withUnsafeBufferPointer { u in
-                BandedCholeskyInPlace.solveTriangular(u, order: size, bandwidth: kd, z, transposed: false)
+                NarrowBandCholesky.solveTriangular(u, order: size, bandwidth: kd, z, transposed: false)
             }
         }
         guard state.solve.allSatisfy(\.isFinite) else { return false }

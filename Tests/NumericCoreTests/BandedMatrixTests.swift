@@ -1,4 +1,5 @@
 import NumericCore
+import Foundation
 import Testing
 
 /// Symmetric band matrices and their banded Cholesky (LAPACK dpbtrf, dpbtrs,
@@ -73,6 +74,52 @@ struct BandedMatrixTests {
         #expect(maxAbsDifference(naiveProduct(u, banded.solveUpper(b)), b) <= 1e-12, "U x = b")
         #expect(maxAbsDifference(naiveProduct(u.transposed, banded.solveUpperTransposed(b)), b) <= 1e-12, "Uᵀ x = b")
         #expect(maxAbsDifference(banded.solveUpper(banded.solveUpperTransposed(b)), banded.solve(b)) <= 1e-12)
+    }
+
+    @Test("the narrow-band Cholesky agrees with LAPACK's: factor, both triangular solves, log-determinant",
+          arguments: 0..<shapes.count)
+    func narrowBandAgreesWithLapack(_ index: Int) throws {
+        let shape = Self.shapes[index]
+        let a = Self.randomBand(shape, seed: 77)
+        let lapack = try BandedCholeskyFactor(a)
+        var band = a.band
+        let ok = band.withUnsafeMutableBufferPointer {
+            NarrowBandCholesky.factor($0, order: shape.order, bandwidth: shape.bandwidth)
+        }
+        #expect(ok)
+        for (x, y) in zip(band, lapack.upper.band) { #expect(abs(x - y) <= 1e-12 * Swift.max(1, abs(y)), "\(x) vs \(y)") }
+        var rng = RandomStream(seed: 5)
+        let b = (0..<shape.order).map { _ in rng.standardNormal() }
+        for transposed in [false, true] {
+            var x = b
+            band.withUnsafeBufferPointer { u in
+                x.withUnsafeMutableBufferPointer {
+                    NarrowBandCholesky.solveTriangular(u, order: shape.order, bandwidth: shape.bandwidth, $0, transposed: transposed)
+                }
+            }
+            let expected = transposed ? lapack.solveUpperTransposed(b) : lapack.solveUpper(b)
+            for (u, v) in zip(x, expected) { #expect(abs(u - v) <= 1e-10 * Swift.max(1, abs(v)), "\(u) vs \(v)") }
+        }
+        let logDet = band.withUnsafeBufferPointer {
+            NarrowBandCholesky.logDeterminant($0, order: shape.order, bandwidth: shape.bandwidth)
+        }
+        #expect(abs(logDet - lapack.logDeterminant) <= 1e-10 * Swift.max(1, abs(lapack.logDeterminant)))
+        // A matrix that is not positive definite is refused.
+        var bad = a.band
+        bad[shape.bandwidth] = -1
+        #expect(!bad.withUnsafeMutableBufferPointer {
+            NarrowBandCholesky.factor($0, order: shape.order, bandwidth: shape.bandwidth)
+        })
+    }
+
+    @Test("the log-determinant survives diagonals far beyond a double's range when multiplied out")
+    func narrowLogDeterminantHasNoOverflow() {
+        // A diagonal matrix: U = diag(√dᵢ) with dᵢ alternating 1e-200 and 1e200, 300 of them.
+        var band = [Double](repeating: 0, count: 300 * 2)
+        for j in 0..<300 { band[1 + 2 * j] = (j % 3 == 0 ? 1e-100 : 1e100) }
+        let logDet = band.withUnsafeBufferPointer { NarrowBandCholesky.logDeterminant($0, order: 300, bandwidth: 1) }
+        let expected = 2 * (100 * Foundation.log(1e-100) + 200 * Foundation.log(1e100))
+        #expect(abs(logDet - expected) <= 1e-9 * abs(expected), "\(logDet) vs \(expected)")
     }
 
     @Test func notPositiveDefiniteBandThrows() {
