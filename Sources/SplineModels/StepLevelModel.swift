@@ -225,7 +225,8 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// κ takes the values of ``slopeScaleGrid`` (κ₀ · 2^{k/2}, k = −6 … 8: an
     /// eighth of κ₀ to 16 κ₀) under a half-Cauchy(0, κ₀ = ``slopeScale``)
     /// prior. Working units (MADs of the noise) a day, and a day per day: s_β
-    /// = 0.05 lets a year-long series slope by a few MADs; κ₀ = 0.001 lets a
+    /// = 0.05 a day (at one sd, ~18 MADs over a year: wide, the data pin the
+    /// slope down); κ₀ = 0.001 lets a
     /// slope change by ~0.02 a year and the grid's top, 0.016, by that in a
     /// day — a drift that starts within a few weeks.
     public var initialSlopeScale: Double
