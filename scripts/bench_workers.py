@@ -30,6 +30,8 @@ slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
 RUN_DATES = int(os.environ.get("BENCH_RUN_DATES", "4"))
+if RUN_DATES < 3:
+    sys.exit("bench_workers.py: BENCH_RUN_DATES must be at least 3 (the growth is measured over the last k − 2)")
 MODEL = ["--model", os.environ["BENCH_MODEL"]] if os.environ.get("BENCH_MODEL") else []
 LAST = np.datetime64("2024-05-08")
 here = os.path.dirname(os.path.abspath(__file__))
