@@ -71,16 +71,13 @@ public enum StepLevelCalibration {
         for d in 0..<n { for _ in 0..<config.runsPerDay { days.append(d) } }
 
         // Prior draw, in the model's order.
-        let tauWeights = priors.globalScaleLogWeights
         let tau = priors.globalScaleGrid.isEmpty
             ? priors.globalScale
-            : priors.globalScaleGrid[StepLevelGibbs.categorical(logWeights: tauWeights, rng: &rng) ?? 0]
-        let kappa = priors.slopeScaleGrid.isEmpty
-            ? 0
-            : priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
+            : priors.globalScaleGrid[StepLevelGibbs.categorical(logWeights: priors.globalScaleLogWeights, rng: &rng) ?? 0]
+        let kappa = priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
         var level = [Double](repeating: 0, count: n), slope = [Double](repeating: 0, count: n)
         level[0] = priors.initialLevelScale * rng.standardNormal()
-        if !priors.slopeScaleGrid.isEmpty { slope[0] = priors.initialSlopeScale * rng.standardNormal() }
+        slope[0] = priors.initialSlopeScale * rng.standardNormal()
         for t in 1..<n {
             slope[t] = slope[t - 1] + kappa * rng.standardNormal()
             let lambda = abs(rng.studentT(df: 1))

@@ -73,8 +73,8 @@ extension SplineFit {
 public enum StepLevelFitter {
     public static let modelName = "step-level"
     /// Raised when the model changes in a way that changes its answers
-    /// (2: noise scales per noise block; 3: the increments' global scale τ
-    /// learned rather than fixed).
+    /// (2: noise scales per noise block; 3: a slope — the level a local
+    /// linear trend — and the increments' global scale τ learned).
     public static let modelVersion = 3
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of

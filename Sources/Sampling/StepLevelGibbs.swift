@@ -14,13 +14,13 @@ public struct StepLevelState: Sendable {
     public var localScale2: [Double]
     public var localAux: [Double]
     public var globalScale2: Double
-    /// Index of τ in ``StepLevelPriors/globalScaleGrid`` (nil: not yet placed on it).
-    public var globalScaleIndex: Int? = nil
-    /// β_t, the level's daily slope (all 0 when the model has no slope), and
-    /// κ², its daily change's variance, with κ's index in ``StepLevelPriors/slopeScaleGrid``.
-    public var slope: [Double] = []
-    public var slopeScale2: Double = 0
-    public var slopeScaleIndex: Int? = nil
+    /// Index of τ in ``StepLevelPriors/globalScaleGrid`` (nil: an empty grid, τ fixed at τ₀).
+    public var globalScaleIndex: Int?
+    /// β_t, the level's daily slope, and κ², its daily change's variance,
+    /// with κ's index in ``StepLevelPriors/slopeScaleGrid``.
+    public var slope: [Double]
+    public var slopeScale2: Double
+    public var slopeScaleIndex: Int
     /// 1/σ_b², the noise precision of each block.
     public var blockPrecision: [Double]
     /// ρ, the typical noise variance, and α, the blocks' pooling.
@@ -34,12 +34,9 @@ public struct StepLevelState: Sendable {
     public var latentValues: [Double]
     /// Scratch space (not part of the posterior), reused by every sweep so
     /// that a sweep allocates nothing.
-    var diagonal: [Double] = []
-    var offDiagonal: [Double] = []
-    var normals: [Double] = []
-    /// The level's draw is made here and swapped into ``level`` when it
-    /// succeeds, so that the draw allocates no array.
-    var levelDraw: [Double] = []
+    /// Each day's `Σ πᵢ` and `Σ πᵢỹᵢ` (the data's terms of the level's precision and mean).
+    var dayPrecision: [Double] = []
+    var dayMean: [Double] = []
     var nearby: [Double] = []
     /// `rᵢ²/σ²_{b(i)}` of every point, for ``StepLevelGibbs/moveNuAndScales(_:rng:)``,
     /// which needs it for each ν of the grid.
@@ -78,8 +75,8 @@ public struct StepLevelStepInfo: Sendable {
 /// `πᵢ = wᵢ/σ²_{b(i)}` the precision of point i given its weight:
 ///
 /// 1. (μ, β) | ·: Gaussian, its precision banded with the days' level and
-///    slope interleaved (half-bandwidth 3), drawn in O(T) by LAPACK's band
-///    Cholesky (``drawLevelAndSlope(_:rng:)``); before it, τ and κ each to
+///    slope interleaved (half-bandwidth 3), drawn in O(T) by a band
+///    Cholesky (``NarrowBandCholesky``, ``drawLevelAndSlope(_:rng:)``); before it, τ and κ each to
 ///    a neighbour on its grid with (μ, β) integrated out, by Metropolis;
 /// 1b. τ to a neighbour on its grid with the local scales rescaled to keep
 ///    every increment's variance, by Metropolis (``moveGlobalScale(_:rng:)``);
@@ -175,12 +172,18 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             let omega = (level[t] - level[t - 1]) / p.globalScale
             local[t] = steps ? Self.clamped(Swift.max(1, omega * omega)) : 1
         }
+        // τ and κ start on their grids' values nearest τ₀ and κ₀ (τ₀ itself when τ is fixed).
+        let tauIndex = p.globalScaleGrid.isEmpty ? nil : Self.nearestIndex(p.globalScaleGrid, p.globalScale)
+        let tau = tauIndex.map { p.globalScaleGrid[$0] } ?? p.globalScale
+        let kappaIndex = Self.nearestIndex(p.slopeScaleGrid, p.slopeScale)
         return StepLevelState(level: level,
                               localScale2: local,
                               localAux: [Double](repeating: 1, count: m.dayCount),
-                              globalScale2: p.globalScale * p.globalScale,
+                              globalScale2: tau * tau,
+                              globalScaleIndex: tauIndex,
                               slope: [Double](repeating: 0, count: m.dayCount),
-                              slopeScale2: p.slopeScale * p.slopeScale,
+                              slopeScale2: p.slopeScaleGrid[kappaIndex] * p.slopeScaleGrid[kappaIndex],
+                              slopeScaleIndex: kappaIndex,
                               blockPrecision: [Double](repeating: 1, count: m.blockCount),
                               typicalVariance: 1,
                               pooling: p.poolingGrid[p.poolingGrid.count / 2],
@@ -211,8 +214,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
 
     /// Step 1: (μ, β) drawn jointly, a Gaussian whose precision
     /// is banded (half-bandwidth 3) with the days' level and slope
-    /// interleaved (`x_{2t} = μ_t`, `x_{2t+1} = β_t`), by LAPACK's band
-    /// Cholesky. Before it, τ and then κ move to a neighbour on their grids
+    /// interleaved (`x_{2t} = μ_t`, `x_{2t+1} = β_t`), by a band Cholesky
+    /// (``NarrowBandCholesky``). Before it, τ and then κ move to a neighbour on their grids
     /// by Metropolis with (μ, β) integrated out —
     /// accepted with the ratio of `p(τ, κ) p(ỹ | τ, κ, λ, w, σ)`, the
     /// Gaussian marginal likelihood — so that (μ, β) are drawn given the new
@@ -230,14 +233,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             state.bandProposed = state.band
             state.solve = [Double](repeating: 0, count: size)
             state.solveProposed = state.solve
-            state.diagonal = [Double](repeating: 0, count: n)
-            state.levelDraw = [Double](repeating: 0, count: n)
+            state.dayPrecision = [Double](repeating: 0, count: n)
+            state.dayMean = [Double](repeating: 0, count: n)
         }
         // Each day's Σ πᵢ and Σ πᵢỹᵢ.
         do {
             let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
-            state.diagonal.withUnsafeMutableBufferPointer { h in
-                state.levelDraw.withUnsafeMutableBufferPointer { b in
+            state.dayPrecision.withUnsafeMutableBufferPointer { h in
+                state.dayMean.withUnsafeMutableBufferPointer { b in
                     for t in 0..<n {
                         var ht = 0.0, bt = 0.0
                         let precision = precisions[m.blockOfDay[t]]
@@ -254,12 +257,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             }
         }
         let tauGrid = p.globalScaleGrid, kappaGrid = p.slopeScaleGrid
-        var tauIndex = state.globalScaleIndex
-            ?? (tauGrid.isEmpty ? nil : Self.nearestIndex(tauGrid, state.globalScale2.squareRoot()))
-        var kappaIndex = state.slopeScaleIndex ?? Self.nearestIndex(kappaGrid, state.slopeScale2.squareRoot())
+        var tauIndex = state.globalScaleIndex, kappaIndex = state.slopeScaleIndex
         let fixedTau2 = state.globalScale2
         func tau2Of(_ k: Int?) -> Double { k.map { tauGrid[$0] * tauGrid[$0] } ?? fixedTau2 }
-        let localScale2 = state.localScale2, h = state.diagonal, b = state.levelDraw
+        let localScale2 = state.localScale2, h = state.dayPrecision, b = state.dayMean
         // log λ_t², once for the factorizations of every (τ, κ) tried: an
         // increment's log precision is −log τ² − log λ_t² unless floored.
         if state.logLocalScale2.count != n { state.logLocalScale2 = [Double](repeating: 0, count: n) }
@@ -357,7 +358,6 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             }
         }
         guard state.solve.allSatisfy(\.isFinite) else { return false }
-        if state.slope.count != n { state.slope = [Double](repeating: 0, count: n) }
         let x = state.solve
         state.level.withUnsafeMutableBufferPointer { level in
             state.slope.withUnsafeMutableBufferPointer { slope in
@@ -386,9 +386,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     func moveGlobalScale(_ state: inout StepLevelState, rng: inout RandomStream) {
         let grid = model.priors.globalScaleGrid
         let n = model.dayCount
-        guard grid.count > 1, n > 1 else { return }
-        let current = state.globalScaleIndex ?? Self.nearestIndex(grid, state.globalScale2.squareRoot())
-        state.globalScaleIndex = current
+        guard grid.count > 1, n > 1, let current = state.globalScaleIndex else { return }
         let proposed = rng.uniform() < 0.5 ? current - 1 : current + 1
         guard proposed >= 0, proposed < grid.count else { return }
         let ratio = grid[current] / grid[proposed], ratio2 = ratio * ratio

@@ -215,9 +215,7 @@ public struct StepLevelPriors: Sendable, Equatable {
     public var globalScaleGrid: [Double]
     /// log prior weight of each τ of ``globalScaleGrid``: the half-Cauchy(0, τ₀)
     /// density times τ (the grid is even in log τ), up to a constant.
-    public var globalScaleLogWeights: [Double] {
-        globalScaleGrid.map { tau in Double.log(tau) - Double.log(1 + (tau / globalScale) * (tau / globalScale)) }
-    }
+    public var globalScaleLogWeights: [Double] { Self.halfCauchyLogWeights(globalScaleGrid, scale: globalScale) }
     /// Sd of the first day's level: wide, the data pin it down.
     public var initialLevelScale: Double
     /// The drift: the level's daily slope β_t, a random walk
@@ -233,8 +231,17 @@ public struct StepLevelPriors: Sendable, Equatable {
     public var slopeScale: Double
     public var slopeScaleGrid: [Double]
     /// log prior weight of each κ of ``slopeScaleGrid`` (half-Cauchy density × κ, an even grid in log κ).
-    public var slopeScaleLogWeights: [Double] {
-        slopeScaleGrid.map { k in Double.log(k) - Double.log(1 + (k / slopeScale) * (k / slopeScale)) }
+    public var slopeScaleLogWeights: [Double] { Self.halfCauchyLogWeights(slopeScaleGrid, scale: slopeScale) }
+
+    /// log of the half-Cauchy(0, `scale`) density times the value, up to a
+    /// constant, at each value of a grid that is even in log scale.
+    static func halfCauchyLogWeights(_ grid: [Double], scale: Double) -> [Double] {
+        grid.map { x in Double.log(x) - Double.log(1 + (x / scale) * (x / scale)) }
+    }
+
+    /// `scale · 2^{k/2}` for each k: a grid even in log scale, √2 apart.
+    static func halfOctaves(_ scale: Double, _ ks: ClosedRange<Int>) -> [Double] {
+        ks.map { scale * Double.pow(2, Double($0) / 2) }
     }
     /// Values ν may take, and the Gamma(shape, rate) prior weighting them
     /// (brms' default prior for ν; the grid spans near-Cauchy to near-normal).
@@ -271,8 +278,8 @@ public struct StepLevelPriors: Sendable, Equatable {
         self.globalScale = globalScale
         self.initialSlopeScale = initialSlopeScale
         self.slopeScale = slopeScale
-        self.slopeScaleGrid = slopeScaleGrid ?? (-6...8).map { slopeScale * Double.pow(2, Double($0) / 2) }
-        self.globalScaleGrid = globalScaleGrid ?? (-4...8).map { globalScale * Double.pow(2, Double($0) / 2) }
+        self.slopeScaleGrid = slopeScaleGrid ?? Self.halfOctaves(slopeScale, -6...8)
+        self.globalScaleGrid = globalScaleGrid ?? Self.halfOctaves(globalScale, -4...8)
         self.initialLevelScale = initialLevelScale
         self.nuGrid = nuGrid
         self.nuShape = nuShape
