@@ -168,6 +168,25 @@ public func studentTLogDensity(_ x: Double, df: Double, location: Double, scale:
     return studentTLogNormalizer(df: df, scale: scale) - 0.5 * (df + 1) * Double.log(onePlus: z * z / df)
 }
 
+/// Distribution function of the standard Student-t(ν) at `x`:
+/// `1 − ½ I_{ν/(ν+x²)}(ν/2, ½)` for x ≥ 0, by symmetry below.
+public func studentTCDF(_ x: Double, df: Double) -> Double {
+    guard x.isFinite else { return x > 0 ? 1 : x < 0 ? 0 : .nan }
+    let tail = 0.5 * regularizedIncompleteBeta(df / (df + x * x), a: df / 2, b: 0.5)
+    return x >= 0 ? 1 - tail : tail
+}
+
+/// Quantile function of the standard Student-t(ν): for p ≥ ½,
+/// `√(ν (1/x − 1))` with `x = I⁻¹_{2(1−p)}(ν/2, ½)`; by symmetry below.
+public func studentTQuantile(_ p: Double, df: Double) -> Double {
+    guard p > 0, p < 1 else { return p == 0 ? -.infinity : p == 1 ? .infinity : .nan }
+    if p == 0.5 { return 0 }
+    let tail = p > 0.5 ? 1 - p : p
+    let x = inverseRegularizedIncompleteBeta(2 * tail, a: df / 2, b: 0.5)
+    let t = (df * (1 / x - 1)).squareRoot()
+    return p > 0.5 ? t : -t
+}
+
 /// Gradient of `studentTLogDensity` with respect to `x`: `−(ν+1) z / (σ (ν + z²))`.
 @inlinable
 public func studentTLogDensityGradient(_ x: Double, df: Double, location: Double, scale: Double) -> Double {

@@ -7,17 +7,21 @@ public enum StepLevelNoise: Sendable, Equatable {
     case studentT
     /// Student-t whose scale may change from block to block (``StepLevelPriors/blockDays``).
     case changingScale
+    /// A changing scale and, in each block, a second mode that a share of
+    /// the runs sit in (``StepLevelPriors/twoModes``).
+    case twoModes
     /// Each candidate fitted, the one PSIS-LOO supports kept (``NoiseChoice``).
     case chosenByLOO
 
     /// The candidates, simplest first: a more complex one is chosen only when
     /// the data clearly support it.
-    public static let candidates: [StepLevelNoise] = [.studentT, .changingScale]
+    public static let candidates: [StepLevelNoise] = [.studentT, .changingScale, .twoModes]
 
     public var name: String {
         switch self {
         case .studentT: return "student-t"
         case .changingScale: return "student-t, changing scale"
+        case .twoModes: return "student-t, two modes"
         case .chosenByLOO: return "chosen by PSIS-LOO"
         }
     }
@@ -26,9 +30,14 @@ public enum StepLevelNoise: Sendable, Equatable {
     /// series for a single scale.
     public func priors(over base: StepLevelPriors) -> StepLevelPriors {
         var p = base
-        if case .studentT = self {
+        switch self {
+        case .studentT:
             p.blockDays = Self.singleBlockDays
             p.poolingGrid = [1]
+        case .twoModes:
+            p.twoModes = true
+        case .changingScale, .chosenByLOO:
+            break
         }
         return p
     }
@@ -85,6 +94,29 @@ public struct NoiseChoice: Sendable, Equatable {
     /// always, and fitting the candidate anyway doubled every fit's cost to
     /// confirm what the screen already says.
     public static let spreadRatioForCandidates = 1.5
+
+    /// Two modes are fitted as a candidate only when, in some block, the
+    /// residuals from a rolling median split in two groups as far apart as
+    /// the two-mode noise's separation asks, the smaller with at least this
+    /// share of them (``StepLevelFitter/secondModeShare(_:separation:)``): a
+    /// heavy tail's few far runs are not a mode, a mode is a crowd.
+    public static let modeShareForCandidate = 0.05
+
+    /// ``choose(names:loos:)`` among the candidates whose chains mixed
+    /// (`mixed[i]`), when any did: a fit its diagnostics flag has an elpd
+    /// that is not to be trusted either, and its answers would be held
+    /// back. Every candidate's comparison is still reported.
+    public static func choose(names: [String], loos: [LOOResult?], mixed: [Bool]) -> NoiseChoice {
+        let all = choose(names: names, loos: loos)
+        let pool = names.indices.filter { mixed[$0] }
+        guard !pool.isEmpty, pool.count < names.count else { return all }
+        let picked = choose(names: pool.map { names[$0] }, loos: pool.map { loos[$0] })
+        let left = names.indices.filter { !mixed[$0] }.map { names[$0] }
+        let why = pool.count == 1 ? "the only candidate whose chains mixed" : picked.reason + " among the candidates whose chains mixed"
+        return NoiseChoice(chosen: picked.chosen, candidates: all.candidates,
+                           reason: why + "; not chosen as their chains did not mix: " + left.joined(separator: ", "),
+                           chosenIndex: names.firstIndex(of: picked.chosen) ?? 0)
+    }
 
     /// The simplest candidate (in `names`' order) whose elpd is not clearly
     /// below the best's. Candidates without a LOO (a log-likelihood that is

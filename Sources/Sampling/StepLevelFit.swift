@@ -74,8 +74,9 @@ public enum StepLevelFitter {
     public static let modelName = "step-level"
     /// Raised when the model changes in a way that changes its answers
     /// (2: noise scales per noise block; 3: a slope — the level a local
-    /// linear trend — and the increments' global scale τ learned).
-    public static let modelVersion = 3
+    /// linear trend — and the increments' global scale τ learned; 4: a
+    /// noise candidate with two modes).
+    public static let modelVersion = 4
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of
     /// two steps still shows both.
@@ -97,25 +98,33 @@ public enum StepLevelFitter {
             return try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                  priors: noise.priors(over: priors), name: noise.name, loo: false, start: start).fit
         }
-        // A changing scale is a candidate only when the data hint at it.
-        let spread = try blockSpreadRatio(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
-                                          priors: StepLevelNoise.changingScale.priors(over: priors))
-        guard spread >= NoiseChoice.spreadRatioForCandidates else {
+        // A changing scale, and two modes, are candidates only when the data hint at them.
+        let dayCount = lastDay - firstDay + 1, shifted = days.map { $0 - firstDay }
+        let residuals = try rollingResiduals(days: shifted, values: values, dayCount: dayCount,
+                                             priors: StepLevelNoise.changingScale.priors(over: priors))
+        let spread = blockSpreadRatio(residuals)
+        let modeShare = secondModeShare(residuals, separation: priors.modeSeparation)
+        var candidates: [StepLevelNoise] = [.studentT]
+        if spread >= NoiseChoice.spreadRatioForCandidates { candidates.append(.changingScale) }
+        if modeShare >= NoiseChoice.modeShareForCandidate { candidates.append(.twoModes) }
+        guard candidates.count > 1 else {
             var one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                     priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
                                     loo: false, start: start).fit
-            let reason = String(format: "one scale: the noise blocks' spreads differ by a factor %.2f, under %.1f, so a changing scale was not fitted",
-                                spread, NoiseChoice.spreadRatioForCandidates)
+            let reason = String(format: "one scale, one mode: the noise blocks' spreads differ by a factor %.2f, under %.1f, and no block's residuals have a second mode with %.0f%% of them, so neither a changing scale nor two modes were fitted",
+                                spread, NoiseChoice.spreadRatioForCandidates, 100 * NoiseChoice.modeShareForCandidate)
             one.noise = NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason)
             return one
         }
         // Each candidate fitted in full; the one the data support kept (SPEC §5b).
         var fits: [(fit: LevelFit, loo: LOOResult?)] = []
-        for candidate in StepLevelNoise.candidates {
+        for candidate in candidates {
             fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                       priors: candidate.priors(over: priors), name: candidate.name, loo: true, start: start))
         }
-        let choice = NoiseChoice.choose(names: StepLevelNoise.candidates.map(\.name), loos: fits.map(\.loo))
+        var choice = NoiseChoice.choose(names: candidates.map(\.name), loos: fits.map(\.loo),
+                                        mixed: fits.map { $0.fit.diagnostics.status == .good })
+        choice.reason += String(format: " (screens: spreads' ratio %.2f, second mode's share %.2f)", spread, modeShare)
         var chosen = fits[choice.chosenIndex].fit
         chosen.timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
                                   samplingMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.samplingMilliseconds },
@@ -148,7 +157,10 @@ public enum StepLevelFitter {
         // them but through these, ρ's spread is wide whenever the blocks are
         // pooled loosely, and a grid value (ν, α), often the same in every
         // draw, has no R̂ or ESS to speak of.
-        let names = ["sigma[D]"] + watched.map { "level[\($0.label)]" }
+        // With two modes σ is not the predictive's width, and may be split
+        // between modes in ways the answers do not depend on: the noise's
+        // interquartile range on D is watched instead.
+        let names = [priors.twoModes ? "spread[D]" : "sigma[D]"] + watched.map { "level[\($0.label)]" }
         let convergence = try names.indices.map { q in
             ParameterConvergence(name: names[q], draws: try ChainDraws(chains.map { $0.quantities.map { $0[q] } }))
         }
@@ -170,13 +182,16 @@ public enum StepLevelFitter {
         return (fit, looResult)
     }
 
-    /// How much the noise's spread differs between the blocks of a changing
-    /// scale: the largest over the smallest MAD of the residuals from a
-    /// rolling median (each run against the median of the runs within three
-    /// days, itself left out), over blocks with at least 20 runs. 1 when fewer
-    /// than two blocks have that many.
-    static func blockSpreadRatio(days: [Int], values: [Double], dayCount: Int, priors: StepLevelPriors) throws -> Double {
+    /// Each run's residual from a rolling median (the median of the runs
+    /// within three days, itself left out; runs with fewer than three such
+    /// neighbours have none), grouped by the noise block of `priors`. On
+    /// values with a resolution, each residual is spread uniformly over its
+    /// rounding interval (a fixed stream): the kernel density of tied
+    /// residuals would peak at every grid value.
+    static func rollingResiduals(days: [Int], values: [Double], dayCount: Int,
+                                 priors: StepLevelPriors) throws -> [[Double]] {
         let model = try StepLevelModel(days: days, values: values, dayCount: dayCount, priors: priors)
+        var rng = RandomStream(seed: 0x5eed, stream: 0)
         var residuals = [[Double]](repeating: [], count: model.blockCount)
         for t in 0..<model.dayCount where model.dayStart[t + 1] > model.dayStart[t] {
             let lo = Swift.max(0, t - 3), hi = Swift.min(model.dayCount - 1, t + 3)
@@ -185,13 +200,41 @@ public enum StepLevelFitter {
                 let i = model.order[k]
                 let others = window.filter { $0 != i }.map { model.values[$0] }
                 guard others.count >= 3 else { continue }
-                residuals[model.blockOfDay[t]].append(model.values[i] - median(others))
+                let jitter = model.resolution > 0 ? model.resolution * (rng.uniform() - 0.5) : 0
+                residuals[model.blockOfDay[t]].append(model.values[i] - median(others) + jitter)
             }
         }
+        return residuals
+    }
+
+    /// How much the noise's spread differs between the blocks of a changing
+    /// scale: the largest over the smallest MAD of the residuals
+    /// (``rollingResiduals(days:values:dayCount:priors:)``), over blocks with
+    /// at least 20 runs. 1 when fewer than two blocks have that many.
+    static func blockSpreadRatio(_ residuals: [[Double]]) -> Double {
         let spreads = residuals.filter { $0.count >= 20 }.map { r in median(r.map { abs($0 - median(r)) }) }
         guard spreads.count >= 2, let low = spreads.min(), let high = spreads.max() else { return 1 }
         guard low > 0 else { return high > 0 ? .infinity : 1 }
         return high / low
+    }
+
+    /// The largest minority share, over blocks with at least 20 runs, of a
+    /// split of a block's residuals in two groups (least within-group sum of
+    /// squares, ``StepLevelGibbs/twoGroups(_:)``) whose means are at least
+    /// the model's separation (c = 3) pooled within-group sds apart — the
+    /// second mode the two-mode noise could have there; 0 when no block has
+    /// one. One Gaussian hump splits at ~2.7 sds, a heavy tail's few far
+    /// runs are a small share.
+    static func secondModeShare(_ residuals: [[Double]], separation: Double) -> Double {
+        var largest = 0.0
+        for r in residuals where r.count >= 20 {
+            let sorted = r.sorted()
+            let (split, low, high, within) = StepLevelGibbs.twoGroups(sorted)
+            let sd = (within / Double(sorted.count)).squareRoot()
+            guard high - low >= separation * sd else { continue }
+            largest = Swift.max(largest, Double(Swift.min(split, sorted.count - split)) / Double(sorted.count))
+        }
+        return largest
     }
 
     /// Kept draws the PSIS-LOO of a candidate uses (evenly thinned).
@@ -199,10 +242,15 @@ public enum StepLevelFitter {
 
     /// `log t_ν(ỹᵢ; μ_{t(i)}, σ_{b(i)})` for each of at most ``looDraws`` kept
     /// draws (rows) and each point (columns), on the working scale — the
-    /// same for every candidate, so their elpd compare.
+    /// same for every candidate, so their elpd compare. With two modes, the
+    /// mixture's: `log((1 − π_b) t_ν(ỹᵢ; μ, σ_b) + π_b t_ν(ỹᵢ; μ + δ_b, σ_b))`.
     static func pointwiseLogLikelihood(model: StepLevelModel, chains: [StepLevelChain]) -> [[Double]] {
-        var states: [(level: [Double], sigma: [Double], nu: Double)] = []
-        for chain in chains { for k in chain.levels.indices { states.append((chain.levels[k], chain.sigmas[k], chain.nus[k])) } }
+        var states: [(level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])] = []
+        for chain in chains {
+            for k in chain.levels.indices {
+                states.append((chain.levels[k], chain.sigmas[k], chain.nus[k], chain.modeOffsets[k], chain.modeShares[k]))
+            }
+        }
         let count = Swift.min(looDraws, states.count)
         return (0..<count).map { j in
             let state = states[j * states.count / count]
@@ -211,10 +259,18 @@ public enum StepLevelFitter {
             let constant = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Double.log(nu * Double.pi)
             let logSigma = state.sigma.map { Double.log($0) }
             let inverseSigma = state.sigma.map { 1 / $0 }
+            let offsets = state.offsets, shares = state.shares
             return (0..<model.pointCount).map { i in
                 let b = model.blockOfPoint[i]
-                let z = (model.values[i] - state.level[model.days[i]]) * inverseSigma[b]
-                return constant - logSigma[b] - (nu + 1) / 2 * Double.log(1 + z * z / nu)
+                let r = model.values[i] - state.level[model.days[i]]
+                let z = r * inverseSigma[b]
+                let first = constant - logSigma[b] - (nu + 1) / 2 * Double.log(1 + z * z / nu)
+                guard !offsets.isEmpty else { return first }
+                let z2 = (r - offsets[b]) * inverseSigma[b]
+                let second = constant - logSigma[b] - (nu + 1) / 2 * Double.log(1 + z2 * z2 / nu)
+                let a = Double.log(onePlus: -shares[b]) + first, c = Double.log(shares[b]) + second
+                let top = Swift.max(a, c)
+                return top + Double.log(Double.exp(a - top) + Double.exp(c - top))
             }
         }
     }
@@ -243,10 +299,13 @@ public enum StepLevelFitter {
     }
 
     struct StepLevelChain: Sendable {
-        /// Kept states: level (working scale), each block's σ (working scale), ν.
+        /// Kept states: level (working scale), each block's σ (working scale), ν;
+        /// with two modes, each block's δ_b and π_b (empty arrays without).
         var levels: [[Double]]
         var sigmas: [[Double]]
         var nus: [Double]
+        var modeOffsets: [[Double]]
+        var modeShares: [[Double]]
         /// Per iteration: σ and the watched levels, original scale.
         var quantities: [[Double]]
         /// Per kept iteration: whether its sweep failed to factor the level's precision.
@@ -258,7 +317,22 @@ public enum StepLevelFitter {
     /// What one kept iteration records.
     struct Record {
         var quantities: [Double]
-        var kept: (level: [Double], sigma: [Double], nu: Double)?
+        var kept: (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])?
+    }
+
+    /// The noise's median in block b of a state (0 with one mode).
+    static func medianOffset(_ state: StepLevelState, _ b: Int) -> Double {
+        guard !state.modeOffset.isEmpty else { return 0 }
+        return StepLevelModel.noiseMedian(offset: state.modeOffset[b], share: state.modeShare[b],
+                                          sigma: state.blockSigma(b), nu: state.nu)
+    }
+
+    /// The interquartile range of the noise in block b of a state.
+    static func spread(_ state: StepLevelState, _ b: Int) -> Double {
+        let offset = state.modeOffset.isEmpty ? 0 : state.modeOffset[b], share = state.modeOffset.isEmpty ? 0 : state.modeShare[b]
+        let sigma = state.blockSigma(b)
+        return StepLevelModel.noiseQuantile(0.75, offset: offset, share: share, sigma: sigma, nu: state.nu)
+            - StepLevelModel.noiseQuantile(0.25, offset: offset, share: share, sigma: sigma, nu: state.nu)
     }
 
     /// One chain through ``ChainRunner``, from a smooth start; `kept` of the
@@ -271,23 +345,28 @@ public enum StepLevelFitter {
                                   warmup: warmup, draws: draws, rng: &rng) { state -> Record in
             defer { iteration += 1 }
             let last = state.blockSigma(model.blockCount - 1)
-            var record = Record(quantities: [model.scale * last]
-                                + watched.map { model.original(state.level[$0.row]) })
+            // With two modes, the level reported is μ plus the noise's median (``StepLevelModel/noiseMedian``).
+            var record = Record(quantities: [model.scale * (model.priors.twoModes ? spread(state, model.blockCount - 1) : last)]
+                                + watched.map { model.original(state.level[$0.row] + medianOffset(state, model.blockOfDay[$0.row])) })
             if nextKept < kept && iteration == nextKept * draws / kept {
-                record.kept = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu)
+                record.kept = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu, state.modeOffset,
+                               state.modeShare)
                 nextKept += 1
             }
             return record
         }
         let keptRecords = run.draws.compactMap(\.kept)
         return StepLevelChain(levels: keptRecords.map(\.level), sigmas: keptRecords.map(\.sigma), nus: keptRecords.map(\.nu),
+                              modeOffsets: keptRecords.map(\.offsets), modeShares: keptRecords.map(\.shares),
                               quantities: run.draws.map(\.quantities),
                               failedFactorization: run.info.map(\.levelFactorizationFailed),
                               warmupSeconds: run.warmupSeconds, samplingSeconds: run.samplingSeconds)
     }
 
     /// Level and predictive (level plus one Student-t noise draw) for every
-    /// day, original scale, draws in chain order.
+    /// day, original scale, draws in chain order. With two modes the level
+    /// is μ_t plus the noise's median (``StepLevelModel/noiseMedian``), and
+    /// the predictive's run is in the second mode with probability π_b.
     static func perDayDraws(model: StepLevelModel, chains: [StepLevelChain], seed: UInt64) -> (DrawMatrix, DrawMatrix) {
         let drawCount = chains.reduce(0) { $0 + $1.levels.count }
         var level = DrawMatrix(dayCount: model.dayCount, drawCount: drawCount)
@@ -297,6 +376,10 @@ public enum StepLevelFitter {
         for chain in chains {
             for (k, levels) in chain.levels.enumerated() {
                 let sigma = chain.sigmas[k], nu = chain.nus[k]
+                let offsets = chain.modeOffsets[k], shares = chain.modeShares[k]
+                let medians = offsets.indices.map {
+                    StepLevelModel.noiseMedian(offset: offsets[$0], share: shares[$0], sigma: sigma[$0], nu: nu)
+                }
                 // The weights' gamma draws share their shape: Marsaglia–Tsang's constants once a draw
                 // (ν ≥ 2 on the grid; any other shape takes the general draw).
                 let shape = nu / 2
@@ -306,9 +389,15 @@ public enum StepLevelFitter {
                 for t in 0..<model.dayCount {
                     let w = fast ? rng.marsagliaTsang(d: dShape, c: cShape, rate: shape) { $0.zigguratNormal(table) }
                                  : rng.gamma(shape: shape, rate: shape)
-                    let noise = sigma[model.blockOfDay[t]] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal(table)
-                    level[t, d] = model.original(levels[t])
-                    predictive[t, d] = model.original(levels[t] + noise)
+                    let b = model.blockOfDay[t]
+                    let noise = sigma[b] / Swift.max(w, 1e-300).squareRoot() * rng.zigguratNormal(table)
+                    level[t, d] = model.original(levels[t] + (medians.isEmpty ? 0 : medians[b]))
+                    if offsets.isEmpty {
+                        predictive[t, d] = model.original(levels[t] + noise)
+                    } else {
+                        let mode = rng.uniform() < shares[b] ? offsets[b] : 0
+                        predictive[t, d] = model.original(levels[t] + mode + noise)
+                    }
                 }
                 d += 1
             }

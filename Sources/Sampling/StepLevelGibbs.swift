@@ -29,9 +29,15 @@ public struct StepLevelState: Sendable {
     /// Student-t mixing weights wᵢ, one per point.
     public var weights: [Double]
     public var nu: Double
-    /// The unrounded values inside each point's rounding interval (equal to
-    /// the data when the model has no resolution).
+    /// The values the level sees: each point's unrounded value inside its
+    /// rounding interval (the data when the model has no resolution), less
+    /// its mode's offset when it sits in the second mode.
     public var latentValues: [Double]
+    /// The second mode (``StepLevelPriors/twoModes``; empty without it): each
+    /// block's offset δ_b and share π_b, and whether each point is in it (zᵢ).
+    public var modeOffset: [Double] = []
+    public var modeShare: [Double] = []
+    public var inSecondMode: [Bool] = []
     /// Scratch space (not part of the posterior), reused by every sweep so
     /// that a sweep allocates nothing.
     /// Each day's `Σ πᵢ` and `Σ πᵢỹᵢ` (the data's terms of the level's precision and mean).
@@ -58,9 +64,12 @@ public struct StepLevelState: Sendable {
     var solve: [Double] = []
     var solveProposed: [Double] = []
     var logLocalScale2: [Double] = []
+    /// Per block, the second mode's sums (``StepLevelGibbs/drawModeOffsetsAndShares(_:rng:)``).
+    var modeSums: [Double] = []
 
     /// σ_b of block b.
     public func blockSigma(_ b: Int) -> Double { 1 / blockPrecision[b].squareRoot() }
+
 }
 
 /// What one sweep reports: a failed factorization of the level's precision
@@ -176,7 +185,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let tauIndex = p.globalScaleGrid.isEmpty ? nil : Self.nearestIndex(p.globalScaleGrid, p.globalScale)
         let tau = tauIndex.map { p.globalScaleGrid[$0] } ?? p.globalScale
         let kappaIndex = Self.nearestIndex(p.slopeScaleGrid, p.slopeScale)
-        return StepLevelState(level: level,
+        var state = StepLevelState(level: level,
                               localScale2: local,
                               localAux: [Double](repeating: 1, count: m.dayCount),
                               globalScale2: tau * tau,
@@ -190,6 +199,79 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                               weights: [Double](repeating: 1, count: m.pointCount),
                               nu: p.nuGrid[p.nuGrid.count / 2],
                               latentValues: m.values)
+        if p.twoModes { startModes(&state) }
+        return state
+    }
+
+    /// The second mode's start: in each block, the residuals from the
+    /// starting level split in two where the split leaves the least
+    /// within-group sum of squares. The larger group is the level's (which
+    /// moves to its mean), the other's mean offset is δ_b and its share
+    /// π_b ≤ ½, and σ_b the groups' pooled spread — when δ_b is at least the
+    /// separation's c of those; a block whose groups are closer starts with
+    /// one mode at the block's spread, its second mode empty and far.
+    /// (Started with one wide mode, a block whose runs sit on two values —
+    /// quantized to a coarse grid — was split by some chains only, late.)
+    /// Ascending `values` split in two where the split leaves the least
+    /// within-group sum of squares (one-dimensional 2-means, exact): the
+    /// first group's size, both means, and that sum.
+    public static func twoGroups(_ values: [Double]) -> (split: Int, lowMean: Double, highMean: Double, withinSquares: Double) {
+        let n = values.count
+        guard n >= 2 else { return (n, values.first ?? 0, values.first ?? 0, 0) }
+        var prefix = [Double](repeating: 0, count: n + 1), prefix2 = prefix
+        for (k, x) in values.enumerated() {
+            prefix[k + 1] = prefix[k] + x
+            prefix2[k + 1] = prefix2[k] + x * x
+        }
+        func within(_ lo: Int, _ hi: Int) -> Double {
+            let k = Double(hi - lo), sum = prefix[hi] - prefix[lo]
+            return Swift.max(0, prefix2[hi] - prefix2[lo] - sum * sum / k)
+        }
+        var split = 1, best = Double.infinity
+        for k in 1..<n {
+            let ss = within(0, k) + within(k, n)
+            if ss < best { best = ss; split = k }
+        }
+        return (split, prefix[split] / Double(split), (prefix[n] - prefix[split]) / Double(n - split), best)
+    }
+
+    func startModes(_ state: inout StepLevelState) {
+        let m = model
+        var residuals = [[(r: Double, i: Int)]](repeating: [], count: m.blockCount)
+        for i in 0..<m.pointCount { residuals[m.blockOfPoint[i]].append((m.values[i] - state.level[m.days[i]], i)) }
+        state.modeOffset = [Double](repeating: 0, count: m.blockCount)
+        state.modeShare = [Double](repeating: 0.5, count: m.blockCount)
+        state.inSecondMode = [Bool](repeating: false, count: m.pointCount)
+        for b in 0..<m.blockCount {
+            let sorted = residuals[b].sorted { $0.r < $1.r }
+            let n = sorted.count
+            guard n >= 2 else { continue }
+            let (split, lowMean, highMean, best) = Self.twoGroups(sorted.map(\.r))
+            let total = sorted.reduce(0) { $0 + $1.r }, totalSquares = sorted.reduce(0) { $0 + $1.r * $1.r }
+            let wholeSquares = Swift.max(0, totalSquares - total * total / Double(n))
+            let upperIsSecond = 2 * split == n ? abs(lowMean) <= abs(highMean) : 2 * split > n
+            let members = upperIsSecond ? sorted[split...] : sorted[..<split]
+            let offset = upperIsSecond ? highMean - lowMean : lowMean - highMean
+            // Spreads at least half the rounding step and a thousandth of the working scale.
+            let spread = Swift.max((best / Double(n)).squareRoot(), m.resolution / 2, 1e-3)
+            guard abs(offset) >= m.priors.modeSeparation * spread else {
+                let whole = Swift.max((wholeSquares / Double(n)).squareRoot(), m.resolution / 2, 1e-3)
+                state.blockPrecision[b] = 1 / (whole * whole)
+                state.modeOffset[b] = 2 * m.priors.modeSeparation * whole
+                state.modeShare[b] = 0.01
+                continue
+            }
+            state.blockPrecision[b] = 1 / (spread * spread)
+            state.modeOffset[b] = offset
+            // The level moves to the majority's centre, the second mode's runs sit δ_b above it.
+            let centre = upperIsSecond ? lowMean : highMean
+            state.modeShare[b] = Double(members.count) / Double(n)
+            for x in members {
+                state.inSecondMode[x.i] = true
+                state.latentValues[x.i] -= state.modeOffset[b]
+            }
+            for t in 0..<m.dayCount where m.blockOfDay[t] == b { state.level[t] += centre }
+        }
     }
 
     public func step(_ state: inout StepLevelState, rng: inout RandomStream) -> StepLevelStepInfo {
@@ -202,9 +284,12 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for e in model.excursions where e.first >= 1 && e.last < model.dayCount - 1 {
             shiftBlock(from: e.first, through: e.last, &state, rng: &rng)
         }
+        if !state.modeOffset.isEmpty { relabelModes(&state, rng: &rng) }
         moveNuAndScales(&state, rng: &rng)
         state.sweeps += 1
+        if !state.modeOffset.isEmpty { drawModeLabels(&state, rng: &rng) }
         drawWeights(&state, rng: &rng)
+        if !state.modeOffset.isEmpty { drawModeOffsetsAndShares(&state, rng: &rng) }
         drawNoiseScales(&state, rng: &rng)
         rescaleNoise(&state, rng: &rng)
         rescaleWeights(&state, rng: &rng)
@@ -548,9 +633,11 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 let logPrior = a * Double.log(a * rho), logGammaA = logGamma(a)
                 var sum = 0.0
                 for b in 0..<blocks {
-                    let shape = a + state.blockCounts[b] / 2
-                    sum += logPrior + poolingLogGamma[k][b] - logGammaA
-                        - shape * Double.log(a * rho + state.blockSums[b] / 2)
+                    let shape = a + state.blockCounts[b] / 2, rate = a * rho + state.blockSums[b] / 2
+                    sum += logPrior + poolingLogGamma[k][b] - logGammaA - shape * Double.log(rate)
+                    // With two modes, the precision's integral runs from its separation bound.
+                    let lower = minimumPrecision(b, state)
+                    if lower > 0 { sum += Double.log(regularizedUpperGamma(shape, rate * lower)) }
                 }
                 return sum
             }
@@ -559,8 +646,13 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let alpha = state.pooling
         var precisionSum = 0.0
         for b in 0..<blocks {
-            let draw = rng.gamma(shape: alpha + state.blockCounts[b] / 2, rate: alpha * rho + state.blockSums[b] / 2)
-            if draw.isFinite, draw > 0 { state.blockPrecision[b] = Self.clamped(draw) }
+            let shape = alpha + state.blockCounts[b] / 2, rate = alpha * rho + state.blockSums[b] / 2
+            let lower = minimumPrecision(b, state)
+            let draw = lower > 0 ? Self.truncatedGamma(shape: shape, rate: rate, lower: lower, rng: &rng)
+                                 : rng.gamma(shape: shape, rate: rate)
+            if let draw, draw.isFinite, draw > 0, separated(b, Self.clamped(draw), state) {
+                state.blockPrecision[b] = Self.clamped(draw)
+            }
             precisionSum += state.blockPrecision[b]
         }
         let rhoDraw = rng.gamma(shape: p.typicalVarianceShape + Double(blocks) * alpha,
@@ -595,8 +687,70 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let c = p.typicalVarianceRate * state.typicalVariance
         let logAccept = -c / u + c
         guard logAccept >= 0 || Double.log(rng.uniform()) < logAccept else { return }
+        guard (0..<m.blockCount).allSatisfy({ separated($0, Self.clamped(state.blockPrecision[$0] * u), state) }) else { return }
         for b in 0..<m.blockCount { state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] * u) }
         state.typicalVariance = Self.clamped(state.typicalVariance / u)
+    }
+
+    /// Whether block b's second mode stays separated (|δ_b| ≥ c σ_b) at
+    /// `precision`: always without a second mode. The moves of the noise
+    /// scales refuse a state that breaks it (the target is 0 there).
+    @inline(__always)
+    func separated(_ b: Int, _ precision: Double, _ state: StepLevelState) -> Bool {
+        guard !state.modeOffset.isEmpty else { return true }
+        let c = model.priors.modeSeparation
+        return precision * state.modeOffset[b] * state.modeOffset[b] >= c * c
+    }
+
+    /// The smallest precision that keeps block b's second mode separated (0 without one).
+    func minimumPrecision(_ b: Int, _ state: StepLevelState) -> Double {
+        guard !state.modeOffset.isEmpty else { return 0 }
+        let c = model.priors.modeSeparation, delta = state.modeOffset[b]
+        return c * c / (delta * delta)
+    }
+
+    /// Gamma(shape, rate) truncated to `[lower, ∞)`, shape ≥ 1. At or below
+    /// the mode `(shape − 1)/rate` at least ~30% of the Gamma lies above the
+    /// bound, and its draws are kept when above it. Past the mode,
+    /// `lower + Exponential(λ)` with `λ = rate − (shape − 1)/lower > 0` is
+    /// accepted with `(x/lower)^{shape−1} e^{−(shape−1)(x−lower)/lower}` ≤ 1
+    /// (the density over the proposal's, largest at the bound). nil when no
+    /// draw is accepted in 64 tries (the current value is then kept).
+    static func truncatedGamma(shape: Double, rate: Double, lower: Double, rng: inout RandomStream) -> Double? {
+        guard shape >= 1, rate > 0, lower.isFinite else { return nil }
+        let mode = (shape - 1) / rate
+        if lower <= mode {
+            for _ in 0..<64 {
+                let x = rng.gamma(shape: shape, rate: rate)
+                if x >= lower { return x }
+            }
+            return nil
+        }
+        let lambda = rate - (shape - 1) / lower
+        for _ in 0..<64 {
+            let x = lower + rng.zigguratExponential(ZigguratTable.exponential) / lambda
+            let logAccept = (shape - 1) * (Double.log(x / lower) - (x - lower) / lower)
+            if Double.log(rng.uniform()) < logAccept { return x }
+        }
+        return nil
+    }
+
+    /// Normal(mean, sd²) truncated to |x| ≥ bound (the two tails), by
+    /// inversion within the tail chosen by its mass. When both tails are
+    /// beyond the normal's reach, the bound on the mean's side.
+    static func separatedNormal(mean: Double, sd: Double, bound: Double, rng: inout RandomStream) -> Double {
+        guard bound > 0 else { return mean + sd * rng.standardNormal() }
+        // Upper tail: Z ≥ z₀ = (bound − mean)/sd; lower tail: Z ≤ z₁ = (−bound − mean)/sd.
+        let upperMass = normalCDF((mean - bound) / sd), lowerMass = normalCDF((-bound - mean) / sd)
+        let total = upperMass + lowerMass
+        guard total > 0, total.isFinite else { return mean >= 0 ? bound : -bound }
+        let u = rng.uniform()
+        if rng.uniform() * total < upperMass {
+            let z = -inverseNormalCDF(Swift.min(Swift.max(u * upperMass, 1e-300), 1 - 1e-16))
+            return Swift.max(bound, mean + sd * z)
+        }
+        let z = inverseNormalCDF(Swift.min(Swift.max(u * lowerMass, 1e-300), 1 - 1e-16))
+        return Swift.min(-bound, mean + sd * z)
     }
 
     /// Step 6b, parameter expansion block by block (Liu & Wu 1999,
@@ -630,6 +784,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             let c = alpha * rho * state.blockPrecision[b]
             let logAccept = -c / g + c
             guard logAccept >= 0 || Double.log(rng.uniform()) < logAccept else { continue }
+            guard separated(b, Self.clamped(state.blockPrecision[b] / g), state) else { continue }
             state.blockFactors[b] = g
             state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] / g)
         }
@@ -762,14 +917,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 }
             }
         }
-        func cauchyLogRatio(_ s: Int, _ change: Double) -> Double {
-            let scale2 = state.globalScale2 * 2 / state.localAux[s]
-            let omega = state.level[s] - state.level[s - 1] - state.slope[s]
-            let omegaNew = omega + change
-            return Double.log(1 + omega * omega / scale2) - Double.log(1 + omegaNew * omegaNew / scale2)
-        }
-        logRatio += cauchyLogRatio(t, delta)
-        if !open { logRatio += cauchyLogRatio(b + 1, -delta) }
+        logRatio += incrementLogRatio(t, delta, state)
+        if !open { logRatio += incrementLogRatio(b + 1, -delta, state) }
         if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
             state.level.withUnsafeMutableBufferPointer { level in
                 for s in t...b { level[s] += delta }
@@ -783,6 +932,134 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         }
         drawLocalScale(t, &state, rng: &rng)
         if !open { drawLocalScale(b + 1, &state, rng: &rng) }
+    }
+
+    /// log of the ratio of increment t's prior density — λ_t integrated out
+    /// given its auxiliary, a Cauchy — after and before the increment changes
+    /// by `change`.
+    func incrementLogRatio(_ t: Int, _ change: Double, _ state: StepLevelState) -> Double {
+        let scale2 = state.globalScale2 * 2 / state.localAux[t]
+        let omega = state.level[t] - state.level[t - 1] - state.slope[t]
+        let omegaNew = omega + change
+        return Double.log(1 + omega * omega / scale2) - Double.log(1 + omegaNew * omegaNew / scale2)
+    }
+
+    /// Step 3d (two modes): each block's modes swapped — the level over the
+    /// block moved by δ_b into the second mode, δ_b → −δ_b, π_b → 1 − π_b,
+    /// every point's mode flipped — when the swapped share is still within
+    /// the bound (π_b = ½ exactly, both modes equal). No run's likelihood
+    /// changes, nor δ's and π's symmetric priors; only the increments at the
+    /// block's ends (and the first day's prior, for the first block) do, so
+    /// the move is accepted with their ratio (λ integrated out, then drawn
+    /// afresh as in ``shiftBlock(from:through:_:tailBase:rng:)``). Between
+    /// two equal modes the Gibbs steps could not move a whole block's labels
+    /// at once.
+    func relabelModes(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let n = m.dayCount
+        let s0 = m.priors.initialLevelScale
+        var first = 0
+        while first < n {
+            let b = m.blockOfDay[first]
+            var last = first
+            while last + 1 < n && m.blockOfDay[last + 1] == b { last += 1 }
+            defer { first = last + 1 }
+            let delta = state.modeOffset[b]
+            guard delta != 0, delta.isFinite, 1 - state.modeShare[b] <= 0.5 else { continue }
+            var logRatio = 0.0
+            if first >= 1 { logRatio += incrementLogRatio(first, delta, state) } else {
+                let mu = state.level[0]
+                logRatio -= ((mu + delta) * (mu + delta) - mu * mu) / (2 * s0 * s0)
+            }
+            if last + 1 < n { logRatio += incrementLogRatio(last + 1, -delta, state) }
+            if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
+                state.level.withUnsafeMutableBufferPointer { level in
+                    for t in first...last { level[t] += delta }
+                }
+                state.modeOffset[b] = -delta
+                state.modeShare[b] = 1 - state.modeShare[b]
+                for k in m.dayStart[first]..<m.dayStart[last + 1] {
+                    let i = m.order[k]
+                    state.inSecondMode[i].toggle()
+                    state.latentValues[i] += delta
+                }
+            }
+            if first >= 1 { drawLocalScale(first, &state, rng: &rng) }
+            if last + 1 < n { drawLocalScale(last + 1, &state, rng: &rng) }
+        }
+    }
+
+    /// Step 5a (two modes): each point's mode zᵢ with its weight integrated
+    /// out — `P(zᵢ = 1) ∝ π_b t_ν(xᵢ − μ − δ_b; σ_b)` against
+    /// `(1 − π_b) t_ν(xᵢ − μ; σ_b)`, x the unrounded value — the weights
+    /// then drawn given it (a draw of the pair).
+    func drawModeLabels(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let exponent = (state.nu + 1) / 2, inverseNu = 1 / state.nu
+        let logOddsPrior = state.modeShare.map { Double.log($0) - Double.log(onePlus: -$0) }
+        for i in 0..<m.pointCount {
+            let b = m.blockOfPoint[i]
+            let delta = state.modeOffset[b]
+            let x = state.latentValues[i] + (state.inSecondMode[i] ? delta : 0)
+            let r0 = x - state.level[m.days[i]], r1 = r0 - delta
+            let c = state.blockPrecision[b] * inverseNu
+            let logOdds = logOddsPrior[b] - exponent * (Double.log(1 + r1 * r1 * c) - Double.log(1 + r0 * r0 * c))
+            let second = rng.uniform() * (1 + Double.exp(-logOdds)) < 1
+            state.inSecondMode[i] = second
+            state.latentValues[i] = x - (second ? delta : 0)
+        }
+    }
+
+    /// Step 5b (two modes): δ_b given the runs in block b's second mode, a
+    /// Normal (conjugate: precision `Σ wᵢ/σ_b² + 1/s_δ²`, mean
+    /// `Σ wᵢ(xᵢ − μ)/σ_b²` over it) truncated to |δ_b| ≥ c σ_b, and π_b ~ Beta(a + n₁, a + n₀) truncated
+    /// to (0, ½]: from two gamma draws, retried while above ½ (a few times:
+    /// when n₁ ≥ n₀ most draws are), then by inversion of the Beta's
+    /// distribution function on (0, I_½) — each way exact.
+    func drawModeOffsetsAndShares(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let p = m.priors
+        let blocks = m.blockCount
+        if state.modeSums.count != 4 * blocks { state.modeSums = [Double](repeating: 0, count: 4 * blocks) }
+        for k in state.modeSums.indices { state.modeSums[k] = 0 }
+        // Per block: Σ wᵢ/σ², Σ wᵢ rᵢ/σ² and n₁ over the second mode's runs, and n₀ + n₁.
+        for i in 0..<m.pointCount {
+            let b = m.blockOfPoint[i]
+            state.modeSums[4 * b + 3] += 1
+            guard state.inSecondMode[i] else { continue }
+            let precision = state.weights[i] * state.blockPrecision[b]
+            let r = state.latentValues[i] + state.modeOffset[b] - state.level[m.days[i]]
+            state.modeSums[4 * b] += precision
+            state.modeSums[4 * b + 1] += precision * r
+            state.modeSums[4 * b + 2] += 1
+        }
+        let priorPrecision = 1 / (p.modeOffsetScale * p.modeOffsetScale)
+        for b in 0..<blocks {
+            let precision = state.modeSums[4 * b] + priorPrecision
+            let old = state.modeOffset[b]
+            let bound = m.priors.modeSeparation * state.blockSigma(b)
+            let draw = Self.separatedNormal(mean: state.modeSums[4 * b + 1] / precision, sd: 1 / precision.squareRoot(),
+                                            bound: bound, rng: &rng)
+            if draw.isFinite, abs(draw) >= bound { state.modeOffset[b] = draw }
+            let inSecond = state.modeSums[4 * b + 2], all = state.modeSums[4 * b + 3]
+            let a1 = p.modeShareShape + inSecond, a0 = p.modeShareShape + all - inSecond
+            var share = Double.nan
+            for _ in 0..<4 {
+                let g1 = rng.gamma(shape: a1, rate: 1), g0 = rng.gamma(shape: a0, rate: 1)
+                let draw = g1 / (g1 + g0)
+                if draw <= 0.5 { share = draw; break }
+            }
+            if !share.isFinite || share > 0.5 {
+                let top = regularizedIncompleteBeta(0.5, a: a1, b: a0)
+                share = Swift.min(0.5, inverseRegularizedIncompleteBeta(top * rng.uniform(), a: a1, b: a0))
+            }
+            if share.isFinite { state.modeShare[b] = Swift.min(0.5, Swift.max(1e-12, share)) }
+            state.modeSums[4 * b] = state.modeOffset[b] - old
+        }
+        // The second mode's runs follow their block's offset.
+        for i in 0..<m.pointCount where state.inSecondMode[i] {
+            state.latentValues[i] -= state.modeSums[4 * m.blockOfPoint[i]]
+        }
     }
 
     /// Step 3c's schedule, every other sweep: each interior day starts a
@@ -846,6 +1123,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let logRatio = logProposed - logCurrent
         guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
         let u = (nuQuartile[proposed] * nuQuartile[proposed]) / (nuQuartile[current] * nuQuartile[current])
+        guard (0..<m.blockCount).allSatisfy({ separated($0, Self.clamped(state.blockPrecision[$0] * u), state) }) else { return }
         state.nu = grid[proposed]
         for b in 0..<m.blockCount { state.blockPrecision[b] = Self.clamped(state.blockPrecision[b] * u) }
         state.typicalVariance = Self.clamped(state.typicalVariance / u)
@@ -889,9 +1167,12 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let m = model
         let half = m.resolution / 2
         let level = state.level, precisions = state.blockPrecision, weights = state.weights
+        // The value is drawn around its mode's centre and stored less the mode's offset.
+        let offsets = state.modeOffset, second = state.inSecondMode
         state.latentValues.withUnsafeMutableBufferPointer { latentValues in
             for i in 0..<m.pointCount {
-                let mean = level[m.days[i]]
+                let shift = offsets.isEmpty || !second[i] ? 0 : offsets[m.blockOfPoint[i]]
+                let mean = level[m.days[i]] + shift
                 let sd = 1 / (precisions[m.blockOfPoint[i]] * weights[i]).squareRoot()
                 if half < 0.5 * sd {
                     // A narrow interval: the truncated normal is nearly flat on it. Rejection from the
@@ -910,7 +1191,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                         }
                     }
                     if let accepted {
-                        latentValues[i] = accepted
+                        latentValues[i] = accepted - shift
                         continue
                     }
                 }
@@ -924,7 +1205,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                     // The interval is far in a tail: its nearer end is where the mass is.
                     value = m.values[i] + (mean > m.values[i] ? half : -half) * (2 * rng.uniform() - 1).magnitude
                 }
-                latentValues[i] = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, value))
+                latentValues[i] = Swift.min(m.values[i] + half, Swift.max(m.values[i] - half, value)) - shift
             }
         }
     }

@@ -14,6 +14,27 @@ import RealModule
 ///     ν ∈ {grid} with weights ∝ Gamma(2, 0.1) density
 ///     1/σ_b² ~ Gamma(α, α ρ),        ρ ~ Gamma(½, ½),           α ∈ {grid}, uniform
 ///
+/// With two modes (``StepLevelPriors/twoModes``, a noise candidate) each run
+/// may sit in a second mode:
+///
+///     ỹᵢ = μ_{dᵢ} + zᵢ δ_{b(dᵢ)} + εᵢ,   zᵢ ~ Bernoulli(π_b),  δ_b ~ Normal(0, s_δ²),
+///     π_b ~ Beta(a, a) truncated to (0, ½],   |δ_b| ≥ c σ_b
+///
+/// A second mode is a crowd of runs apart from the first: at least c = 3
+/// noise scales away (``StepLevelPriors/modeSeparation``; the joint prior
+/// of δ_b and σ_b is restricted to that). Without the bound a single skewed
+/// hump would be split in two close modes, and which of them is the level
+/// would be left to chance.
+///
+/// The second mode is the minority (π_b ≤ ½), so the level μ_t is the
+/// centre of the majority's mode — the typical run, what a median of the
+/// runs follows — and which mode is which is fixed by the data (relabelling,
+/// (μ, δ, π) → (μ + δ, −δ, 1 − π), would break the bound). A mixture mean
+/// `μ + π_b δ_b` would not do as the level: with a share per block it
+/// jumps at every block's end where the share changes, and where the level
+/// steps inside a block it depends on the labels. The predictive draws
+/// carry both modes.
+///
 /// with `b(t)` the block of ``StepLevelPriors/blockDays`` days that day t
 /// falls in (counted back from the run date). The noise scale may change
 /// from block to block: real series change their noise by 10× between
@@ -106,6 +127,11 @@ public struct StepLevelModel: Sendable {
         let (location, scale) = workingScale ?? SplineModel.workingScale(values)
         guard scale > 0, scale.isFinite, location.isFinite else { throw .invalidPrior("the working scale must be positive and finite") }
         guard priors.blockDays >= 1 else { throw .invalidPrior("noise blocks must be at least a day long") }
+        guard !priors.twoModes || (priors.modeOffsetScale > 0 && priors.modeOffsetScale.isFinite
+                                   && priors.modeShareShape > 0 && priors.modeShareShape.isFinite
+                                   && priors.modeSeparation >= 0 && priors.modeSeparation.isFinite) else {
+            throw .invalidPrior("the second mode's offset scale and share shape must be positive and finite, its separation finite and not negative")
+        }
         guard !priors.slopeScaleGrid.isEmpty, priors.slopeScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }),
               priors.globalScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }), priors.initialSlopeScale > 0 else {
             throw .invalidPrior("the slope's and the increments' scales must be positive")
@@ -197,6 +223,42 @@ public struct StepLevelModel: Sendable {
         return step
     }
 
+    /// The median of the two-mode noise `(1 − π) t_ν(0, σ) + π t_ν(δ, σ)`
+    /// (π ≤ ½): the level reported is `μ_t` plus this, the typical run's
+    /// value, which depends on the noise's distribution and not on how it
+    /// is split in two — two close modes or one wide hump of the same shape
+    /// give the same level, and relabelling leaves it alone. 0 with one mode.
+    public static func noiseMedian(offset: Double, share: Double, sigma: Double, nu: Double) -> Double {
+        guard share > 0, offset != 0 else { return 0 }
+        return noiseQuantile(0.5, offset: offset, share: share, sigma: sigma, nu: nu)
+    }
+
+    /// The p-quantile of the two-mode noise `(1 − π) t_ν(0, σ) + π t_ν(δ, σ)`.
+    /// Both modes have the same shape, so it lies between the modes' own
+    /// p-quantiles `σ t_ν⁻¹(p)` and `δ + σ t_ν⁻¹(p)`; found by Newton's method
+    /// kept inside that bracket (bisection when a step would leave it), to
+    /// 1e-9 σ.
+    public static func noiseQuantile(_ p: Double, offset: Double, share: Double, sigma: Double, nu: Double) -> Double {
+        guard p > 0, p < 1, sigma > 0, sigma.isFinite, offset.isFinite else { return .nan }
+        let q = sigma * studentTQuantile(p, df: nu)
+        guard share > 0, offset != 0 else { return q }
+        var lo = Swift.min(0, offset) + q, hi = Swift.max(0, offset) + q
+        let logNormalizer = studentTLogNormalizer(df: nu, scale: 1)
+        func density(_ z: Double) -> Double { Double.exp(logNormalizer - 0.5 * (nu + 1) * Double.log(onePlus: z * z / nu)) }
+        var x = 0.5 * (lo + hi)
+        for _ in 0..<100 {
+            let f = (1 - share) * studentTCDF(x / sigma, df: nu) + share * studentTCDF((x - offset) / sigma, df: nu) - p
+            if f == 0 { return x }
+            if f < 0 { lo = x } else { hi = x }
+            let slope = ((1 - share) * density(x / sigma) + share * density((x - offset) / sigma)) / sigma
+            var next = slope > 0 ? x - f / slope : .nan
+            if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+            if abs(next - x) <= 1e-9 * sigma || hi - lo <= 1e-9 * sigma { return next }
+            x = next
+        }
+        return x
+    }
+
     /// Original-scale value of a working-scale level.
     @inlinable public func original(_ working: Double) -> Double { location + scale * working }
 }
@@ -264,13 +326,37 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// working scale (in MAD units², so about 1): Gamma(½, ½), a χ²₁, weak.
     public var typicalVarianceShape: Double
     public var typicalVarianceRate: Double
+    /// A second mode of the noise (the two-mode candidate): each run is, with
+    /// probability π_b, offset by δ_b from the level — the runs of a bimodal
+    /// series (a microbenchmark that switches between ~1030 and ~1340 run to
+    /// run) are one level's runs in two modes, not a level that jumps. δ_b and
+    /// π_b belong to the noise block b: real series change their modes over a
+    /// year (a +300 mode at ~45% in one season, a −200 mode at ~7% in the
+    /// next).
+    public var twoModes: Bool
+    /// Sd of δ_b's Normal(0, s²) prior, working units (MADs): 10, wide — a
+    /// minority mode far out in the tail drags the MAD little and sits many
+    /// MADs away; a δ near 0 is the mixture falling back to one mode.
+    public var modeOffsetScale: Double
+    /// π_b ~ Beta(a, a) truncated to (0, ½]: a = 1, uniform there.
+    public var modeShareShape: Double
+    /// c: the second mode sits at least c noise scales from the first
+    /// (|δ_b| ≥ c σ_b): 3, where two equal Gaussian humps are clearly two
+    /// (they are one below 2σ apart) and a minority of a tenth still shows.
+    public var modeSeparation: Double
 
     public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
                 initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
                 nuGrid: [Double] = [2, 3, 5, 8, 15, 30, 100], nuShape: Double = 2, nuRate: Double = 0.1,
                 minimumIncrementVariance: Double = 1e-12, blockDays: Int = 56,
                 poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
-                typicalVarianceShape: Double = 0.5, typicalVarianceRate: Double = 0.5) {
+                typicalVarianceShape: Double = 0.5, typicalVarianceRate: Double = 0.5,
+                twoModes: Bool = false, modeOffsetScale: Double = 10, modeShareShape: Double = 1,
+                modeSeparation: Double = 3) {
+        self.twoModes = twoModes
+        self.modeSeparation = modeSeparation
+        self.modeOffsetScale = modeOffsetScale
+        self.modeShareShape = modeShareShape
         self.blockDays = blockDays
         self.poolingGrid = poolingGrid
         self.typicalVarianceShape = typicalVarianceShape
