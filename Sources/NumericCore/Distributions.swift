@@ -133,6 +133,50 @@ extension RandomStream {
         location + scale * standardNormal() / (chiSquare(df: df) / df).squareRoot()
     }
 
+    /// Gamma(shape, rate) truncated to `[lower, ∞)`, shape ≥ 1. At or below
+    /// the mode `(shape − 1)/rate` at least ~30% of the Gamma lies above the
+    /// bound, and its draws are kept when above it. Past the mode,
+    /// `lower + Exponential(λ)` with `λ = rate − (shape − 1)/lower > 0` is
+    /// accepted with `(x/lower)^{shape−1} e^{−(shape−1)(x−lower)/lower}` ≤ 1
+    /// (the density over the proposal's, largest at the bound). nil when no
+    /// draw is accepted in 64 tries (the current value is then kept).
+    public mutating func truncatedGamma(shape: Double, rate: Double, lower: Double) -> Double? {
+        guard shape >= 1, rate > 0, lower.isFinite else { return nil }
+        let mode = (shape - 1) / rate
+        if lower <= mode {
+            for _ in 0..<64 {
+                let x = gamma(shape: shape, rate: rate)
+                if x >= lower { return x }
+            }
+            return nil
+        }
+        let lambda = rate - (shape - 1) / lower
+        for _ in 0..<64 {
+            let x = lower + zigguratExponential() / lambda
+            let logAccept = (shape - 1) * (Double.log(x / lower) - (x - lower) / lower)
+            if Double.log(uniform()) < logAccept { return x }
+        }
+        return nil
+    }
+
+    /// Normal(mean, sd²) truncated to |x| ≥ bound (the two tails), by
+    /// inversion within the tail chosen by its mass. When both tails are
+    /// beyond the normal's reach, the bound on the mean's side.
+    public mutating func normalOutside(mean: Double, sd: Double, bound: Double) -> Double {
+        guard bound > 0 else { return mean + sd * standardNormal() }
+        // Upper tail: Z ≥ z₀ = (bound − mean)/sd; lower tail: Z ≤ z₁ = (−bound − mean)/sd.
+        let upperMass = normalCDF((mean - bound) / sd), lowerMass = normalCDF((-bound - mean) / sd)
+        let total = upperMass + lowerMass
+        guard total > 0, total.isFinite else { return mean >= 0 ? bound : -bound }
+        let u = uniform()
+        if uniform() * total < upperMass {
+            let z = -inverseNormalCDF(Swift.min(Swift.max(u * upperMass, 1e-300), 1 - 1e-16))
+            return Swift.max(bound, mean + sd * z)
+        }
+        let z = inverseNormalCDF(Swift.min(Swift.max(u * lowerMass, 1e-300), 1 - 1e-16))
+        return Swift.min(-bound, mean + sd * z)
+    }
+
     /// Beta(a, b) as `X/(X + Y)` with `X ~ Gamma(a)`, `Y ~ Gamma(b)`.
     public mutating func beta(_ a: Double, _ b: Double) -> Double {
         let x = gamma(shape: a)

@@ -97,9 +97,10 @@ public struct NoiseChoice: Sendable, Equatable {
 
     /// Two modes are fitted as a candidate only when, in some block, the
     /// residuals from a rolling median split in two groups as far apart as
-    /// the two-mode noise's separation asks, the smaller with at least this
-    /// share of them (``StepLevelFitter/secondModeShare(_:separation:)``): a
-    /// heavy tail's few far runs are not a mode, a mode is a crowd.
+    /// the two-mode noise's separation asks, with a valley between them, the
+    /// smaller with at least this share of them
+    /// (``StepLevelFitter/secondModeShare(_:separation:)``): a heavy tail's
+    /// few far runs are not a mode, a mode is a crowd.
     public static let modeShareForCandidate = 0.05
 
     /// ``choose(names:loos:)`` among the candidates whose chains mixed

@@ -27,10 +27,15 @@ public enum StepLevelCalibration {
         public var bins: Int
         public var seed: UInt64
         public var threads: Int
+        /// The two-mode noise (``StepLevelPriors/twoModes``): each block's
+        /// second mode drawn from its prior too, and the last block's offset
+        /// and share ranked.
+        public var twoModes: Bool
 
         public init(replicates: Int = 100, days: Int = 30, runsPerDay: Int = 2, blockDays: Int = 10, chains: Int = 2,
                     warmup: Int = 200, draws: Int = 400, rankedDraws: Int = 49, bins: Int = 10, seed: UInt64 = 1,
-                    threads: Int = 2) {
+                    threads: Int = 2, twoModes: Bool = false) {
+            self.twoModes = twoModes
             self.replicates = replicates
             self.days = days
             self.runsPerDay = runsPerDay
@@ -51,12 +56,16 @@ public enum StepLevelCalibration {
     /// scale κ and the slope on the last day.
     public static let quantityNames = ["level[D]", "level[middle]", "change[D-7..D]", "sigma[first]", "sigma[D]",
                                        "rho", "nu", "alpha", "tau", "kappa", "slope[D]"]
+    /// With two modes, also the last block's offset δ and share π.
+    public static func quantityNames(_ config: Configuration) -> [String] {
+        quantityNames + (config.twoModes ? ["offset[D]", "share[D]"] : [])
+    }
 
     public static func run(_ config: Configuration) async throws -> SimulationBasedCalibration.Result {
         let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Int] in
             try replicate(r, config: config)
         }
-        return SimulationBasedCalibration.summary(quantities: quantityNames, replicateRanks: perReplicate,
+        return SimulationBasedCalibration.summary(quantities: quantityNames(config), replicateRanks: perReplicate,
                                                   rankedDraws: config.rankedDraws, bins: config.bins,
                                                   fitsWithDivergences: 0)
     }
@@ -66,6 +75,7 @@ public enum StepLevelCalibration {
         var rng = RandomStream(seed: config.seed, stream: UInt64(r))
         var priors = StepLevelPriors.standard
         priors.blockDays = config.blockDays
+        priors.twoModes = config.twoModes
         let n = config.days
         var days: [Int] = []
         for d in 0..<n { for _ in 0..<config.runsPerDay { days.append(d) } }
@@ -85,14 +95,30 @@ public enum StepLevelCalibration {
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }
         let nu = priors.nuGrid[StepLevelGibbs.categorical(logWeights: nuWeights, rng: &rng) ?? 0]
-        let alpha = priors.poolingGrid[Int(rng.uniform() * Double(priors.poolingGrid.count)) % priors.poolingGrid.count]
-        let rho = Swift.max(1e-12, rng.gamma(shape: priors.typicalVarianceShape, rate: priors.typicalVarianceRate))
         let blockCount = (n + priors.blockDays - 1) / priors.blockDays
-        let precision = (0..<blockCount).map { _ in Swift.max(1e-300, rng.gamma(shape: alpha, rate: alpha * rho)) }
+        // With two modes the prior of (α, ρ, σ_b, δ_b, π_b) is restricted to |δ_b| ≥ c σ_b in
+        // every block: drawn jointly until a draw has it (rejection gives the restricted density).
+        var alpha = 1.0, rho = 1.0, precision: [Double] = [], offset: [Double] = [], share: [Double] = []
+        repeat {
+            alpha = priors.poolingGrid[Int(rng.uniform() * Double(priors.poolingGrid.count)) % priors.poolingGrid.count]
+            rho = Swift.max(1e-12, rng.gamma(shape: priors.typicalVarianceShape, rate: priors.typicalVarianceRate))
+            precision = (0..<blockCount).map { _ in Swift.max(1e-300, rng.gamma(shape: alpha, rate: alpha * rho)) }
+            guard config.twoModes else { break }
+            offset = (0..<blockCount).map { _ in priors.modeOffsetScale * rng.standardNormal() }
+            // Beta(a, a) folded onto (0, ½]: the symmetric Beta truncated there.
+            share = (0..<blockCount).map { _ in
+                let x = rng.beta(priors.modeShareShape, priors.modeShareShape)
+                return Swift.max(1e-12, Swift.min(x, 1 - x))
+            }
+        } while !(0..<blockCount).allSatisfy({ b in
+            !config.twoModes || precision[b] * offset[b] * offset[b] >= priors.modeSeparation * priors.modeSeparation
+        })
         let blockOfDay = (0..<n).map { blockCount - 1 - (n - 1 - $0) / priors.blockDays }
         let values = days.map { d -> Double in
             let w = Swift.max(1e-300, rng.gamma(shape: nu / 2, rate: nu / 2))
-            return level[d] + rng.standardNormal() / (w * precision[blockOfDay[d]]).squareRoot()
+            let b = blockOfDay[d]
+            let mode = config.twoModes && rng.uniform() < share[b] ? offset[b] : 0
+            return level[d] + mode + rng.standardNormal() / (w * precision[b]).squareRoot()
         }
 
         let model = try StepLevelModel(days: days, values: values, dayCount: n, priors: priors, workingScale: (0, 1))
@@ -102,10 +128,12 @@ public enum StepLevelCalibration {
             [s.level[n - 1], s.level[middle], s.level[n - 1] - s.level[week],
              s.blockSigma(0), s.blockSigma(model.blockCount - 1), s.typicalVariance, s.nu, s.pooling,
              s.globalScale2.squareRoot(), s.slopeScale2.squareRoot(), s.slope.last ?? 0]
+                + (config.twoModes ? [s.modeOffset[model.blockCount - 1], s.modeShare[model.blockCount - 1]] : [])
         }
         let truth = [level[n - 1], level[middle], level[n - 1] - level[week],
                      1 / precision[0].squareRoot(), 1 / precision[blockCount - 1].squareRoot(), rho, nu, alpha, tau, kappa,
                      slope[n - 1]]
+            + (config.twoModes ? [offset[blockCount - 1], share[blockCount - 1]] : [])
         var draws: [[Double]] = []
         for c in 0..<config.chains {
             var chainRNG = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: UInt64(c))

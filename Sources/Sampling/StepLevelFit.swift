@@ -220,22 +220,43 @@ public enum StepLevelFitter {
 
     /// The largest minority share, over blocks with at least 20 runs, of a
     /// split of a block's residuals in two groups (least within-group sum of
-    /// squares, ``StepLevelGibbs/twoGroups(_:)``) whose means are at least
-    /// the model's separation (c = 3) pooled within-group sds apart — the
-    /// second mode the two-mode noise could have there; 0 when no block has
-    /// one. One Gaussian hump splits at ~2.7 sds, a heavy tail's few far
-    /// runs are a small share.
+    /// squares, ``StepLevelGibbs/twoGroups(_:)``) that looks like two modes:
+    /// the groups' means at least the model's separation c (3) pooled
+    /// within-group sds `s` apart, the smaller group at least 5% of the
+    /// runs, and a valley between them — a kernel density (bandwidth s/2) at
+    /// the split under ``valleyDepth`` of its value at the smaller group's
+    /// median. 0 when no block has one. The valley is what tells modes from
+    /// a long tail or a skewed hump, which also split far apart (their
+    /// smaller group is the tail, where the density only falls). On 300
+    /// simulated blocks of 100 runs each: Gaussian, Student-t(3), t(5) and
+    /// log-normal(0, 0.5) noise passed 0 times, t(2) 2; a 10% mode 6 sd away
+    /// 86%, a 30% one 100%, a 30% one 4 sd away 32%.
     static func secondModeShare(_ residuals: [[Double]], separation: Double) -> Double {
         var largest = 0.0
         for r in residuals where r.count >= 20 {
             let sorted = r.sorted()
+            let n = sorted.count
             let (split, low, high, within) = StepLevelGibbs.twoGroups(sorted)
-            let sd = (within / Double(sorted.count)).squareRoot()
-            guard high - low >= separation * sd else { continue }
-            largest = Swift.max(largest, Double(Swift.min(split, sorted.count - split)) / Double(sorted.count))
+            let sd = (within / Double(n)).squareRoot()
+            let share = Double(Swift.min(split, n - split)) / Double(n)
+            guard high - low >= separation * sd, sd > 0, share >= 0.05, split >= 1, split < n else { continue }
+            let minority = split <= n - split ? Array(sorted[..<split]) : Array(sorted[split...])
+            let h = sd / 2
+            func density(_ x: Double) -> Double {
+                var sum = 0.0
+                for v in sorted { let z = (v - x) / h; sum += Double.exp(-0.5 * z * z) }
+                return sum
+            }
+            let boundary = 0.5 * (sorted[split - 1] + sorted[split])
+            guard density(boundary) < valleyDepth * density(median(minority)) else { continue }
+            largest = Swift.max(largest, share)
         }
         return largest
     }
+
+    /// A valley between two modes: the density there under half its value
+    /// at the smaller mode.
+    static let valleyDepth = 0.5
 
     /// Kept draws the PSIS-LOO of a candidate uses (evenly thinned).
     public static let looDraws = 400

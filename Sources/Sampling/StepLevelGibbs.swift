@@ -237,10 +237,21 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
 
     func startModes(_ state: inout StepLevelState) {
         let m = model
+        // A steadier start than the days' medians, which jump between the modes from day to
+        // day when a day has few runs: the median of the runs within three days.
+        var window: [Double] = []
+        var last = median(m.values)
+        for t in 0..<m.dayCount {
+            window.removeAll(keepingCapacity: true)
+            for k in m.dayStart[Swift.max(0, t - 3)]..<m.dayStart[Swift.min(m.dayCount, t + 4)] { window.append(m.values[m.order[k]]) }
+            if !window.isEmpty { last = median(window) }
+            state.level[t] = last
+        }
         var residuals = [[(r: Double, i: Int)]](repeating: [], count: m.blockCount)
         for i in 0..<m.pointCount { residuals[m.blockOfPoint[i]].append((m.values[i] - state.level[m.days[i]], i)) }
-        state.modeOffset = [Double](repeating: 0, count: m.blockCount)
-        state.modeShare = [Double](repeating: 0.5, count: m.blockCount)
+        // (A block without two runs starts with its second mode empty, at 2c of its starting σ = 1.)
+        state.modeOffset = [Double](repeating: 2 * m.priors.modeSeparation, count: m.blockCount)
+        state.modeShare = [Double](repeating: 0.01, count: m.blockCount)
         state.inSecondMode = [Bool](repeating: false, count: m.pointCount)
         for b in 0..<m.blockCount {
             let sorted = residuals[b].sorted { $0.r < $1.r }
@@ -284,7 +295,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for e in model.excursions where e.first >= 1 && e.last < model.dayCount - 1 {
             shiftBlock(from: e.first, through: e.last, &state, rng: &rng)
         }
-        if !state.modeOffset.isEmpty { relabelModes(&state, rng: &rng) }
+        if !state.modeOffset.isEmpty {
+            relabelModes(&state, rng: &rng)
+            shiftModes(&state, rng: &rng)
+        }
         moveNuAndScales(&state, rng: &rng)
         state.sweeps += 1
         if !state.modeOffset.isEmpty { drawModeLabels(&state, rng: &rng) }
@@ -648,7 +662,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         for b in 0..<blocks {
             let shape = alpha + state.blockCounts[b] / 2, rate = alpha * rho + state.blockSums[b] / 2
             let lower = minimumPrecision(b, state)
-            let draw = lower > 0 ? Self.truncatedGamma(shape: shape, rate: rate, lower: lower, rng: &rng)
+            let draw = lower > 0 ? rng.truncatedGamma(shape: shape, rate: rate, lower: lower)
                                  : rng.gamma(shape: shape, rate: rate)
             if let draw, draw.isFinite, draw > 0, separated(b, Self.clamped(draw), state) {
                 state.blockPrecision[b] = Self.clamped(draw)
@@ -709,49 +723,6 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         return c * c / (delta * delta)
     }
 
-    /// Gamma(shape, rate) truncated to `[lower, ∞)`, shape ≥ 1. At or below
-    /// the mode `(shape − 1)/rate` at least ~30% of the Gamma lies above the
-    /// bound, and its draws are kept when above it. Past the mode,
-    /// `lower + Exponential(λ)` with `λ = rate − (shape − 1)/lower > 0` is
-    /// accepted with `(x/lower)^{shape−1} e^{−(shape−1)(x−lower)/lower}` ≤ 1
-    /// (the density over the proposal's, largest at the bound). nil when no
-    /// draw is accepted in 64 tries (the current value is then kept).
-    static func truncatedGamma(shape: Double, rate: Double, lower: Double, rng: inout RandomStream) -> Double? {
-        guard shape >= 1, rate > 0, lower.isFinite else { return nil }
-        let mode = (shape - 1) / rate
-        if lower <= mode {
-            for _ in 0..<64 {
-                let x = rng.gamma(shape: shape, rate: rate)
-                if x >= lower { return x }
-            }
-            return nil
-        }
-        let lambda = rate - (shape - 1) / lower
-        for _ in 0..<64 {
-            let x = lower + rng.zigguratExponential(ZigguratTable.exponential) / lambda
-            let logAccept = (shape - 1) * (Double.log(x / lower) - (x - lower) / lower)
-            if Double.log(rng.uniform()) < logAccept { return x }
-        }
-        return nil
-    }
-
-    /// Normal(mean, sd²) truncated to |x| ≥ bound (the two tails), by
-    /// inversion within the tail chosen by its mass. When both tails are
-    /// beyond the normal's reach, the bound on the mean's side.
-    static func separatedNormal(mean: Double, sd: Double, bound: Double, rng: inout RandomStream) -> Double {
-        guard bound > 0 else { return mean + sd * rng.standardNormal() }
-        // Upper tail: Z ≥ z₀ = (bound − mean)/sd; lower tail: Z ≤ z₁ = (−bound − mean)/sd.
-        let upperMass = normalCDF((mean - bound) / sd), lowerMass = normalCDF((-bound - mean) / sd)
-        let total = upperMass + lowerMass
-        guard total > 0, total.isFinite else { return mean >= 0 ? bound : -bound }
-        let u = rng.uniform()
-        if rng.uniform() * total < upperMass {
-            let z = -inverseNormalCDF(Swift.min(Swift.max(u * upperMass, 1e-300), 1 - 1e-16))
-            return Swift.max(bound, mean + sd * z)
-        }
-        let z = inverseNormalCDF(Swift.min(Swift.max(u * lowerMass, 1e-300), 1 - 1e-16))
-        return Swift.min(-bound, mean + sd * z)
-    }
 
     /// Step 6b, parameter expansion block by block (Liu & Wu 1999,
     /// "Parameter expansion for data augmentation"; Meng & van Dyk 1999): in
@@ -945,15 +916,18 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     }
 
     /// Step 3d (two modes): each block's modes swapped — the level over the
-    /// block moved by δ_b into the second mode, δ_b → −δ_b, π_b → 1 − π_b,
-    /// every point's mode flipped — when the swapped share is still within
-    /// the bound (π_b = ½ exactly, both modes equal). No run's likelihood
-    /// changes, nor δ's and π's symmetric priors; only the increments at the
-    /// block's ends (and the first day's prior, for the first block) do, so
-    /// the move is accepted with their ratio (λ integrated out, then drawn
-    /// afresh as in ``shiftBlock(from:through:_:tailBase:rng:)``). Between
-    /// two equal modes the Gibbs steps could not move a whole block's labels
-    /// at once.
+    /// block moved by δ_b into the second mode, δ_b → −δ_b, every point's
+    /// mode flipped — with π_b drawn afresh from its conditional given the
+    /// flipped modes (so the move's ratio is that of the states with π_b
+    /// integrated out). No run's likelihood changes, nor δ's symmetric
+    /// prior; the increments at the block's ends change (and the first day's
+    /// prior, for the first block; λ integrated out, then drawn afresh as in
+    /// ``shiftBlock(from:through:_:tailBase:rng:)``), and the modes' prior
+    /// with π_b ≤ ½ integrated out, `B(a+n₁, a+n₀) I_½(a+n₁, a+n₀)`, which
+    /// swapped is `B(a+n₁, a+n₀) (1 − I_½(a+n₁, a+n₀))`. When the two modes
+    /// hold about as many runs each, which is the minority is uncertain and
+    /// the posterior has both labellings; the Gibbs steps alone could not
+    /// move a whole block's labels at once.
     func relabelModes(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let n = m.dayCount
@@ -965,8 +939,16 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             while last + 1 < n && m.blockOfDay[last + 1] == b { last += 1 }
             defer { first = last + 1 }
             let delta = state.modeOffset[b]
-            guard delta != 0, delta.isFinite, 1 - state.modeShare[b] <= 0.5 else { continue }
-            var logRatio = 0.0
+            guard delta != 0, delta.isFinite else { continue }
+            var second = 0.0, all = 0.0
+            for k in m.dayStart[first]..<m.dayStart[last + 1] {
+                all += 1
+                if state.inSecondMode[m.order[k]] { second += 1 }
+            }
+            let a = m.priors.modeShareShape
+            let kept = regularizedIncompleteBeta(0.5, a: a + second, b: a + all - second)
+            guard kept > 0, kept < 1 else { continue }
+            var logRatio = Double.log(onePlus: -kept) - Double.log(kept)
             if first >= 1 { logRatio += incrementLogRatio(first, delta, state) } else {
                 let mu = state.level[0]
                 logRatio -= ((mu + delta) * (mu + delta) - mu * mu) / (2 * s0 * s0)
@@ -977,15 +959,82 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                     for t in first...last { level[t] += delta }
                 }
                 state.modeOffset[b] = -delta
-                state.modeShare[b] = 1 - state.modeShare[b]
                 for k in m.dayStart[first]..<m.dayStart[last + 1] {
                     let i = m.order[k]
                     state.inSecondMode[i].toggle()
                     state.latentValues[i] += delta
                 }
+                state.modeShare[b] = drawShare(inSecond: all - second, all: all, rng: &rng) ?? state.modeShare[b]
             }
             if first >= 1 { drawLocalScale(first, &state, rng: &rng) }
             if last + 1 < n { drawLocalScale(last + 1, &state, rng: &rng) }
+        }
+    }
+
+    /// Step 3e (two modes): the level on the days `t … e` (all in one block b)
+    /// moved by +δ_b or −δ_b (half the time each) with the runs of those days
+    /// flipped between modes where the move lets them keep their residual:
+    /// moved up by δ, a run of the second mode is now at the level (mode
+    /// 1 → 0); moved down, a run at the level is now in the second mode
+    /// (0 → 1). Runs already in the mode the move leaves them in keep their
+    /// mode, their residual moving by δ. Accepted with the Student-t
+    /// likelihood of the moved residuals (weights integrated out), the
+    /// modes' prior `π^{n₁} (1−π)^{n₀}` and the Cauchy priors of the
+    /// increments at t and e + 1 (none past the run date); their λ drawn
+    /// afresh. When a few days' runs all sit in the second mode, "the level
+    /// moved by δ" and "these runs are in the second mode" are both
+    /// explanations, and the posterior holds both; the other steps cannot
+    /// cross between them (the run date's last runs most of all).
+    func shiftModes(from t: Int, through e: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
+        let m = model
+        let n = m.dayCount
+        guard t >= 1, e >= t, e < n else { return }
+        let b = m.blockOfDay[t]
+        guard m.blockOfDay[e] == b else { return }
+        let delta = state.modeOffset[b], share = state.modeShare[b]
+        guard delta != 0, delta.isFinite, share > 0, share < 1 else { return }
+        let c = state.blockPrecision[b] / state.nu, exponent = (state.nu + 1) / 2
+        let logOdds = Double.log(share) - Double.log(onePlus: -share)
+        let up = rng.uniform() < 0.5
+        let s = up ? delta : -delta
+        var logRatio = incrementLogRatio(t, s, state)
+        if e + 1 < n { logRatio += incrementLogRatio(e + 1, -s, state) }
+        for k in m.dayStart[t]..<m.dayStart[e + 1] {
+            let i = m.order[k]
+            if up == state.inSecondMode[i] {
+                // Flipped: its residual stays; the modes' prior changes.
+                logRatio += up ? -logOdds : logOdds
+            } else {
+                let r = state.latentValues[i] - state.level[m.days[i]]
+                let moved = r - s
+                logRatio -= exponent * (Double.log(1 + moved * moved * c) - Double.log(1 + r * r * c))
+            }
+        }
+        if logRatio >= 0 || Double.log(rng.uniform()) < logRatio {
+            for day in t...e { state.level[day] += s }
+            for k in m.dayStart[t]..<m.dayStart[e + 1] {
+                let i = m.order[k]
+                guard state.inSecondMode[i] == up else { continue }
+                state.inSecondMode[i] = !up
+                state.latentValues[i] += up ? delta : -delta
+            }
+        }
+        drawLocalScale(t, &state, rng: &rng)
+        if e + 1 < n { drawLocalScale(e + 1, &state, rng: &rng) }
+    }
+
+    /// Step 3e's schedule: every sweep, each of the last ``shiftWindow`` days
+    /// moved with everything after it; every other sweep, stretches of the
+    /// interior as in ``shiftInteriorBlocks(_:rng:)``.
+    func shiftModes(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let n = model.dayCount
+        for t in Swift.max(1, n - Self.shiftWindow)..<Swift.max(1, n) { shiftModes(from: t, through: n - 1, &state, rng: &rng) }
+        guard state.sweeps % 2 == 0 else { return }
+        let end = n - Self.shiftWindow
+        guard end > 2 else { return }
+        for t in 1..<end where rng.uniform() < Self.blockShare {
+            let length = Self.blockLengths[Int(rng.uniform() * Double(Self.blockLengths.count)) % Self.blockLengths.count]
+            shiftModes(from: t, through: Swift.min(n - 2, t + length - 1), &state, rng: &rng)
         }
     }
 
@@ -1012,10 +1061,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
 
     /// Step 5b (two modes): δ_b given the runs in block b's second mode, a
     /// Normal (conjugate: precision `Σ wᵢ/σ_b² + 1/s_δ²`, mean
-    /// `Σ wᵢ(xᵢ − μ)/σ_b²` over it) truncated to |δ_b| ≥ c σ_b, and π_b ~ Beta(a + n₁, a + n₀) truncated
-    /// to (0, ½]: from two gamma draws, retried while above ½ (a few times:
-    /// when n₁ ≥ n₀ most draws are), then by inversion of the Beta's
-    /// distribution function on (0, I_½) — each way exact.
+    /// `Σ wᵢ(xᵢ − μ)/σ_b²` over it) truncated to |δ_b| ≥ c σ_b, and π_b
+    /// given the modes (``drawShare(inSecond:all:rng:)``).
     func drawModeOffsetsAndShares(_ state: inout StepLevelState, rng: inout RandomStream) {
         let m = model
         let p = m.priors
@@ -1038,28 +1085,38 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             let precision = state.modeSums[4 * b] + priorPrecision
             let old = state.modeOffset[b]
             let bound = m.priors.modeSeparation * state.blockSigma(b)
-            let draw = Self.separatedNormal(mean: state.modeSums[4 * b + 1] / precision, sd: 1 / precision.squareRoot(),
-                                            bound: bound, rng: &rng)
+            let draw = rng.normalOutside(mean: state.modeSums[4 * b + 1] / precision, sd: 1 / precision.squareRoot(),
+                                         bound: bound)
             if draw.isFinite, abs(draw) >= bound { state.modeOffset[b] = draw }
             let inSecond = state.modeSums[4 * b + 2], all = state.modeSums[4 * b + 3]
-            let a1 = p.modeShareShape + inSecond, a0 = p.modeShareShape + all - inSecond
-            var share = Double.nan
-            for _ in 0..<4 {
-                let g1 = rng.gamma(shape: a1, rate: 1), g0 = rng.gamma(shape: a0, rate: 1)
-                let draw = g1 / (g1 + g0)
-                if draw <= 0.5 { share = draw; break }
-            }
-            if !share.isFinite || share > 0.5 {
-                let top = regularizedIncompleteBeta(0.5, a: a1, b: a0)
-                share = Swift.min(0.5, inverseRegularizedIncompleteBeta(top * rng.uniform(), a: a1, b: a0))
-            }
-            if share.isFinite { state.modeShare[b] = Swift.min(0.5, Swift.max(1e-12, share)) }
+            if let share = drawShare(inSecond: inSecond, all: all, rng: &rng) { state.modeShare[b] = share }
             state.modeSums[4 * b] = state.modeOffset[b] - old
         }
         // The second mode's runs follow their block's offset.
         for i in 0..<m.pointCount where state.inSecondMode[i] {
             state.latentValues[i] -= state.modeSums[4 * m.blockOfPoint[i]]
         }
+    }
+
+    /// π_b given n₁ of n runs in the second mode: Beta(a + n₁, a + n₀)
+    /// truncated to (0, ½], from two gamma draws, retried while above ½ (a
+    /// few times: when n₁ ≥ n₀ most draws are), then by inversion of the
+    /// Beta's distribution function on (0, I_½) — each way exact. nil when
+    /// neither gives a finite value.
+    func drawShare(inSecond: Double, all: Double, rng: inout RandomStream) -> Double? {
+        let a = model.priors.modeShareShape
+        let a1 = a + inSecond, a0 = a + all - inSecond
+        var share = Double.nan
+        for _ in 0..<4 {
+            let g1 = rng.gamma(shape: a1, rate: 1), g0 = rng.gamma(shape: a0, rate: 1)
+            let draw = g1 / (g1 + g0)
+            if draw <= 0.5 { share = draw; break }
+        }
+        if !share.isFinite || share > 0.5 {
+            let top = regularizedIncompleteBeta(0.5, a: a1, b: a0)
+            share = Swift.min(0.5, inverseRegularizedIncompleteBeta(top * rng.uniform(), a: a1, b: a0))
+        }
+        return share.isFinite ? Swift.min(0.5, Swift.max(1e-12, share)) : nil
     }
 
     /// Step 3c's schedule, every other sweep: each interior day starts a

@@ -285,3 +285,59 @@ struct DistributionsTests {
         }
     }
 }
+
+/// The truncated draws of the two-mode noise's sampler and the Student-t
+/// distribution function and quantiles its level and spread are computed with.
+struct TruncatedDrawTests {
+    static let count = 20_000
+
+    @Test func studentTDistributionFunctionAndQuantilesMatchSciPy() {
+        // scipy.stats.t.cdf / t.ppf.
+        #expect(abs(studentTCDF(1, df: 3) - 0.8044988905221148) < 1e-12)
+        #expect(abs(studentTCDF(-2.5, df: 8) - 0.01847101885681206) < 1e-12)
+        #expect(abs(studentTQuantile(0.975, df: 3) - 3.1824463052837078) < 1e-9)
+        #expect(abs(studentTQuantile(0.01, df: 30) - -2.4572615424005915) < 1e-9)
+        #expect(abs(studentTQuantile(0.999, df: 2) - 22.327124770119866) < 1e-7)
+        #expect(studentTQuantile(0.5, df: 5) == 0)
+        for p in [0.001, 0.1, 0.3, 0.7, 0.95] {
+            #expect(abs(studentTCDF(studentTQuantile(p, df: 4), df: 4) - p) < 1e-10)
+        }
+    }
+
+    /// Gamma truncated to [lower, ∞), below and past the mode: KS against
+    /// `(P(k, r x) − P(k, r L)) / (1 − P(k, r L))`, and every draw in its support.
+    @Test(arguments: [(3.0, 2.0, 0.5), (3.0, 2.0, 4.0), (50.0, 10.0, 9.0), (1.0, 1.0, 20.0)])
+    func truncatedGammaHasItsDistribution(_ setting: (shape: Double, rate: Double, lower: Double)) throws {
+        var rng = RandomStream(seed: 31, stream: UInt64(setting.lower * 10))
+        var draws: [Double] = []
+        for _ in 0..<Self.count {
+            let draw = rng.truncatedGamma(shape: setting.shape, rate: setting.rate, lower: setting.lower)
+            draws.append(try #require(draw))
+        }
+        #expect(draws.allSatisfy { $0 >= setting.lower })
+        let below = regularizedLowerGamma(setting.shape, setting.rate * setting.lower)
+        let d = kolmogorovSmirnovStatistic(draws) { x in
+            (regularizedLowerGamma(setting.shape, setting.rate * x) - below) / (1 - below)
+        }
+        let p = kolmogorovSmirnovPValue(statistic: d, sampleSize: draws.count)
+        #expect(p > 0.001, "\(setting): KS D = \(d), p = \(p)")
+    }
+
+    /// Normal outside (−bound, bound): both tails with their masses, one
+    /// tail far beyond the other, and the mean inside the gap.
+    @Test(arguments: [(0.0, 1.0, 1.0), (2.5, 1.0, 2.0), (-0.3, 0.2, 1.0), (10.0, 3.0, 0.5)])
+    func normalOutsideHasItsDistribution(_ setting: (mean: Double, sd: Double, bound: Double)) {
+        var rng = RandomStream(seed: 37, stream: UInt64(setting.bound * 10))
+        let draws = (0..<Self.count).map { _ in rng.normalOutside(mean: setting.mean, sd: setting.sd, bound: setting.bound) }
+        #expect(draws.allSatisfy { abs($0) >= setting.bound })
+        let lowerMass = normalCDF((-setting.bound - setting.mean) / setting.sd)
+        let gapMass = normalCDF((setting.bound - setting.mean) / setting.sd) - lowerMass
+        let d = kolmogorovSmirnovStatistic(draws) { x in
+            let f = normalCDF((x - setting.mean) / setting.sd)
+            let inside = x <= -setting.bound ? f : x < setting.bound ? lowerMass : f - gapMass
+            return inside / (1 - gapMass)
+        }
+        let p = kolmogorovSmirnovPValue(statistic: d, sampleSize: draws.count)
+        #expect(p > 0.001, "\(setting): KS D = \(d), p = \(p)")
+    }
+}
