@@ -231,7 +231,7 @@ public enum StepLevelFitter {
     /// simulated blocks of 100 runs each: Gaussian, Student-t(3), t(5) and
     /// log-normal(0, 0.5) noise passed 0 times, t(2) 2; a 10% mode 6 sd away
     /// 86%, a 30% one 100%, a 30% one 4 sd away 32%.
-    static func secondModeShare(_ residuals: [[Double]], separation: Double) -> Double {
+    public static func secondModeShare(_ residuals: [[Double]], separation: Double) -> Double {
         var largest = 0.0
         for r in residuals where r.count >= 20 {
             let sorted = r.sorted()

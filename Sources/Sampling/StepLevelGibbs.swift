@@ -107,13 +107,22 @@ public struct StepLevelStepInfo: Sendable {
 ///    between "a short excursion of the level" and "a few outlying runs":
 ///    random blocks every other sweep, and every sweep the stretches where
 ///    the data stand apart from the days around them (``StepLevelModel/excursions``);
+/// 3d. (two modes) each block's modes swapped, π_b integrated out (``relabelModes(_:rng:)``);
+/// 3e. (two modes) stretches of days — every sweep the tail from each of
+///    the last ``shiftWindow`` days, every other sweep random interior
+///    stretches — moved by ±δ_b with their runs' modes flipped (``shiftModes(from:through:_:rng:)``);
 /// 4. ν and the noise scales moved together along the curve that keeps the
 ///    noise's quartiles, the weights integrated out (``moveNuAndScales(_:rng:)``);
-/// 5. wᵢ ~ Gamma((ν+1)/2, (ν + rᵢ²/σ²_{b(i)})/2) — after steps 3b–4, which
+/// 5a. (two modes) each run's mode, its weight integrated out (``drawModeLabels(_:rng:)``);
+/// 5. wᵢ ~ Gamma((ν+1)/2, (ν + rᵢ²/σ²_{b(i)})/2) — after steps 3b–5a, which
 ///    integrate the weights out, the weights are drawn afresh;
+/// 5b. (two modes) δ_b from its Normal conditional outside ±cσ_b, π_b from
+///    its Beta conditional on (0, ½] (``drawModeOffsetsAndShares(_:rng:)``);
 /// 6. α on its grid with the precisions integrated out, then
-///    1/σ_b² ~ Gamma(α + n_b/2, αρ + Σ_{i∈b} wᵢrᵢ²/2),
-///    ρ ~ Gamma(½ + Bα, ½ + αΣ_b 1/σ_b²);
+///    1/σ_b² ~ Gamma(α + n_b/2, αρ + Σ_{i∈b} wᵢrᵢ²/2) (with two modes
+///    truncated to σ_b ≤ |δ_b|/c, and α's weights with that truncation's mass),
+///    ρ ~ Gamma(½ + Bα, ½ + αΣ_b 1/σ_b²); steps 4, 6a and 6b refuse a state
+///    that breaks the separation;
 /// 6a. all noise scales and ρ rescaled together (``rescaleNoise(_:rng:)``);
 /// 6b. each block's weights and precision rescaled together (parameter
 ///    expansion, ``rescaleWeights(_:rng:)``);

@@ -211,6 +211,99 @@ struct NoiseChoiceTests {
         #expect(choice.candidates.contains { $0.elpdDifference == 0 })
     }
 
+    /// 224 days, 3 runs a day at 100 + Normal(0, 1), a share of them `offset` higher.
+    static func twoModeSeries(seed: UInt64, share: Double, offset: Double) -> (days: [Int], values: [Double]) {
+        var rng = RandomStream(seed: seed)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<224 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append(100 + (rng.uniform() < share ? offset : 0) + rng.normal(mean: 0, sd: 1))
+            }
+        }
+        return (days, values)
+    }
+
+    /// Fails when the modes' moves or conditionals are wrong (the chains
+    /// disagree, δ or π misplaced: the level and the predictive's quantiles
+    /// move), when the level is the mixture's mean (+2.8) or the lower mode's
+    /// centre (+0), or when the candidate is not fitted or not chosen.
+    @Test("a third of the runs 8 sd higher: two modes chosen, the level is the typical run, the predictive holds both modes")
+    func twoModesChosen() async throws {
+        let fit = try await StepLevelGibbsTests.fit(Self.twoModeSeries(seed: 24, share: 0.35, offset: 8), lastDay: 223)
+        let choice = try #require(fit.noise)
+        #expect(choice.chosen == StepLevelNoise.twoModes.name, "\(choice)")
+        let simple = try #require(choice.candidates.first { $0.name == StepLevelNoise.studentT.name })
+        #expect(simple.elpdDifference > 4 && simple.elpdDifference > 2 * simple.differenceStandardError, "\(simple)")
+        #expect(fit.diagnostics.status == .good, "\(fit.diagnostics)")
+        // The noise's median: 0.65 Φ(x) + 0.35 Φ(x − 8) = ½ at x = Φ⁻¹(0.5/0.65) ≈ 0.736.
+        let truth = 100 + inverseNormalCDF(0.5 / 0.65)
+        let d = fit.dayCount - 1
+        let draws = (0..<fit.level.drawCount).map { fit.level[d, $0] }
+        let sd = variance(draws).squareRoot()
+        #expect(abs(median(draws) - truth) < 4 * sd + 0.05, "level[D] \(median(draws)) vs \(truth) (sd \(sd))")
+        let q = fit.predictive.quantiles(day: d, [0.25, 0.6, 0.75, 0.9])
+        #expect(q[0] > 98.5 && q[0] < 101, "\(q)")      // in the lower mode (its 38th percentile ≈ 99.7)
+        #expect(q[1] < 102, "\(q)")                      // 0.6 < 0.65: still the lower mode
+        #expect(q[2] > 105 && q[3] > 107 && q[3] < 110, "\(q)") // the upper mode
+        #expect(fit.changeDays.isEmpty, "\(fit.changeDays)")
+    }
+
+    /// With one mode the last day's three runs 8 sd up are a step (a
+    /// Student-t fit cannot call three runs in a row outliers); with a third
+    /// of the year's runs up there they are the second mode's.
+    @Test("a bimodal series whose last day's runs all sit in the upper mode: no regression, no change day")
+    func lastRunsInTheUpperModeAreNoStep() async throws {
+        var s = Self.twoModeSeries(seed: 26, share: 0.35, offset: 8)
+        var rng = RandomStream(seed: 27)
+        for i in s.days.indices where s.days[i] == 223 { s.values[i] = 108 + rng.normal(mean: 0, sd: 1) }
+        let fit = try await StepLevelGibbsTests.fit(s, lastDay: 223)
+        #expect(fit.noise?.chosen == StepLevelNoise.twoModes.name, "\(String(describing: fit.noise))")
+        let d = fit.dayCount - 1
+        let worse = (0..<fit.level.drawCount).count { fit.level[d, $0] > fit.level[d - 14, $0] }
+        #expect(Double(worse) / Double(fit.level.drawCount) < 0.8, "P(worse) \(Double(worse) / Double(fit.level.drawCount))")
+        #expect(!fit.changeDays.contains { $0.row >= d - 2 }, "\(fit.changeDays)")
+    }
+
+    /// The two-mode screen with known truth, block by block (100 runs): one
+    /// hump — Gaussian, Student-t(3), log-normal — passes rarely (the
+    /// valley test; without it a fifth of Student-t(3) blocks and most
+    /// log-normal ones split three sds apart), a 30% mode 6 sd away nearly
+    /// always. Binomial bounds: at most 6 of 300 where the truth is one
+    /// hump (simulated rate ~0), at least 285 of 300 where it is two (~1).
+    @Test("the two-mode screen: one hump rarely passes, a separated mode nearly always")
+    func twoModeScreen() {
+        var rng = RandomStream(seed: 28)
+        func passes(_ draw: (inout RandomStream) -> Double) -> Int {
+            (0..<300).count { _ in
+                let block = (0..<100).map { _ in draw(&rng) }
+                return StepLevelFitter.secondModeShare([block], separation: 3) > 0
+            }
+        }
+        let gaussian = passes { $0.normal(mean: 0, sd: 1) }
+        let studentT = passes { $0.studentT(df: 3) }
+        let logNormal = passes { Double.exp(0.5 * $0.normal(mean: 0, sd: 1)) }
+        let twoModes = passes { ($0.uniform() < 0.3 ? 6 : 0) + $0.normal(mean: 0, sd: 1) }
+        #expect(gaussian <= 6 && studentT <= 6 && logNormal <= 6, "\(gaussian) \(studentT) \(logNormal)")
+        #expect(twoModes >= 285, "\(twoModes)")
+    }
+
+    @Test("one skewed hump (log-normal noise): the screen fits no second mode")
+    func skewedHumpIsOneMode() async throws {
+        var rng = RandomStream(seed: 25)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<224 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append(100 * Double.exp(0.02 * rng.normal(mean: 0, sd: 1)) + 4 * Double.exp(0.5 * rng.normal(mean: 0, sd: 1)))
+            }
+        }
+        let fit = try await StepLevelGibbsTests.fit((days, values), lastDay: 223)
+        let choice = try #require(fit.noise)
+        #expect(!choice.candidates.contains { $0.name == StepLevelNoise.twoModes.name }, "\(choice)")
+        #expect(choice.reason.contains("second mode's share 0.00") || choice.reason.contains("nor two modes"), "\(choice)")
+    }
+
     @Test("the choice rule: simplest not clearly worse")
     func rule() throws {
         func loo(_ pointwise: [Double]) throws -> LOOResult {
