@@ -70,7 +70,7 @@ public struct NoiseChoice: Sendable, Equatable {
     public var candidates: [Candidate]
     /// Why the chosen one, in a sentence.
     public var reason: String
-    /// Index of the chosen candidate in ``StepLevelNoise/candidates``.
+    /// Index of the chosen candidate among the names it was chosen from (the candidates fitted).
     public var chosenIndex: Int
 
     public init(chosen: String, candidates: [Candidate] = [], reason: String = "given", chosenIndex: Int = 0) {

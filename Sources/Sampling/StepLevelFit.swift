@@ -102,8 +102,8 @@ public enum StepLevelFitter {
         let dayCount = lastDay - firstDay + 1, shifted = days.map { $0 - firstDay }
         let residuals = try rollingResiduals(days: shifted, values: values, dayCount: dayCount,
                                              priors: StepLevelNoise.changingScale.priors(over: priors))
-        let spread = blockSpreadRatio(residuals)
-        let modeShare = secondModeShare(residuals, separation: priors.modeSeparation)
+        let spread = blockSpreadRatio(residuals.plain)
+        let modeShare = secondModeShare(residuals.spread, separation: priors.modeSeparation)
         var candidates: [StepLevelNoise] = [.studentT]
         if spread >= NoiseChoice.spreadRatioForCandidates { candidates.append(.changingScale) }
         if modeShare >= NoiseChoice.modeShareForCandidate { candidates.append(.twoModes) }
@@ -184,15 +184,15 @@ public enum StepLevelFitter {
 
     /// Each run's residual from a rolling median (the median of the runs
     /// within three days, itself left out; runs with fewer than three such
-    /// neighbours have none), grouped by the noise block of `priors`. On
-    /// values with a resolution, each residual is spread uniformly over its
-    /// rounding interval (a fixed stream): the kernel density of tied
-    /// residuals would peak at every grid value.
+    /// neighbours have none), grouped by the noise block of `priors`; and
+    /// the same spread uniformly over each value's rounding interval on
+    /// values with a resolution (a fixed stream), for the two-mode screen:
+    /// tied residuals would make every grid value a peak.
     static func rollingResiduals(days: [Int], values: [Double], dayCount: Int,
-                                 priors: StepLevelPriors) throws -> [[Double]] {
+                                 priors: StepLevelPriors) throws -> (plain: [[Double]], spread: [[Double]]) {
         let model = try StepLevelModel(days: days, values: values, dayCount: dayCount, priors: priors)
         var rng = RandomStream(seed: 0x5eed, stream: 0)
-        var residuals = [[Double]](repeating: [], count: model.blockCount)
+        var residuals = [[Double]](repeating: [], count: model.blockCount), spread = residuals
         for t in 0..<model.dayCount where model.dayStart[t + 1] > model.dayStart[t] {
             let lo = Swift.max(0, t - 3), hi = Swift.min(model.dayCount - 1, t + 3)
             let window = model.order[model.dayStart[lo]..<model.dayStart[hi + 1]]
@@ -200,11 +200,12 @@ public enum StepLevelFitter {
                 let i = model.order[k]
                 let others = window.filter { $0 != i }.map { model.values[$0] }
                 guard others.count >= 3 else { continue }
-                let jitter = model.resolution > 0 ? model.resolution * (rng.uniform() - 0.5) : 0
-                residuals[model.blockOfDay[t]].append(model.values[i] - median(others) + jitter)
+                let r = model.values[i] - median(others)
+                residuals[model.blockOfDay[t]].append(r)
+                spread[model.blockOfDay[t]].append(model.resolution > 0 ? r + model.resolution * (rng.uniform() - 0.5) : r)
             }
         }
-        return residuals
+        return (residuals, spread)
     }
 
     /// How much the noise's spread differs between the blocks of a changing
