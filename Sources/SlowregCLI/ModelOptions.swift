@@ -19,7 +19,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// (`--model FILE`, default the built-in one), with the options given on the
 /// command line overriding it.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The model: step-level (alias default: SPEC §5b, a daily level with steps and drift, heavy-tailed noise whose scale may change), reference (SPEC §5, the brms-agreeing P-spline), or a model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it. (default: step-level)",
+    @Option(help: ArgumentHelp("The model: step-level (alias default: SPEC §5b, a daily level with steps and drift, heavy-tailed noise whose scale may change and which may have two modes, chosen by PSIS-LOO), reference (SPEC §5, the brms-agreeing P-spline), or a model definition (YAML), e.g. Models/spline-student-t.yaml. Options below override it. (default: step-level)",
                                valueName: "name|file"), completion: .file(extensions: ["yaml", "yml"]))
     var model: String?
 
