@@ -253,18 +253,18 @@ struct TreeherderClientTests {
         let fake = try FakeTreeherder()
         let server = try await fake.start()
         // The cap stops the download well before the 20 s deadline (about 1 s
-        // here): an answer before the deadline can only come from the cap.
+        // here). The error says which stopped it — a deadline would throw a
+        // timeout, not bodyTooLarge — so the test does not time it (on a
+        // loaded machine the cancelled transfer's teardown took 35 s once).
         // (A much longer deadline lets the cancelled transfer run on in
         // FoundationNetworking: keep it short.)
         var options = Self.options(attempts: 3, timeout: 20)
         options.maxBodyBytes = 1 << 20
         let client = TreeherderClient(baseURL: try await server.baseURL(path: "/endless"), options: options)
-        let started = Date()
         await #expect(throws: TreeherderError.bodyTooLarge(
             url: try await server.baseURL(path: "/endless/api/performance/framework/").absoluteString, limit: 1 << 20)) {
             _ = try await client.frameworks()
         }
-        #expect(Date().timeIntervalSince(started) < 19.5, "stopped at the cap, not at the 20 s deadline")
         #expect(await fake.counter.count("endless") == 1, "a body that is too large is not asked for again")
         await server.stop()
     }
