@@ -1039,12 +1039,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let n = model.dayCount
         for t in Swift.max(1, n - Self.shiftWindow)..<Swift.max(1, n) { shiftModes(from: t, through: n - 1, &state, rng: &rng) }
         guard state.sweeps % 2 == 0 else { return }
-        let end = n - Self.shiftWindow
-        guard end > 2 else { return }
-        for t in 1..<end where rng.uniform() < Self.blockShare {
-            let length = Self.blockLengths[Int(rng.uniform() * Double(Self.blockLengths.count)) % Self.blockLengths.count]
-            shiftModes(from: t, through: Swift.min(n - 2, t + length - 1), &state, rng: &rng)
-        }
+        forEachRandomStretch(&rng) { t, e, rng in shiftModes(from: t, through: e, &state, rng: &rng) }
     }
 
     /// Step 5a (two modes): each point's mode zᵢ with its weight integrated
@@ -1131,12 +1126,19 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// Step 3c's schedule, every other sweep: each interior day starts a
     /// block with probability ``blockShare``, its length drawn from ``blockLengths``.
     func shiftInteriorBlocks(_ state: inout StepLevelState, rng: inout RandomStream) {
+        forEachRandomStretch(&rng) { t, e, rng in shiftBlock(from: t, through: e, &state, rng: &rng) }
+    }
+
+    /// The interior stretches of steps 3c and 3e: each day before the last
+    /// ``shiftWindow`` starts one with probability ``blockShare``, its length
+    /// drawn from ``blockLengths`` (ending before the run date).
+    func forEachRandomStretch(_ rng: inout RandomStream, _ body: (Int, Int, inout RandomStream) -> Void) {
         let n = model.dayCount
         let end = n - Self.shiftWindow
         guard end > 2 else { return }
         for t in 1..<end where rng.uniform() < Self.blockShare {
             let length = Self.blockLengths[Int(rng.uniform() * Double(Self.blockLengths.count)) % Self.blockLengths.count]
-            shiftBlock(from: t, through: Swift.min(n - 2, t + length - 1), &state, rng: &rng)
+            body(t, Swift.min(n - 2, t + length - 1), &rng)
         }
     }
 
