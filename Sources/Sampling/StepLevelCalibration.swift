@@ -84,12 +84,24 @@ public enum StepLevelCalibration {
         let tau = priors.globalScaleGrid.isEmpty
             ? priors.globalScale
             : priors.globalScaleGrid[StepLevelGibbs.categorical(logWeights: priors.globalScaleLogWeights, rng: &rng) ?? 0]
-        let kappa = priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
+        // The slope's changes: horseshoe draws, the whole path kept with
+        // probability ∏ exp(−ζ_t²/(2c²)) (the slab's factor; rejection of the
+        // whole path, κ included, gives the joint prior the model has).
+        var kappa = 0.0, changes = [Double](repeating: 0, count: n)
+        while true {
+            kappa = priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
+            var logKeep = 0.0
+            for t in 1..<n {
+                changes[t] = kappa * abs(rng.studentT(df: 1)) * rng.standardNormal()
+                logKeep -= changes[t] * changes[t] / (2 * priors.slopeChangeSlab * priors.slopeChangeSlab)
+            }
+            if Double.log(rng.uniform()) < logKeep { break }
+        }
         var level = [Double](repeating: 0, count: n), slope = [Double](repeating: 0, count: n)
         level[0] = priors.initialLevelScale * rng.standardNormal()
         slope[0] = priors.initialSlopeScale * rng.standardNormal()
         for t in 1..<n {
-            slope[t] = slope[t - 1] + kappa * rng.standardNormal()
+            slope[t] = slope[t - 1] + changes[t]
             let lambda = abs(rng.studentT(df: 1))
             level[t] = level[t - 1] + slope[t] + tau * lambda * rng.standardNormal()
         }

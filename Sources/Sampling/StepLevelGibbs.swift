@@ -16,11 +16,16 @@ public struct StepLevelState: Sendable {
     public var globalScale2: Double
     /// Index of τ in ``StepLevelPriors/globalScaleGrid`` (nil: an empty grid, τ fixed at τ₀).
     public var globalScaleIndex: Int?
-    /// β_t, the level's daily slope, and κ², its daily change's variance,
-    /// with κ's index in ``StepLevelPriors/slopeScaleGrid``.
+    /// β_t, the level's daily slope, and κ², the global scale of its daily
+    /// changes ζ_t = β_t − β_{t−1}, with κ's index in ``StepLevelPriors/slopeScaleGrid``.
     public var slope: [Double]
     public var slopeScale2: Double
     public var slopeScaleIndex: Int
+    /// φ_t², the local scales of the slope's changes (ζ_t ~ Normal(0, κ²φ_t²),
+    /// φ_t ~ C⁺(0, 1): a horseshoe, so that a drift that starts on one day is
+    /// one large ζ_t), and their auxiliaries (index 0 unused).
+    public var slopeLocalScale2: [Double] = []
+    public var slopeLocalAux: [Double] = []
     /// 1/σ_b², the noise precision of each block.
     public var blockPrecision: [Double]
     /// ρ, the typical noise variance, and α, the blocks' pooling.
@@ -64,6 +69,7 @@ public struct StepLevelState: Sendable {
     var solve: [Double] = []
     var solveProposed: [Double] = []
     var logLocalScale2: [Double] = []
+    var logSlopeLocalScale2: [Double] = []
     /// Per block, the second mode's sums (``StepLevelGibbs/drawModeOffsetsAndShares(_:rng:)``).
     var modeSums: [Double] = []
 
@@ -89,9 +95,11 @@ public struct StepLevelStepInfo: Sendable {
 ///    a neighbour on its grid with (μ, β) integrated out, by Metropolis;
 /// 1b. τ to a neighbour on its grid with the local scales rescaled to keep
 ///    every increment's variance, by Metropolis (``moveGlobalScale(_:rng:)``);
+///    1c. κ the same way with the slope changes' local scales (``moveSlopeScale(_:rng:)``);
 /// 2. λ_t² ~ IG(1, 1/a_t + η_t²/(2τ²)), a_t ~ IG(1, 1 + 1/λ_t²)
 ///    (shape 1: an exponential draw), η_t = μ_t − μ_{t−1} − β_t (the
-///    "increments" below);
+///    "increments" below); likewise φ_t² ~ IG(1, 1/b_t + ζ_t²/(2κ²)),
+///    b_t ~ IG(1, 1 + 1/φ_t²), ζ_t = β_t − β_{t−1};
 /// 2b. adjacent days' increments swapped by Metropolis (``swapIncrements(_:forward:rng:)``):
 ///    a step inside a gap in the data moves across the gap;
 /// 3b. for each of the last ``shiftWindow`` days t, a Metropolis–Hastings move
@@ -208,6 +216,8 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                               weights: [Double](repeating: 1, count: m.pointCount),
                               nu: p.nuGrid[p.nuGrid.count / 2],
                               latentValues: m.values)
+        state.slopeLocalScale2 = [Double](repeating: 1, count: m.dayCount)
+        state.slopeLocalAux = [Double](repeating: 1, count: m.dayCount)
         if p.twoModes { startModes(&state) }
         return state
     }
@@ -297,6 +307,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     public func step(_ state: inout StepLevelState, rng: inout RandomStream) -> StepLevelStepInfo {
         let failed = !drawLevelAndSlope(&state, rng: &rng)
         moveGlobalScale(&state, rng: &rng)
+        moveSlopeScale(&state, rng: &rng)
         drawIncrementScales(&state, rng: &rng)
         swapIncrements(&state, forward: state.sweeps % 2 == 0, rng: &rng)
         shiftTail(&state, rng: &rng)
@@ -376,14 +387,22 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
             for t in 1..<n { logs[t] = Double.log(localScale2[t]) }
         }
         let logLocalScale2 = state.logLocalScale2
+        // The same for the slope changes' local scales.
+        let slopeLocalScale2 = state.slopeLocalScale2
+        if state.logSlopeLocalScale2.count != n { state.logSlopeLocalScale2 = [Double](repeating: 0, count: n) }
+        state.logSlopeLocalScale2.withUnsafeMutableBufferPointer { logs in
+            for t in 1..<n { logs[t] = Double.log(slopeLocalScale2[t]) }
+        }
+        let logSlopeLocalScale2 = state.logSlopeLocalScale2
+        let slab = 1 / (p.slopeChangeSlab * p.slopeChangeSlab)
         let initialLevel = 1 / (p.initialLevelScale * p.initialLevelScale)
         let initialSlope = 1 / (p.initialSlopeScale * p.initialSlopeScale)
         // Assembles and factors the precision for (τ², κ²) into `band`, and
         // `solve` = U⁻ᵀb; returns ½ log|Q_prior| − ½ log|Q| + ½‖U⁻ᵀb‖² (up to
         // terms that depend on neither scale), nil when Q does not factor.
         func factor(_ tau2: Double, _ kappa2: Double, _ band: inout [Double], _ solve: inout [Double]) -> Double? {
-            var logDetPrior = Double(n - 1) * -Double.log(kappa2)
-            let logTau2 = Double.log(tau2), logFloor = Double.log(p.minimumIncrementVariance)
+            var logDetPrior = 0.0
+            let logTau2 = Double.log(tau2), logKappa2 = Double.log(kappa2), logFloor = Double.log(p.minimumIncrementVariance)
             let ok = band.withUnsafeMutableBufferPointer { a -> Bool in
                 for j in 0..<a.count { a[j] = 0 }
                 // Element (i, j), i ≤ j ≤ i + kd, of the upper band.
@@ -391,7 +410,6 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 for t in 0..<n { add(2 * t, 2 * t, h[t]) }
                 add(0, 0, initialLevel)
                 add(1, 1, initialSlope)
-                let r = 1 / kappa2
                 for t in 1..<n {
                     // η_t = μ_t − μ_{t−1} − β_t with precision q; ζ_t = β_t − β_{t−1} with precision r.
                     let variance = tau2 * localScale2[t]
@@ -401,6 +419,17 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                         logDetPrior -= logTau2 + logLocalScale2[t]
                     } else {
                         q = 1 / p.minimumIncrementVariance
+                        logDetPrior -= logFloor
+                    }
+                    // ζ_t's precision: the horseshoe's 1/(κ²φ_t²) plus the slab's 1/c²
+                    // (whose factor has no normalizer: ``StepLevelPriors/slopeChangeSlab``).
+                    let slopeVariance = kappa2 * slopeLocalScale2[t]
+                    let r: Double
+                    if slopeVariance >= p.minimumIncrementVariance {
+                        r = 1 / slopeVariance + slab
+                        logDetPrior -= logKappa2 + logSlopeLocalScale2[t]
+                    } else {
+                        r = 1 / p.minimumIncrementVariance + slab
                         logDetPrior -= logFloor
                     }
                     let mu = 2 * t, muBefore = 2 * t - 2, beta = 2 * t + 1, betaBefore = 2 * t - 1
@@ -493,25 +522,49 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// moves (a few hundred local scales pin it), and given τ, neither do they.
     func moveGlobalScale(_ state: inout StepLevelState, rng: inout RandomStream) {
         let grid = model.priors.globalScaleGrid
+        guard let current = state.globalScaleIndex,
+              let proposed = rescalingMove(grid: grid, logPrior: globalScaleLogPrior, current: current,
+                                           localScale2: &state.localScale2, localAux: &state.localAux, rng: &rng)
+        else { return }
+        state.globalScaleIndex = proposed
+        state.globalScale2 = grid[proposed] * grid[proposed]
+    }
+
+    /// Step 1c: κ moved the same way, with the slope changes' local scales φ_t
+    /// rescaled to keep each ζ_t's variance κ²φ_t².
+    func moveSlopeScale(_ state: inout StepLevelState, rng: inout RandomStream) {
+        let grid = model.priors.slopeScaleGrid
+        guard let proposed = rescalingMove(grid: grid, logPrior: slopeScaleLogPrior, current: state.slopeScaleIndex,
+                                           localScale2: &state.slopeLocalScale2, localAux: &state.slopeLocalAux,
+                                           rng: &rng)
+        else { return }
+        state.slopeScaleIndex = proposed
+        state.slopeScale2 = grid[proposed] * grid[proposed]
+    }
+
+    /// A horseshoe's global scale moved to a neighbour on its grid with the
+    /// local scales rescaled (``moveGlobalScale(_:rng:)``); returns the new
+    /// index when the move is accepted (the local scales and their
+    /// auxiliaries then updated), nil otherwise.
+    func rescalingMove(grid: [Double], logPrior: [Double], current: Int, localScale2: inout [Double],
+                       localAux: inout [Double], rng: inout RandomStream) -> Int? {
         let n = model.dayCount
-        guard grid.count > 1, n > 1, let current = state.globalScaleIndex else { return }
+        guard grid.count > 1, n > 1 else { return nil }
         let proposed = rng.uniform() < 0.5 ? current - 1 : current + 1
-        guard proposed >= 0, proposed < grid.count else { return }
+        guard proposed >= 0, proposed < grid.count else { return nil }
         let ratio = grid[current] / grid[proposed], ratio2 = ratio * ratio
         // Σ_t log((1 + λ_t²) / (1 + λ_t² r²)), r = τ/τ'.
         var sum = 0.0
-        state.localScale2.withUnsafeBufferPointer { localScale2 in
+        localScale2.withUnsafeBufferPointer { localScale2 in
             for t in 1..<n {
                 let l2 = localScale2[t]
                 sum += Double.log((1 + l2) / (1 + l2 * ratio2))
             }
         }
-        let logRatio = globalScaleLogPrior[proposed] - globalScaleLogPrior[current] + sum + Double(n - 1) * Double.log(ratio)
-        guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return }
-        state.globalScaleIndex = proposed
-        state.globalScale2 = grid[proposed] * grid[proposed]
-        state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
-            state.localAux.withUnsafeMutableBufferPointer { localAux in
+        let logRatio = logPrior[proposed] - logPrior[current] + sum + Double(n - 1) * Double.log(ratio)
+        guard logRatio.isFinite, logRatio >= 0 || Double.log(rng.uniform()) < logRatio else { return nil }
+        localScale2.withUnsafeMutableBufferPointer { localScale2 in
+            localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<n {
                     localScale2[t] = Self.clamped(localScale2[t] * ratio2)
                     // a_t | λ_t ~ IG(1, 1 + 1/λ_t²).
@@ -519,13 +572,14 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 }
             }
         }
+        return proposed
     }
 
     static func nearestIndex(_ grid: [Double], _ value: Double) -> Int {
         grid.indices.min { abs(Double.log(grid[$0] / value)) < abs(Double.log(grid[$1] / value)) } ?? 0
     }
 
-    /// Step 2: the local scales of the increments given τ.
+    /// Step 2: the local scales of the increments given τ, and of the slope's changes given κ.
     /// `IG(1, c)` is `c / Exp(1)`.
     func drawIncrementScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let n = model.dayCount
@@ -537,6 +591,18 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                     let omega = level[t] - level[t - 1] - slope[t]
                     let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential(exponentialTable)
                     localScale2[t] = Self.clamped(lambda2)
+                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
+                }
+            }
+        }
+        // φ_t² | ζ_t, b_t ~ IG(1, 1/b_t + ζ_t²/(2κ²)), b_t ~ IG(1, 1 + 1/φ_t²).
+        let kappa2 = state.slopeScale2
+        state.slopeLocalScale2.withUnsafeMutableBufferPointer { localScale2 in
+            state.slopeLocalAux.withUnsafeMutableBufferPointer { localAux in
+                for t in 1..<Swift.max(1, n) {
+                    let zeta = slope[t] - slope[t - 1]
+                    let nu2 = (1 / localAux[t] + zeta * zeta / (2 * kappa2)) / rng.zigguratExponential(exponentialTable)
+                    localScale2[t] = Self.clamped(nu2)
                     localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
                 }
             }

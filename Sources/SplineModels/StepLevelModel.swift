@@ -56,8 +56,17 @@ import RealModule
 /// horseshoe is built to shrink (its global scale, learned, stays small on a
 /// year that is mostly flat, and v2's drifts read at a quarter of their
 /// size), while a slope carries them at the cost of one number, and at the
-/// run date it is estimated from the weeks before — no lag. κ, how fast the
-/// slope may change, is learned: tiny on a series without drift.
+/// run date it is estimated from the weeks before — no lag. The slope's
+/// daily changes ζ_t have a horseshoe prior too (`ζ_t ~ Normal(0, κ²φ_t²)`,
+/// φ_t ~ C⁺(0, 1): the horseshoe on second differences of Faulkner & Minin
+/// 2018, a piecewise-linear trend with sparse kinks): a drift that starts on
+/// one day is one large ζ_t, where a Gaussian ζ_t (v3, v4) — its scale
+/// pinned small by ten flat months — turned the slope over weeks and read
+/// the drifts of the change study at about half their size. κ, the kinks'
+/// global scale, is learned: tiny on a series without drift. A slab
+/// (``StepLevelPriors/slopeChangeSlab``, the regularized horseshoe) keeps
+/// kinks to the size of drifts — a noise MAD a week — so that a recent step
+/// stays a step and is not read as a steep ramp.
 ///
 /// τ and κ are learned on grids (``StepLevelPriors/globalScaleGrid``,
 /// ``StepLevelPriors/slopeScaleGrid``) under half-Cauchy priors (Piironen &
@@ -133,7 +142,8 @@ public struct StepLevelModel: Sendable {
             throw .invalidPrior("the second mode's offset scale and share shape must be positive and finite, its separation finite and not negative")
         }
         guard !priors.slopeScaleGrid.isEmpty, priors.slopeScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }),
-              priors.globalScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }), priors.initialSlopeScale > 0 else {
+              priors.globalScaleGrid.allSatisfy({ $0 > 0 && $0.isFinite }), priors.initialSlopeScale > 0,
+              priors.slopeChangeSlab > 0 else {
             throw .invalidPrior("the slope's and the increments' scales must be positive")
         }
         self.location = location
@@ -281,17 +291,33 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// Sd of the first day's level: wide, the data pin it down.
     public var initialLevelScale: Double
     /// The drift: the level's daily slope β_t, a random walk
-    /// `β_t = β_{t−1} + ζ_t`, `ζ_t ~ Normal(0, κ²)`, `β₀ ~ Normal(0, initialSlopeScale²)`.
+    /// `β_t = β_{t−1} + ζ_t`, `ζ_t ~ Normal(0, κ²φ_t²)` with local scales
+    /// `φ_t ~ C⁺(0, 1)` (a horseshoe: most days' ζ_t near 0, a few large —
+    /// the kinks where a drift starts or stops), `β₀ ~ Normal(0, initialSlopeScale²)`.
     /// κ takes the values of ``slopeScaleGrid`` (κ₀ · 2^{k/2}, k = −6 … 8: an
     /// eighth of κ₀ to 16 κ₀) under a half-Cauchy(0, κ₀ = ``slopeScale``)
     /// prior. Working units (MADs of the noise) a day, and a day per day: s_β
     /// = 0.05 a day (at one sd, ~18 MADs over a year: wide, the data pin the
-    /// slope down); κ₀ = 0.001 lets a
-    /// slope change by ~0.02 a year and the grid's top, 0.016, by that in a
-    /// day — a drift that starts within a few weeks.
+    /// slope down); κ₀ = 0.001 lets a slope change by ~0.02 a year through
+    /// its small changes, and a single φ_t of 100 (a Cauchy tail) by 0.1 in
+    /// a day — a drift of a noise sd a fortnight that starts on that day.
     public var initialSlopeScale: Double
     public var slopeScale: Double
     public var slopeScaleGrid: [Double]
+    /// c, the slab of the slope changes' horseshoe (the regularized
+    /// horseshoe of Piironen & Vehtari 2017, "Sparsity information and
+    /// regularization in the horseshoe and other shrinkage priors"): the
+    /// prior density of ζ_t carries a factor `exp(−ζ_t²/(2c²))` (without a
+    /// normalizer, so that φ_t's conditional stays conjugate), so a kink
+    /// larger than c is Gaussian-tailed where the horseshoe's is Cauchy.
+    /// c = 1/7 working units a day: a drift moves the level by about a noise
+    /// MAD a week at most (two MADs a week are 2c, still followed when weeks
+    /// of data show it). Without it one kink turning the slope by a MAD a
+    /// day was as cheap as a step, and the last days of a recent step were
+    /// read now as a step, now as a steep ramp that starts a few days
+    /// before it — two readings the chains swapped between every few hundred
+    /// sweeps (R̂ up to 1.3 on simulated steps).
+    public var slopeChangeSlab: Double
     /// log prior weight of each κ of ``slopeScaleGrid`` (half-Cauchy density × κ, an even grid in log κ).
     public var slopeScaleLogWeights: [Double] { Self.halfCauchyLogWeights(slopeScaleGrid, scale: slopeScale) }
 
@@ -347,6 +373,7 @@ public struct StepLevelPriors: Sendable, Equatable {
 
     public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
                 initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
+                slopeChangeSlab: Double = 1.0 / 7,
                 nuGrid: [Double] = [2, 3, 5, 8, 15, 30, 100], nuShape: Double = 2, nuRate: Double = 0.1,
                 minimumIncrementVariance: Double = 1e-12, blockDays: Int = 56,
                 poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
@@ -364,6 +391,7 @@ public struct StepLevelPriors: Sendable, Equatable {
         self.globalScale = globalScale
         self.initialSlopeScale = initialSlopeScale
         self.slopeScale = slopeScale
+        self.slopeChangeSlab = slopeChangeSlab
         self.slopeScaleGrid = slopeScaleGrid ?? Self.halfOctaves(slopeScale, -6...8)
         self.globalScaleGrid = globalScaleGrid ?? Self.halfOctaves(globalScale, -4...8)
         self.initialLevelScale = initialLevelScale

@@ -72,6 +72,41 @@ struct StepLevelGibbsTests {
         #expect(fit.diagnostics.status == .good, "\(fit.diagnostics.status)")
     }
 
+    @Test("a drift that starts abruptly after a flat year is followed at its rate: the slope's change is sparse")
+    func abruptDriftAfterFlatYear() async throws {
+        // A year at 100, 1–5 runs a day, 2% Gaussian noise; over the last 8
+        // weeks the level drifts up 0.5% of the base a week (D against D−14:
+        // 0.97%). With the slope's changes Normal(0, κ²) (v4) the ten flat
+        // months pin κ small, the slope turns over weeks, and the change is
+        // read short: on these twelve series (written out and fitted by the
+        // v4 and v5 command lines) the medians' errors average −0.32 points
+        // with v4 and −0.10 with v5 (each median's error has an sd of about
+        // 0.3 between series, so the mean's is ≈ 0.08). With a horseshoe on
+        // the slope's changes one day carries the turn. Bound: a mean error
+        // within 0.22 points.
+        let last = 364
+        func truth(_ d: Int) -> Double { 100 * (1 + 0.005 * Double(Swift.max(0, d - (last - 56))) / 7) }
+        let expected = (truth(last) / truth(last - 14) - 1) * 100
+        var errors: [Double] = []
+        for seed in UInt64(41)...52 {
+            var rng = RandomStream(seed: seed)
+            var days: [Int] = [], values: [Double] = []
+            for d in 0...last {
+                for _ in 0..<(1 + Int(rng.uniform() * 5)) {
+                    days.append(d)
+                    values.append(truth(d) * (1 + 0.02 * rng.normal(mean: 0, sd: 1)))
+                }
+            }
+            let fit = try await Self.fit((days, values), lastDay: last)
+            let change = (0..<fit.level.drawCount).map { k in
+                (fit.level[last, k] / fit.level[last - 14, k] - 1) * 100
+            }.sorted()
+            errors.append(change[change.count / 2] - expected)
+        }
+        let meanError = errors.reduce(0, +) / Double(errors.count)
+        #expect(abs(meanError) < 0.22, "medians minus the truth \(expected)%: \(errors)")
+    }
+
     @Test("heavy tails are learned: ν small for Cauchy-like noise, large for Gaussian noise")
     func nuLearned() async throws {
         let heavy = Self.series(seed: 4) { $0.studentT(df: 1.5, location: 0, scale: 1) }
@@ -244,7 +279,10 @@ struct NoiseChoiceTests {
         #expect(abs(median(draws) - truth) < 4 * sd + 0.05, "level[D] \(median(draws)) vs \(truth) (sd \(sd))")
         let q = fit.predictive.quantiles(day: d, [0.25, 0.6, 0.75, 0.9])
         #expect(q[0] > 98.5 && q[0] < 101, "\(q)")      // in the lower mode (its 38th percentile ≈ 99.7)
-        #expect(q[1] < 102, "\(q)")                      // 0.6 < 0.65: still the lower mode
+        // 0.6 < 0.65: still the lower mode — near its top (its 97th
+        // percentile, ≈ 102), where the last block's share (posterior sd
+        // ≈ 0.04 with its ~170 runs) moves the 60th percentile by about 1.
+        #expect(q[1] < 103, "\(q)")
         #expect(q[2] > 105 && q[3] > 107 && q[3] < 110, "\(q)") // the upper mode
         #expect(fit.changeDays.isEmpty, "\(fit.changeDays)")
     }

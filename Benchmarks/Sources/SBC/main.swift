@@ -2,7 +2,7 @@
 // 2018): for each noise model and sampler, REPLICATES prior draws, simulated
 // series, fits and ranks; prints the rank histograms and the χ² p-values.
 // The tests run a reduced version (100 replicates); this is the full one.
-// Usage: SBC [REPLICATES] [THREADS]
+// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level]  (the models calibrated; default all)
 import Foundation
 import Sampling
 import SplineModels
@@ -10,6 +10,11 @@ import SplineModels
 let arguments = CommandLine.arguments
 let replicates = arguments.count > 1 ? Int(arguments[1]) ?? 500 : 500
 let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
+let only = arguments.count > 3 ? arguments[3] : "all"
+guard ["all", "spline", "step-level"].contains(only) else {
+    FileHandle.standardError.write(Data("SBC: the third argument must be all, spline or step-level, not '\(only)'\n".utf8))
+    exit(2)
+}
 var failures = 0
 /// One table row per quantity; returns how many histograms have χ² p ≤ 0.001 (failures).
 func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampler: String, replicates: Int,
@@ -25,7 +30,7 @@ func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampl
 }
 print("| noise | sampler | replicates | quantity | rank histogram (10 bins) | χ² p | fits with divergences |")
 print("|---|---|---|---|---|---|---|")
-for noise in [NoiseModel.gaussian, .studentT] {
+for noise in [NoiseModel.gaussian, .studentT] where only != "step-level" {
     for sampler in [SamplerKind.gibbs, .nuts] {
         let config = SimulationBasedCalibration.Configuration(
             noise: noise, sampler: sampler, replicates: replicates, days: 48, runsPerDay: 2, chains: 2,
@@ -37,18 +42,20 @@ for noise in [NoiseModel.gaussian, .studentT] {
 }
 // The step-level model (SPEC §5b) with its production kernel: 30-day series,
 // 2 runs a day, noise blocks of 10 days with their pooling learned.
-let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
-                                                    chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
-                                                    seed: 2024, threads: threads)
-failures += printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
-                      replicates: stepConfig.replicates, divergences: "–")
-// The same with the two-mode noise (each block's second mode drawn from its
-// prior; its offset and share on the last block ranked too), warm-up 500 as
-// in production.
-var modesConfig = stepConfig
-modesConfig.twoModes = true
-modesConfig.warmup = 500
-failures += printRows(try await StepLevelCalibration.run(modesConfig), model: "step-level, two modes", sampler: "gibbs",
-                      replicates: modesConfig.replicates, divergences: "–")
+if only != "spline" {
+    let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
+                                                        chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
+                                                        seed: 2024, threads: threads)
+    failures += printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
+                          replicates: stepConfig.replicates, divergences: "–")
+    // The same with the two-mode noise (each block's second mode drawn from its
+    // prior; its offset and share on the last block ranked too), warm-up 500 as
+    // in production.
+    var modesConfig = stepConfig
+    modesConfig.twoModes = true
+    modesConfig.warmup = 500
+    failures += printRows(try await StepLevelCalibration.run(modesConfig), model: "step-level, two modes", sampler: "gibbs",
+                          replicates: modesConfig.replicates, divergences: "–")
+}
 print(failures == 0 ? "all rank histograms uniform (χ² p > 0.001)" : "\(failures) rank histograms with χ² p ≤ 0.001")
 exit(failures == 0 ? 0 : 1)
