@@ -382,18 +382,17 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let localScale2 = state.localScale2, h = state.dayPrecision, b = state.dayMean
         // log λ_t², once for the factorizations of every (τ, κ) tried: an
         // increment's log precision is −log τ² − log λ_t² unless floored.
-        if state.logLocalScale2.count != n { state.logLocalScale2 = [Double](repeating: 0, count: n) }
-        state.logLocalScale2.withUnsafeMutableBufferPointer { logs in
-            for t in 1..<n { logs[t] = Double.log(localScale2[t]) }
+        // (the same for the slope changes' local scales).
+        func fillLogs(_ logs: inout [Double], _ scales: [Double]) {
+            if logs.count != n { logs = [Double](repeating: 0, count: n) }
+            logs.withUnsafeMutableBufferPointer { logs in
+                for t in 1..<n { logs[t] = Double.log(scales[t]) }
+            }
         }
-        let logLocalScale2 = state.logLocalScale2
-        // The same for the slope changes' local scales.
         let slopeLocalScale2 = state.slopeLocalScale2
-        if state.logSlopeLocalScale2.count != n { state.logSlopeLocalScale2 = [Double](repeating: 0, count: n) }
-        state.logSlopeLocalScale2.withUnsafeMutableBufferPointer { logs in
-            for t in 1..<n { logs[t] = Double.log(slopeLocalScale2[t]) }
-        }
-        let logSlopeLocalScale2 = state.logSlopeLocalScale2
+        fillLogs(&state.logLocalScale2, localScale2)
+        fillLogs(&state.logSlopeLocalScale2, slopeLocalScale2)
+        let logLocalScale2 = state.logLocalScale2, logSlopeLocalScale2 = state.logSlopeLocalScale2
         let slab = 1 / (p.slopeChangeSlab * p.slopeChangeSlab)
         let initialLevel = 1 / (p.initialLevelScale * p.initialLevelScale)
         let initialSlope = 1 / (p.initialSlopeScale * p.initialSlopeScale)
@@ -403,6 +402,16 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         func factor(_ tau2: Double, _ kappa2: Double, _ band: inout [Double], _ solve: inout [Double]) -> Double? {
             var logDetPrior = 0.0
             let logTau2 = Double.log(tau2), logKappa2 = Double.log(kappa2), logFloor = Double.log(p.minimumIncrementVariance)
+            // A horseshoe term's precision, 1/variance floored at the minimum,
+            // its normalizer counted in log|Q_prior|.
+            func precision(_ variance: Double, log logVariance: Double) -> Double {
+                guard variance >= p.minimumIncrementVariance else {
+                    logDetPrior -= logFloor
+                    return 1 / p.minimumIncrementVariance
+                }
+                logDetPrior -= logVariance
+                return 1 / variance
+            }
             let ok = band.withUnsafeMutableBufferPointer { a -> Bool in
                 for j in 0..<a.count { a[j] = 0 }
                 // Element (i, j), i ≤ j ≤ i + kd, of the upper band.
@@ -412,26 +421,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 add(1, 1, initialSlope)
                 for t in 1..<n {
                     // η_t = μ_t − μ_{t−1} − β_t with precision q; ζ_t = β_t − β_{t−1} with precision r.
-                    let variance = tau2 * localScale2[t]
-                    let q: Double
-                    if variance >= p.minimumIncrementVariance {
-                        q = 1 / variance
-                        logDetPrior -= logTau2 + logLocalScale2[t]
-                    } else {
-                        q = 1 / p.minimumIncrementVariance
-                        logDetPrior -= logFloor
-                    }
+                    let q = precision(tau2 * localScale2[t], log: logTau2 + logLocalScale2[t])
                     // ζ_t's precision: the horseshoe's 1/(κ²φ_t²) plus the slab's 1/c²
                     // (whose factor has no normalizer: ``StepLevelPriors/slopeChangeSlab``).
-                    let slopeVariance = kappa2 * slopeLocalScale2[t]
-                    let r: Double
-                    if slopeVariance >= p.minimumIncrementVariance {
-                        r = 1 / slopeVariance + slab
-                        logDetPrior -= logKappa2 + logSlopeLocalScale2[t]
-                    } else {
-                        r = 1 / p.minimumIncrementVariance + slab
-                        logDetPrior -= logFloor
-                    }
+                    let r = precision(kappa2 * slopeLocalScale2[t], log: logKappa2 + logSlopeLocalScale2[t]) + slab
                     let mu = 2 * t, muBefore = 2 * t - 2, beta = 2 * t + 1, betaBefore = 2 * t - 1
                     add(mu, mu, q)
                     add(muBefore, muBefore, q)
@@ -580,29 +573,28 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     }
 
     /// Step 2: the local scales of the increments given τ, and of the slope's changes given κ.
-    /// `IG(1, c)` is `c / Exp(1)`.
     func drawIncrementScales(_ state: inout StepLevelState, rng: inout RandomStream) {
-        let n = model.dayCount
-        let tau2 = state.globalScale2
         let level = state.level, slope = state.slope
-        state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
-            state.localAux.withUnsafeMutableBufferPointer { localAux in
-                for t in 1..<Swift.max(1, n) {
-                    let omega = level[t] - level[t - 1] - slope[t]
-                    let lambda2 = (1 / localAux[t] + omega * omega / (2 * tau2)) / rng.zigguratExponential(exponentialTable)
-                    localScale2[t] = Self.clamped(lambda2)
-                    localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
-                }
-            }
+        drawLocalScales(&state.localScale2, &state.localAux, global2: state.globalScale2, rng: &rng) { t in
+            level[t] - level[t - 1] - slope[t]
         }
-        // φ_t² | ζ_t, b_t ~ IG(1, 1/b_t + ζ_t²/(2κ²)), b_t ~ IG(1, 1 + 1/φ_t²).
-        let kappa2 = state.slopeScale2
-        state.slopeLocalScale2.withUnsafeMutableBufferPointer { localScale2 in
-            state.slopeLocalAux.withUnsafeMutableBufferPointer { localAux in
+        drawLocalScales(&state.slopeLocalScale2, &state.slopeLocalAux, global2: state.slopeScale2, rng: &rng) { t in
+            slope[t] - slope[t - 1]
+        }
+    }
+
+    /// A horseshoe's local scales given its global scale g and the values x_t
+    /// (`increment(t)`, t ≥ 1): `λ_t² ~ IG(1, 1/a_t + x_t²/(2g²))`, then
+    /// `a_t ~ IG(1, 1 + 1/λ_t²)`; `IG(1, c)` is `c / Exp(1)`.
+    func drawLocalScales(_ localScale2: inout [Double], _ localAux: inout [Double], global2: Double,
+                         rng: inout RandomStream, increment: (Int) -> Double) {
+        let n = model.dayCount
+        localScale2.withUnsafeMutableBufferPointer { localScale2 in
+            localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<Swift.max(1, n) {
-                    let zeta = slope[t] - slope[t - 1]
-                    let nu2 = (1 / localAux[t] + zeta * zeta / (2 * kappa2)) / rng.zigguratExponential(exponentialTable)
-                    localScale2[t] = Self.clamped(nu2)
+                    let x = increment(t)
+                    let scale2 = (1 / localAux[t] + x * x / (2 * global2)) / rng.zigguratExponential(exponentialTable)
+                    localScale2[t] = Self.clamped(scale2)
                     localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
                 }
             }
