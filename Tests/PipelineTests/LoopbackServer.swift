@@ -13,11 +13,17 @@ final class LoopbackServer: Sendable {
     }
 
     /// Starts a server whose routes are set by `configure` before it listens.
+    ///
+    /// Both waits are hang guards, not timings. The server runs on Swift's
+    /// cooperative pool, one thread per core; in a full test run the other
+    /// suites' fits hold both threads of this 2-core machine, and CI once saw
+    /// the server still not listening after 10 s. So the start waits up to
+    /// 150 s (inside the suites' 3-minute limit) and a handler up to 60 s.
     static func start(_ configure: (HTTPServer) async -> Void) async throws -> LoopbackServer {
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 15, logger: .disabled)
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
         await configure(server)
         let task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
+        try await server.waitUntilListening(timeout: 150)
         return LoopbackServer(server: server, task: task)
     }
 
