@@ -2,7 +2,8 @@
 // 2018): for each noise model and sampler, REPLICATES prior draws, simulated
 // series, fits and ranks; prints the rank histograms and the χ² p-values.
 // The tests run a reduced version (100 replicates); this is the full one.
-// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level]  (the models calibrated; default all)
+// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level] [SEED]  (the models calibrated, default all;
+// the seed of every replicate's prior draw and fit, default 2024)
 import Foundation
 import Sampling
 import SplineModels
@@ -13,6 +14,11 @@ let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
 let only = arguments.count > 3 ? arguments[3] : "all"
 guard ["all", "spline", "step-level"].contains(only) else {
     FileHandle.standardError.write(Data("SBC: the third argument must be all, spline or step-level, not '\(only)'\n".utf8))
+    exit(2)
+}
+let seedArgument = arguments.count > 4 ? UInt64(arguments[4]) : 2024
+guard let seed = seedArgument else {
+    FileHandle.standardError.write(Data("SBC: the fourth argument must be a seed (a non-negative integer), not '\(arguments[4])'\n".utf8))
     exit(2)
 }
 var failures = 0
@@ -34,7 +40,7 @@ for noise in [NoiseModel.gaussian, .studentT] where only != "step-level" {
     for sampler in [SamplerKind.gibbs, .nuts] {
         let config = SimulationBasedCalibration.Configuration(
             noise: noise, sampler: sampler, replicates: replicates, days: 48, runsPerDay: 2, chains: 2,
-            warmup: 300, draws: 400, rankedDraws: 99, bins: 10, seed: 2024, threads: threads)
+            warmup: 300, draws: 400, rankedDraws: 99, bins: 10, seed: seed, threads: threads)
         let result = try await SimulationBasedCalibration.run(config)
         failures += printRows(result, model: noise.rawValue, sampler: sampler.rawValue, replicates: replicates,
                               divergences: "\(result.fitsWithDivergences)")
@@ -45,7 +51,7 @@ for noise in [NoiseModel.gaussian, .studentT] where only != "step-level" {
 if only != "spline" {
     let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
                                                         chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
-                                                        seed: 2024, threads: threads)
+                                                        seed: seed, threads: threads)
     failures += printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
                           replicates: stepConfig.replicates, divergences: "–")
     // The same with the two-mode noise (each block's second mode drawn from its
