@@ -75,8 +75,10 @@ public enum StepLevelFitter {
     /// Raised when the model changes in a way that changes its answers
     /// (2: noise scales per noise block; 3: a slope — the level a local
     /// linear trend — and the increments' global scale τ learned; 4: a
-    /// noise candidate with two modes; 5: the slope's changes a horseshoe, so a drift that starts on one day is followed at its rate).
-    public static let modelVersion = 5
+    /// noise candidate with two modes; 5: the slope's changes a horseshoe, so a drift that starts on one day is followed at its rate;
+    /// 6: the kinks' slab four times narrower, c = 1/28 a day, so fewer
+    /// recent steps are read as ramps and fewer fits are flagged).
+    public static let modelVersion = 6
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of
     /// two steps still shows both.

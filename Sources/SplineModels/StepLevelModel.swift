@@ -65,8 +65,8 @@ import RealModule
 /// the drifts of the change study at about half their size. κ, the kinks'
 /// global scale, is learned: tiny on a series without drift. A slab
 /// (``StepLevelPriors/slopeChangeSlab``, the regularized horseshoe) keeps
-/// kinks to the size of drifts — a noise MAD a week — so that a recent step
-/// stays a step and is not read as a steep ramp.
+/// kinks to the size of drifts — a quarter of a noise MAD a week each — so
+/// that a recent step stays a step and is not read as a steep ramp.
 ///
 /// τ and κ are learned on grids (``StepLevelPriors/globalScaleGrid``,
 /// ``StepLevelPriors/slopeScaleGrid``) under half-Cauchy priors (Piironen &
@@ -310,13 +310,16 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// prior density of ζ_t carries a factor `exp(−ζ_t²/(2c²))` (without a
     /// normalizer, so that φ_t's conditional stays conjugate), so a kink
     /// larger than c is Gaussian-tailed where the horseshoe's is Cauchy.
-    /// c = 1/7 working units a day: a drift moves the level by about a noise
-    /// MAD a week at most (two MADs a week are 2c, still followed when weeks
-    /// of data show it). Without it one kink turning the slope by a MAD a
-    /// day was as cheap as a step, and the last days of a recent step were
-    /// read now as a step, now as a steep ramp that starts a few days
-    /// before it — two readings the chains swapped between every few hundred
-    /// sweeps (R̂ up to 1.3 on simulated steps).
+    /// c = 1/28 working units a day: one kink moves the level by about a
+    /// quarter of a noise MAD a week (a faster drift is a few kinks, or one
+    /// past c, followed when weeks of data show it). Without a slab one kink
+    /// turning the slope by a MAD a day was as cheap as a step, and the last
+    /// days of a recent step were read now as a step, now as a steep ramp
+    /// that starts a few days before it — two readings the chains swapped
+    /// between every few hundred sweeps (R̂ up to 1.3 on simulated steps).
+    /// v5's c = 1/7 (a MAD a week) still left 51 of the change study's 360
+    /// fits flagged against 18 with 1/28; the drifts read 1.18% and 1.02%
+    /// (truth 1.23%), alert recall 0.686 and 0.761 (RESULTS-step-level.md).
     public var slopeChangeSlab: Double
     /// log prior weight of each κ of ``slopeScaleGrid`` (half-Cauchy density × κ, an even grid in log κ).
     public var slopeScaleLogWeights: [Double] { Self.halfCauchyLogWeights(slopeScaleGrid, scale: slopeScale) }
@@ -373,7 +376,7 @@ public struct StepLevelPriors: Sendable, Equatable {
 
     public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
                 initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
-                slopeChangeSlab: Double = 1.0 / 7,
+                slopeChangeSlab: Double = 1.0 / 28,
                 nuGrid: [Double] = [2, 3, 5, 8, 15, 30, 100], nuShape: Double = 2, nuRate: Double = 0.1,
                 minimumIncrementVariance: Double = 1e-12, blockDays: Int = 56,
                 poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
