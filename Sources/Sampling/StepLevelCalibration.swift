@@ -31,11 +31,22 @@ public enum StepLevelCalibration {
         /// second mode drawn from its prior too, and the last block's offset
         /// and share ranked.
         public var twoModes: Bool
+        /// The slope changes' slab c (nil: the model's,
+        /// ``StepLevelPriors/slopeChangeSlab``).
+        public var slopeChangeSlab: Double?
+        /// Rejection draws of the prior (the slab's factor, the modes'
+        /// separation) give up after this many attempts with an error,
+        /// rather than loop for ever on a prior that leaves almost nothing
+        /// to accept.
+        public var maximumPriorAttempts: Int
 
         public init(replicates: Int = 100, days: Int = 30, runsPerDay: Int = 2, blockDays: Int = 10, chains: Int = 2,
                     warmup: Int = 200, draws: Int = 400, rankedDraws: Int = 49, bins: Int = 10, seed: UInt64 = 1,
-                    threads: Int = 2, twoModes: Bool = false) {
+                    threads: Int = 2, twoModes: Bool = false, slopeChangeSlab: Double? = nil,
+                    maximumPriorAttempts: Int = 1_000_000) {
             self.twoModes = twoModes
+            self.slopeChangeSlab = slopeChangeSlab
+            self.maximumPriorAttempts = maximumPriorAttempts
             self.replicates = replicates
             self.days = days
             self.runsPerDay = runsPerDay
@@ -76,6 +87,8 @@ public enum StepLevelCalibration {
         var priors = StepLevelPriors.standard
         priors.blockDays = config.blockDays
         priors.twoModes = config.twoModes
+        if let slab = config.slopeChangeSlab { priors.slopeChangeSlab = slab }
+        let maximumPriorAttempts = config.maximumPriorAttempts
         let n = config.days
         var days: [Int] = []
         for d in 0..<n { for _ in 0..<config.runsPerDay { days.append(d) } }
@@ -88,7 +101,12 @@ public enum StepLevelCalibration {
         // probability ∏ exp(−ζ_t²/(2c²)) (the slab's factor; rejection of the
         // whole path, κ included, gives the joint prior the model has).
         var kappa = 0.0, changes = [Double](repeating: 0, count: n)
+        var attempts = 0
         while true {
+            attempts += 1
+            guard attempts <= maximumPriorAttempts else {
+                throw ModelError.invalidPrior("the slope's prior path was rejected \(maximumPriorAttempts) times: the slab is too narrow for κ's grid")
+            }
             kappa = priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
             var logKeep = 0.0
             for t in 1..<n {
@@ -111,7 +129,12 @@ public enum StepLevelCalibration {
         // With two modes the prior of (α, ρ, σ_b, δ_b, π_b) is restricted to |δ_b| ≥ c σ_b in
         // every block: drawn jointly until a draw has it (rejection gives the restricted density).
         var alpha = 1.0, rho = 1.0, precision: [Double] = [], offset: [Double] = [], share: [Double] = []
+        attempts = 0
         repeat {
+            attempts += 1
+            guard attempts <= maximumPriorAttempts else {
+                throw ModelError.invalidPrior("no prior draw of the noise had separated modes in \(maximumPriorAttempts) attempts")
+            }
             alpha = priors.poolingGrid[Int(rng.uniform() * Double(priors.poolingGrid.count)) % priors.poolingGrid.count]
             rho = Swift.max(1e-12, rng.gamma(shape: priors.typicalVarianceShape, rate: priors.typicalVarianceRate))
             precision = (0..<blockCount).map { _ in Swift.max(1e-300, rng.gamma(shape: alpha, rate: alpha * rho)) }

@@ -1,5 +1,6 @@
 import Testing
 import Sampling
+import SplineModels
 
 /// Reduced simulation-based calibration of the step-level model with the
 /// production kernel (the full run: `scripts/validation/sbc.sh`): the rank
@@ -34,4 +35,18 @@ func stepLevelTwoModeRanksAreUniform() async throws {
     for (q, name) in result.quantities.enumerated() {
         #expect(result.pValues[q] > 0.001, "\(name): ranks \(result.histograms[q]), p = \(result.pValues[q])")
     }
+}
+
+/// The prior draw's rejection loops are bounded: a slab so narrow that no
+/// slope path is kept ends in a clear error after the allowed attempts,
+/// not in a loop that never returns; the standard slab passes.
+@Test("a prior draw that rejects everything gives up with an error", .timeLimit(.minutes(1)))
+func priorDrawRejectionIsBounded() async throws {
+    var config = StepLevelCalibration.Configuration(replicates: 2, days: 30, chains: 1, warmup: 10, draws: 20,
+                                                    rankedDraws: 9, seed: 3, threads: 1, slopeChangeSlab: 1e-9,
+                                                    maximumPriorAttempts: 200)
+    await #expect(throws: ModelError.self) { _ = try await StepLevelCalibration.run(config) }
+    config.slopeChangeSlab = nil
+    let result = try await StepLevelCalibration.run(config)
+    #expect(result.ranks[0].count == 2)
 }
