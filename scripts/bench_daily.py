@@ -8,28 +8,15 @@ Usage: scripts/bench_daily.py [SLOWREG] [N]
 import json, os, re, sqlite3, subprocess, sys, tempfile, time
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib
+
 slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/slowreg")
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 LAST = np.datetime64("2024-05-06")
 
 def write_csv(path):
-    rng = np.random.default_rng(7)
-    rows = 0
-    with open(path, "w") as f:
-        f.write("push_timestamp,value,machine_platform,suite,lower_is_better\n")
-        for s in range(n_series):
-            level = rng.uniform(10, 1000)
-            noise = rng.uniform(0.01, 0.05)
-            drift = rng.normal(0, 0.02)                # % per week
-            step = rng.choice([0.0, 0.0, 0.0, 3.0, -3.0])
-            for d in range(365):
-                day = LAST - np.timedelta64(364 - d, "D")
-                mult = 1 + drift / 100 * d / 7 + (step / 100 if d > 354 else 0)
-                for r in range(rng.integers(1, 6)):
-                    v = level * mult * (1 + noise * rng.standard_normal())
-                    f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},platform-{s % 6},suite-{s},True\n")
-                    rows += 1
-    return rows
+    return benchlib.write_series_csv(path, n_series, LAST - np.timedelta64(364, "D"), 365, step_after=354)
 
 with tempfile.TemporaryDirectory() as tmp:
     csv, store = os.path.join(tmp, "runs.csv"), os.environ.get("BENCH_STORE", os.path.join(tmp, "bench.sqlite"))

@@ -26,6 +26,9 @@ Usage: scripts/bench_workers.py [SLOWREG] [N] [CONFIG ...]
 import json, os, sqlite3, subprocess, sys, tempfile, time
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib
+
 slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/slowreg")
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
@@ -38,19 +41,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 
 def write_csv(path):
-    rng = np.random.default_rng(7)
-    with open(path, "w") as f:
-        f.write("push_timestamp,value,machine_platform,suite,lower_is_better\n")
-        for s in range(n_series):
-            level, noise = rng.uniform(10, 1000), rng.uniform(0.01, 0.05)
-            drift, step = rng.normal(0, 0.02), rng.choice([0.0, 0.0, 0.0, 3.0, -3.0])
-            days = 365 + RUN_DATES - 1
-            for d in range(days):
-                day = LAST - np.timedelta64(days - 1 - d, "D")
-                mult = 1 + drift / 100 * d / 7 + (step / 100 if d > days - 11 else 0)
-                for r in range(rng.integers(1, 6)):
-                    v = level * mult * (1 + noise * rng.standard_normal())
-                    f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},platform-{s % 6},suite-{s},True\n")
+    days = 365 + RUN_DATES - 1
+    return benchlib.write_series_csv(path, n_series, LAST - np.timedelta64(days - 1, "D"), days, step_after=days - 11)
 
 
 def start_server():
