@@ -39,20 +39,11 @@ public enum StepLevelCalibration {
         /// rather than loop for ever on a prior that leaves almost nothing
         /// to accept.
         public var maximumPriorAttempts: Int
-        /// Chains start at the replicate's true draw — every parameter and
-        /// latent variable the prior drew, the horseshoes' auxiliaries drawn
-        /// from their conditionals — instead of the production start. The
-        /// truth is an exact posterior draw, so an invariant kernel keeps
-        /// uniform ranks from there however slowly it mixes: uniform here
-        /// but not from the production start points to the start or to
-        /// mixing; not uniform here, to the kernel.
-        public var startAtTruth: Bool
 
         public init(replicates: Int = 100, days: Int = 30, runsPerDay: Int = 2, blockDays: Int = 10, chains: Int = 2,
                     warmup: Int = 200, draws: Int = 400, rankedDraws: Int = 49, bins: Int = 10, seed: UInt64 = 1,
                     threads: Int = 2, twoModes: Bool = false, slopeChangeSlab: Double? = nil,
-                    maximumPriorAttempts: Int = 1_000_000, startAtTruth: Bool = false) {
-            self.startAtTruth = startAtTruth
+                    maximumPriorAttempts: Int = 1_000_000) {
             self.twoModes = twoModes
             self.slopeChangeSlab = slopeChangeSlab
             self.maximumPriorAttempts = maximumPriorAttempts
@@ -109,7 +100,7 @@ public enum StepLevelCalibration {
         // The slope's changes: horseshoe draws, the whole path kept with
         // probability ∏ exp(−ζ_t²/(2c²)) (the slab's factor; rejection of the
         // whole path, κ included, gives the joint prior the model has).
-        var kappa = 0.0, changes = [Double](repeating: 0, count: n), phis = [Double](repeating: 1, count: n)
+        var kappa = 0.0, changes = [Double](repeating: 0, count: n)
         var attempts = 0
         while true {
             attempts += 1
@@ -119,8 +110,7 @@ public enum StepLevelCalibration {
             kappa = priors.slopeScaleGrid[StepLevelGibbs.categorical(logWeights: priors.slopeScaleLogWeights, rng: &rng) ?? 0]
             var logKeep = 0.0
             for t in 1..<n {
-                phis[t] = abs(rng.studentT(df: 1))
-                changes[t] = kappa * phis[t] * rng.standardNormal()
+                changes[t] = kappa * abs(rng.studentT(df: 1)) * rng.standardNormal()
                 logKeep -= changes[t] * changes[t] / (2 * priors.slopeChangeSlab * priors.slopeChangeSlab)
             }
             if Double.log(rng.uniform()) < logKeep { break }
@@ -128,11 +118,9 @@ public enum StepLevelCalibration {
         var level = [Double](repeating: 0, count: n), slope = [Double](repeating: 0, count: n)
         level[0] = priors.initialLevelScale * rng.standardNormal()
         slope[0] = priors.initialSlopeScale * rng.standardNormal()
-        var lambdas = [Double](repeating: 1, count: n)
         for t in 1..<n {
             slope[t] = slope[t - 1] + changes[t]
             let lambda = abs(rng.studentT(df: 1))
-            lambdas[t] = lambda
             level[t] = level[t - 1] + slope[t] + tau * lambda * rng.standardNormal()
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }
@@ -161,13 +149,10 @@ public enum StepLevelCalibration {
             !config.twoModes || precision[b] * offset[b] * offset[b] >= priors.modeSeparation * priors.modeSeparation
         })
         let blockOfDay = (0..<n).map { blockCount - 1 - (n - 1 - $0) / priors.blockDays }
-        var trueWeights: [Double] = [], trueModes: [Bool] = []
         let values = days.map { d -> Double in
             let w = Swift.max(1e-300, rng.gamma(shape: nu / 2, rate: nu / 2))
             let b = blockOfDay[d]
-            let second = config.twoModes && rng.uniform() < share[b]
-            let mode = second ? offset[b] : 0
-            trueWeights.append(w); trueModes.append(second)
+            let mode = config.twoModes && rng.uniform() < share[b] ? offset[b] : 0
             return level[d] + mode + rng.standardNormal() / (w * precision[b]).squareRoot()
         }
 
@@ -187,34 +172,8 @@ public enum StepLevelCalibration {
         var draws: [[Double]] = []
         for c in 0..<config.chains {
             var chainRNG = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: UInt64(c))
-            var start = kernel.initialState(nil)
-            if config.startAtTruth {
-                start.level = level
-                start.slope = slope
-                start.localScale2 = lambdas.map { $0 * $0 }
-                start.localAux = lambdas.map { (1 + 1 / ($0 * $0)) / chainRNG.exponential() }
-                start.slopeLocalScale2 = phis.map { $0 * $0 }
-                start.slopeLocalAux = phis.map { (1 + 1 / ($0 * $0)) / chainRNG.exponential() }
-                start.globalScale2 = tau * tau
-                start.globalScaleIndex = priors.globalScaleGrid.firstIndex(of: tau)
-                start.slopeScale2 = kappa * kappa
-                start.slopeScaleIndex = priors.slopeScaleGrid.firstIndex(of: kappa) ?? start.slopeScaleIndex
-                start.blockPrecision = precision
-                start.typicalVariance = rho
-                start.pooling = alpha
-                start.weights = trueWeights
-                start.nu = nu
-                if config.twoModes {
-                    start.modeOffset = offset
-                    start.modeShare = share
-                    start.inSecondMode = trueModes
-                    start.latentValues = values.indices.map { values[$0] - (trueModes[$0] ? offset[blockOfDay[days[$0]]] : 0) }
-                } else {
-                    start.latentValues = values
-                }
-            }
             let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(),
-                                      from: start, warmup: config.warmup, draws: config.draws,
+                                      from: kernel.initialState(nil), warmup: config.warmup, draws: config.draws,
                                       rng: &chainRNG) { quantities($0) }
             draws += run.draws
         }

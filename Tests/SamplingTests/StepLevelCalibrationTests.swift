@@ -50,18 +50,3 @@ func priorDrawRejectionIsBounded() async throws {
     let result = try await StepLevelCalibration.run(config)
     #expect(result.ranks[0].count == 2)
 }
-
-/// Chains started at each replicate's true draw (an exact posterior draw):
-/// an invariant kernel keeps the ranks uniform from there whatever its
-/// mixing, so this checks the two-mode kernel apart from its start (the
-/// full run, `sbc.sh 500 2 step-level 2024 truth`, is in RESULTS-step-level.md).
-@Test("step-level SBC from the true draw: every rank histogram uniform")
-func stepLevelRanksFromTheTruthAreUniform() async throws {
-    let config = StepLevelCalibration.Configuration(replicates: 200, days: 30, runsPerDay: 2, blockDays: 10, chains: 2,
-                                                    warmup: 100, draws: 200, rankedDraws: 49, bins: 10, seed: 31,
-                                                    threads: 2, twoModes: true, startAtTruth: true)
-    let result = try await StepLevelCalibration.run(config)
-    for (q, name) in result.quantities.enumerated() {
-        #expect(result.pValues[q] > 0.001, "\(name): ranks \(result.histograms[q]), p = \(result.pValues[q])")
-    }
-}

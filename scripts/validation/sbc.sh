@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # The full simulation-based calibration (both noise models, Gibbs and NUTS).
-# Usage: scripts/validation/sbc.sh [REPLICATES] [THREADS] [all|spline|step-level] [SEED] [production|truth]
-#   (default 500, all cores, all, 2024, production: the step-level chains start as a fit starts them;
-#    truth: at the replicate's true draw, which tells a kernel fault from slow mixing)
+# Usage: scripts/validation/sbc.sh [REPLICATES] [THREADS] [all|spline|step-level] [SEED]   (default 500, all cores, all, 2024)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/setup.sh --no-build
 cd Benchmarks
 swift build -c release --scratch-path .build-bench --product SBC 2>&1 | grep -E "error|warning: unre" || true
-exec .build-bench/release/SBC "${1:-500}" "${2:-$(nproc)}" "${3:-all}" "${4:-2024}" "${5:-production}"
+exec .build-bench/release/SBC "${1:-500}" "${2:-$(nproc)}" "${3:-all}" "${4:-2024}"

@@ -2,9 +2,8 @@
 // 2018): for each noise model and sampler, REPLICATES prior draws, simulated
 // series, fits and ranks; prints the rank histograms and the χ² p-values.
 // The tests run a reduced version (100 replicates); this is the full one.
-// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level] [SEED] [production|truth]  (the models
-// calibrated, default all; the seed of every replicate's prior draw and fit, default 2024; where the
-// step-level chains start: as a fit starts them, the default, or at the replicate's true draw)
+// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level] [SEED]  (the models calibrated, default all;
+// the seed of every replicate's prior draw and fit, default 2024)
 import Foundation
 import Sampling
 import SplineModels
@@ -20,11 +19,6 @@ guard ["all", "spline", "step-level"].contains(only) else {
 let seedArgument = arguments.count > 4 ? UInt64(arguments[4]) : 2024
 guard let seed = seedArgument else {
     FileHandle.standardError.write(Data("SBC: the fourth argument must be a seed (a non-negative integer), not '\(arguments[4])'\n".utf8))
-    exit(2)
-}
-let start = arguments.count > 5 ? arguments[5] : "production"
-guard ["production", "truth"].contains(start) else {
-    FileHandle.standardError.write(Data("SBC: the fifth argument must be production or truth, not '\(start)'\n".utf8))
     exit(2)
 }
 var failures = 0
@@ -57,7 +51,7 @@ for noise in [NoiseModel.gaussian, .studentT] where only != "step-level" {
 if only != "spline" {
     let stepConfig = StepLevelCalibration.Configuration(replicates: replicates * 2, days: 30, runsPerDay: 2, blockDays: 10,
                                                         chains: 2, warmup: 200, draws: 400, rankedDraws: 99, bins: 10,
-                                                        seed: seed, threads: threads, startAtTruth: start == "truth")
+                                                        seed: seed, threads: threads)
     failures += printRows(try await StepLevelCalibration.run(stepConfig), model: "step-level", sampler: "gibbs",
                           replicates: stepConfig.replicates, divergences: "–")
     // The same with the two-mode noise (each block's second mode drawn from its
