@@ -52,15 +52,32 @@ public struct ParetoSmoothedWeights: Sendable, Equatable {
             throw LOOError.nonFiniteLogRatio(draw: draw, value: ratio)
         }
 
-        let order = logRatios.indices.sorted { logRatios[$0] < logRatios[$1] }
-        var sorted = order.map { logRatios[$0] }
-        let tailLength = PSISTail.length(drawCount: logRatios.count, relativeEfficiency: relativeEfficiency)
-        let k = sorted.withUnsafeMutableBufferPointer { PSISTail.smooth(sortedLogRatios: $0, tailLength: tailLength) }
-        let normalizer = sorted.withUnsafeBufferPointer { PSISTail.logSumExp($0) }
         var weights = [Double](repeating: 0, count: logRatios.count)
-        for (rank, index) in order.enumerated() { weights[index] = sorted[rank] - normalizer }
+        var work = [Double](repeating: 0, count: logRatios.count)
+        let tailLength = PSISTail.length(drawCount: logRatios.count, relativeEfficiency: relativeEfficiency)
+        let k = logRatios.withUnsafeBufferPointer { ratios in
+            work.withUnsafeMutableBufferPointer { work in
+                weights.withUnsafeMutableBufferPointer { weights in
+                    PSISTail.smoothedLogWeights(ratios, tailLength: tailLength, work: work, into: weights)
+                }
+            }
+        }
         logWeights = weights
         paretoK = k
+    }
+
+    /// PSIS of one vector of log ratios into caller-provided buffers (for the
+    /// many points of a leave-one-out computation, without an allocation a
+    /// point but the tail's indices): `weights` receives the smoothed,
+    /// truncated and normalized log weights in the ratios' order, `work` is
+    /// scratch; returns `k̂`. The ratios must be finite and at least two, the
+    /// buffers as long as they (the throwing initializer checks; this does
+    /// not).
+    public static func smooth(logRatios: UnsafeBufferPointer<Double>, relativeEfficiency: Double = 1,
+                              work: UnsafeMutableBufferPointer<Double>,
+                              into weights: UnsafeMutableBufferPointer<Double>) -> Double {
+        let tailLength = PSISTail.length(drawCount: logRatios.count, relativeEfficiency: relativeEfficiency)
+        return PSISTail.smoothedLogWeights(logRatios, tailLength: tailLength, work: work, into: weights)
     }
 }
 
@@ -113,6 +130,42 @@ enum PSISTail {
             ratios[tailStart + j] = smoothed > 0 ? 0 : smoothed
         }
         return fit.shape
+    }
+
+    /// PSIS of `ratios` (all finite) into `weights`: smoothed, truncated and
+    /// normalized log weights in the ratios' order; returns `k̂`. Only the
+    /// tail needs ranks: the top block is found by ``sortTop(_:topCount:)``
+    /// in `work` and smoothed there, the draws above the cutoff are sorted
+    /// among themselves (`O(S + M log M)`), and every other draw keeps its
+    /// shifted raw ratio. Tied ratios in the tail take their smoothed values
+    /// in an unspecified order among themselves.
+    static func smoothedLogWeights(_ ratios: UnsafeBufferPointer<Double>, tailLength: Int,
+                                   work: UnsafeMutableBufferPointer<Double>,
+                                   into weights: UnsafeMutableBufferPointer<Double>) -> Double {
+        let count = ratios.count
+        for s in 0..<count { work[s] = ratios[s] }
+        sortTop(work, topCount: tailLength + 1)
+        let largest = work[count - 1]
+        let k = smooth(sortedLogRatios: work, tailLength: tailLength)
+        // The tail the smoothing replaced: the draws strictly above the cutoff, at the end of `work`.
+        let cutoff = max(work[count - tailLength - 1], lowestCutoff)
+        var tailStart = count - tailLength
+        while tailStart < count && work[tailStart] <= cutoff { tailStart += 1 }
+        var tailDraws: [Int] = []
+        tailDraws.reserveCapacity(count - tailStart)
+        for s in 0..<count {
+            let shifted = ratios[s] - largest
+            weights[s] = shifted
+            if shifted > cutoff { tailDraws.append(s) }
+        }
+        // A tail that was not fitted is left as it was (its raw ratios).
+        if tailDraws.count == count - tailStart {
+            tailDraws.sort { ratios[$0] < ratios[$1] }
+            for (j, s) in tailDraws.enumerated() { weights[s] = work[tailStart + j] }
+        }
+        let normalizer = logSumExp(UnsafeBufferPointer(weights))
+        for s in 0..<count { weights[s] -= normalizer }
+        return k
     }
 
     /// Rearranges `values` so that its last `topCount` entries are its

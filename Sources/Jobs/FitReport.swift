@@ -83,8 +83,15 @@ public struct FitReport: Encodable, Sendable {
 
     public struct RecalibrationSummary: Encodable, Sendable {
         public var factor: Double?
+        /// `leave-one-out` (step-level) or `in-sample` (reference): how the coverages were measured.
+        public var measured: String?
         public var coverage_before: Double?
         public var coverage_after: Double?
+        /// Leave-one-out only: the factor the target asked for when the one applied was bounded,
+        /// and the PSIS diagnostic of the runs' leave-one-out intervals (largest k̂, runs with k̂ > 0.7).
+        public var required_factor: Double?
+        public var pareto_k_max: Double?
+        public var pareto_k_above_0_7: Int?
         public var check_inside: Int?
         public var check_outside: Int?
         public var check_beta_p05: Double?
@@ -187,8 +194,13 @@ public struct FitReport: Encodable, Sendable {
                             size_percent: $0.sizePercent)
         }
         recalibration = RecalibrationSummary(
-            factor: result.recalibration?.factor, coverage_before: result.recalibration?.coverageBefore,
-            coverage_after: result.recalibration?.coverageAfter, check_inside: result.calibrationCheck?.inside,
+            factor: result.recalibration?.factor, measured: result.recalibration?.method,
+            coverage_before: result.recalibration?.coverageBefore,
+            coverage_after: result.recalibration?.coverageAfter,
+            required_factor: result.recalibration.flatMap { $0.isBounded && $0.requiredFactor.isFinite ? $0.requiredFactor : nil },
+            pareto_k_max: result.recalibration?.method == "leave-one-out" ? result.fit.leaveOneOut?.maxParetoK : nil,
+            pareto_k_above_0_7: result.recalibration?.method == "leave-one-out" ? result.fit.leaveOneOut?.highParetoKCount : nil,
+            check_inside: result.calibrationCheck?.inside,
             check_outside: result.calibrationCheck?.outside, check_beta_p05: result.calibrationCheck?.lowerBound,
             check_beta_p95: result.calibrationCheck?.upperBound)
         modes = Modes(count: result.modes?.count, summary: result.modes?.summary)

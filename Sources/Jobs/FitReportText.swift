@@ -34,7 +34,7 @@ public enum FitReportText {
         out += "\n"
         for w in d.warnings { out += "        ! \(w)\n" }
         if let f = r.recalibration.factor {
-            out += "recal   factor \(format(f, digits: 3)); 90% coverage \(percent(r.recalibration.coverage_before)) → \(percent(r.recalibration.coverage_after))\n"
+            out += "recal   factor \(format(f, digits: 3)); 90% coverage (\(r.recalibration.measured ?? "in-sample")) \(percent(r.recalibration.coverage_before)) → \(percent(r.recalibration.coverage_after))\n"
         }
         if let s = r.modes.summary { out += "modes   \(s)\n" }
         out += "\n" + pad("date", 12) + pad("level p50", 12, right: true) + pad("90% level", 24, right: true)

@@ -142,6 +142,12 @@ public enum SeriesJob {
     /// Longest forecast from the last run to the run date: beyond a quarter
     /// the level is the prior's guess, not the series'.
     public static let maximumForecastDays = 90
+    /// The recalibration factor measured leave-one-out is kept within
+    /// these bounds. On the real series it is 0.93–1.05; a factor far
+    /// outside says the intervals miss for another reason than their width
+    /// (a bimodal microbenchmark fitted with one mode asked for ×25, which
+    /// would widen every day's interval to the whole range of the data).
+    public static let leaveOneOutFactorBounds = 0.5...2.0
 
     public static func run(_ rows: [SeriesRow], options: SeriesJobOptions) async throws -> SeriesJobResult {
         let prepared: PreparedSeries
@@ -184,17 +190,27 @@ public enum SeriesJob {
         async let sortingLevel = SortedDraws(fit.level)
         let sortedRaw = SortedDraws(fit.predictive)
         let sortedLevel = await sortingLevel
+        // The step-level model's shares are measured leave-one-out (a daily
+        // level fits each run's own day; ``LeaveOneOutIntervals``).
+        let loo = fit.leaveOneOut.flatMap { $0.pointCount == rowDays.count ? $0 : nil }
         var recalibration: Recalibration?
         if options.recalibrate {
             do {
-                let r = try Recalibration(sorted: sortedRaw, days: rowDays, values: rowValues)
+                let r = try Recalibration(sorted: sortedRaw, days: rowDays, values: rowValues,
+                                          pointIntervals: loo.map { PointIntervals(lower: $0.lower90, upper: $0.upper90) },
+                                          factorBounds: loo == nil ? nil : leaveOneOutFactorBounds)
                 recalibration = r
+                if r.isBounded {
+                    notes.append(String(format: "recalibration bounded: the 90%% intervals would need ×%.3g to hold 90%% of the runs left out one at a time; ×%.3g applied (%.0f%% inside): the misses are not a matter of width (runs in modes or on days the model does not follow)",
+                                        r.requiredFactor, r.factor, 100 * r.coverageAfter))
+                }
             } catch {
                 notes.append("recalibration skipped: \(error)")
             }
         }
         let check = try? CalibrationCheck(sorted: sortedRaw, days: rowDays, values: rowValues,
-                                          factor: recalibration?.factor ?? 1)
+                                          factor: recalibration?.factor ?? 1,
+                                          pointIntervals: loo.map { PointIntervals(lower: $0.lower50, upper: $0.upper50) })
         let modes = try? ModeAnalysis(values: rowValues)
 
         // Comparisons of the run date (default: last day with data).

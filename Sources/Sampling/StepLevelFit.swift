@@ -36,6 +36,10 @@ public struct LevelFit: Sendable {
     /// The noise model the fit used and, when it was chosen by PSIS-LOO, the
     /// comparison behind the choice (nil for the reference model).
     public var noise: NoiseChoice?
+    /// Each point's leave-one-out predictive intervals, for the
+    /// recalibration (step-level model; nil for the reference model, or when
+    /// they could not be estimated).
+    public var leaveOneOut: LeaveOneOutIntervals?
 
     public var dayCount: Int { lastDay - firstDay + 1 }
 
@@ -77,8 +81,11 @@ public enum StepLevelFitter {
     /// linear trend — and the increments' global scale τ learned; 4: a
     /// noise candidate with two modes; 5: the slope's changes a horseshoe, so a drift that starts on one day is followed at its rate;
     /// 6: the kinks' slab four times narrower, c = 1/28 a day, so fewer
-    /// recent steps are read as ramps and fewer fits are flagged).
-    public static let modelVersion = 6
+    /// recent steps are read as ramps and fewer fits are flagged;
+    /// 7: the recalibration's coverage measured leave-one-out, so the
+    /// predictive intervals are no longer shrunk for the runs the level was
+    /// fitted to — the level's draws, and so every comparison, are v6's).
+    public static let modelVersion = 7
     /// A step is material when the level moves by at least this share in a
     /// day: half the default alert minimum (SPEC §8), so a 2% change made of
     /// two steps still shows both.
@@ -97,8 +104,11 @@ public enum StepLevelFitter {
         let clock = ContinuousClock()
         let start = clock.now
         guard case .chosenByLOO = noise else {
-            return try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
-                                 priors: noise.priors(over: priors), name: noise.name, loo: false, start: start).fit
+            let one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                    priors: noise.priors(over: priors), name: noise.name, loo: false, start: start)
+            var fitted = one.fit
+            fitted.leaveOneOut = one.leaveOneOut()
+            return fitted
         }
         // A changing scale, and two modes, are candidates only when the data hint at them.
         let dayCount = lastDay - firstDay + 1, shifted = days.map { $0 - firstDay }
@@ -110,16 +120,18 @@ public enum StepLevelFitter {
         if spread >= NoiseChoice.spreadRatioForCandidates { candidates.append(.changingScale) }
         if modeShare >= NoiseChoice.modeShareForCandidate { candidates.append(.twoModes) }
         guard candidates.count > 1 else {
-            var one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
-                                    priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
-                                    loo: false, start: start).fit
+            let only = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                     priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
+                                     loo: false, start: start)
+            var one = only.fit
+            one.leaveOneOut = only.leaveOneOut()
             let reason = String(format: "one scale, one mode: the noise blocks' spreads differ by a factor %.2f, under %.1f, and no block's residuals have a second mode with %.0f%% of them, so neither a changing scale nor two modes were fitted",
                                 spread, NoiseChoice.spreadRatioForCandidates, 100 * NoiseChoice.modeShareForCandidate)
             one.noise = NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason)
             return one
         }
         // Each candidate fitted in full; the one the data support kept (SPEC §5b).
-        var fits: [(fit: LevelFit, loo: LOOResult?)] = []
+        var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
         for candidate in candidates {
             fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                       priors: candidate.priors(over: priors), name: candidate.name, loo: true, start: start))
@@ -128,6 +140,7 @@ public enum StepLevelFitter {
                                         mixed: fits.map { $0.fit.diagnostics.status == .good })
         choice.reason += String(format: " (screens: spreads' ratio %.2f, second mode's share %.2f)", spread, modeShare)
         var chosen = fits[choice.chosenIndex].fit
+        chosen.leaveOneOut = fits[choice.chosenIndex].leaveOneOut()
         chosen.timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
                                   samplingMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.samplingMilliseconds },
                                   totalMilliseconds: 1000 * seconds(clock.now - start))
@@ -139,7 +152,8 @@ public enum StepLevelFitter {
     /// pointwise log-likelihood of (at most ``looDraws``) kept draws.
     static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int, options: FitOptions,
                     priors: StepLevelPriors, name: String, loo: Bool,
-                    start: ContinuousClock.Instant) async throws -> (fit: LevelFit, loo: LOOResult?) {
+                    start: ContinuousClock.Instant) async throws
+        -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
         let clock = ContinuousClock()
         let s = options.sampler
         guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
@@ -181,7 +195,13 @@ public enum StepLevelFitter {
                            level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
                            pointCount: model.pointCount, parameterCount: model.dayCount,
                            changeDays: changeDays(level), noise: NoiseChoice(chosen: name))
-        return (fit, looResult)
+        // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
+        let pointDays = model.days
+        let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
+            LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains, maximumDraws: .max),
+                                          predictive: predictive, days: pointDays)
+        }
+        return (fit, looResult, leaveOneOut)
     }
 
     /// Each run's residual from a rolling median (the median of the runs
@@ -268,14 +288,15 @@ public enum StepLevelFitter {
     /// draws (rows) and each point (columns), on the working scale — the
     /// same for every candidate, so their elpd compare. With two modes, the
     /// mixture's: `log((1 − π_b) t_ν(ỹᵢ; μ, σ_b) + π_b t_ν(ỹᵢ; μ + δ_b, σ_b))`.
-    static func pointwiseLogLikelihood(model: StepLevelModel, chains: [StepLevelChain]) -> [[Double]] {
+    static func pointwiseLogLikelihood(model: StepLevelModel, chains: [StepLevelChain],
+                                       maximumDraws: Int = looDraws) -> [[Double]] {
         var states: [(level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])] = []
         for chain in chains {
             for k in chain.levels.indices {
                 states.append((chain.levels[k], chain.sigmas[k], chain.nus[k], chain.modeOffsets[k], chain.modeShares[k]))
             }
         }
-        let count = Swift.min(looDraws, states.count)
+        let count = Swift.min(maximumDraws, states.count)
         return (0..<count).map { j in
             let state = states[j * states.count / count]
             // log t_ν(x; μ, σ) = c_ν − log σ − (ν+1)/2 · log(1 + ((x−μ)/σ)²/ν), the constants once per draw.

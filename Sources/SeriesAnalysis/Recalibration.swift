@@ -36,6 +36,17 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
+/// Each point's own central interval (lower and upper bounds, in the order
+/// of the points), for a recalibration measured leave-one-out.
+public struct PointIntervals: Sendable, Equatable {
+    public var lower: [Double]
+    public var upper: [Double]
+    public init(lower: [Double], upper: [Double]) {
+        self.lower = lower
+        self.upper = upper
+    }
+}
+
 /// Interval recalibration of SPEC §7.
 ///
 /// Coverage is the share of observed non-outlier points `(day, y)` with
@@ -69,10 +80,19 @@ public struct Recalibration: Sendable, Equatable {
 
     /// The factor applied to every day's spread about its median.
     public var factor: Double
+    /// The factor that gives the target coverage; differs from ``factor``
+    /// when that was bounded (`init(sorted:days:values:pointIntervals:factorBounds:targetCoverage:)`).
+    public var requiredFactor: Double
+    /// Whether the factor applied was bounded short of the required one.
+    public var isBounded: Bool { requiredFactor != factor }
     /// Share of points inside the target interval before and after rescaling.
     public var coverageBefore: Double
     public var coverageAfter: Double
     public var pointCount: Int
+    /// How the shares were measured: `in-sample` (each point against its
+    /// day's interval, SPEC §7) or `leave-one-out` (against its own
+    /// leave-one-out interval).
+    public var method: String
     /// The rescaled predictive draws (paired as the input); nil when built from
     /// sorted draws, where `apply(to:sorted:)` rescales the paired draws.
     public var draws: DrawMatrix?
@@ -89,18 +109,34 @@ public struct Recalibration: Sendable, Equatable {
 
     /// The factor and coverages from each day's sorted draws (each quantile
     /// O(1)); the rescaled draws are not built (see `apply(to:sorted:)`).
-    public init(sorted: SortedDraws, days: [Int], values: [Double],
+    ///
+    /// `pointIntervals`, when given, are each point's own central
+    /// `targetCoverage` interval in place of its day's — its leave-one-out
+    /// predictive interval (the step-level model's; ``PointIntervals``) —
+    /// and rescaling still moves them about the day's median: point i is
+    /// inside after rescaling by f when `m + f·(lᵢ − m) ≤ yᵢ ≤ m + f·(uᵢ − m)`.
+    ///
+    /// `factorBounds`, when given, bound the factor applied
+    /// (``requiredFactor`` keeps the one the target asked for): a factor far
+    /// from 1 says the intervals miss for another reason than their width
+    /// (runs in modes the model does not have), which no rescaling mends.
+    public init(sorted: SortedDraws, days: [Int], values: [Double], pointIntervals: PointIntervals? = nil,
+                factorBounds: ClosedRange<Double>? = nil,
                 targetCoverage: Double = defaultTargetCoverage) throws(RecalibrationError) {
         guard targetCoverage > 0, targetCoverage < 1 else { throw .invalidTargetCoverage(targetCoverage) }
         let tail = (1 - targetCoverage) / 2
         try Self.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
+        if let pointIntervals, pointIntervals.lower.count != days.count || pointIntervals.upper.count != days.count {
+            throw .mismatchedPoints(days: days.count, values: pointIntervals.lower.count)
+        }
         let n = days.count
         var before = 0
         var required = [Double]()
         required.reserveCapacity(n)
-        for (day, y) in zip(days, values) {
-            let (lo, m, hi) = (sorted.quantile(day: day, tail), sorted.quantile(day: day, 0.5),
-                               sorted.quantile(day: day, 1 - tail))
+        for (i, (day, y)) in zip(days, values).enumerated() {
+            let m = sorted.quantile(day: day, 0.5)
+            let (lo, hi) = pointIntervals.map { ($0.lower[i], $0.upper[i]) }
+                ?? (sorted.quantile(day: day, tail), sorted.quantile(day: day, 1 - tail))
             if y >= lo && y <= hi { before += 1 }
             if y == m {
                 required.append(0)
@@ -115,13 +151,31 @@ public struct Recalibration: Sendable, Equatable {
         // Middle of the step; when the next point needs an infinite factor
         // (zero-width interval on its day), the step's own edge.
         let f = k < n && required[k].isFinite ? 0.5 * (required[k - 1] + required[k]) : required[k - 1]
-        guard f > 0, f.isFinite else { throw .degenerateFactor(f) }
-        factor = f
+        guard (f > 0 && f.isFinite) || factorBounds != nil else { throw .degenerateFactor(f) }
+        requiredFactor = f
+        let applied = factorBounds.map { Swift.min(Swift.max(f, $0.lowerBound), $0.upperBound) } ?? f
+        factor = applied
         coverageBefore = Double(before) / Double(n)
-        coverageAfter = Double(try Self.insideCount(sorted, days: days, values: values, lower: tail, upper: 1 - tail,
-                                                    factor: f)) / Double(n)
+        let inside = if let pointIntervals {
+            Self.insideCount(sorted, days: days, values: values, intervals: pointIntervals, factor: applied)
+        } else {
+            try Self.insideCount(sorted, days: days, values: values, lower: tail, upper: 1 - tail, factor: applied)
+        }
+        coverageAfter = Double(inside) / Double(n)
         pointCount = n
+        method = pointIntervals == nil ? "in-sample" : "leave-one-out"
         draws = nil
+    }
+
+    /// Number of points inside their own intervals rescaled about their day's median by `factor`.
+    static func insideCount(_ sorted: SortedDraws, days: [Int], values: [Double], intervals: PointIntervals,
+                            factor: Double) -> Int {
+        var inside = 0
+        for (i, (day, y)) in zip(days, values).enumerated() {
+            let m = sorted.quantile(day: day, 0.5)
+            if y >= m + factor * (intervals.lower[i] - m) && y <= m + factor * (intervals.upper[i] - m) { inside += 1 }
+        }
+        return inside
     }
 
     /// `predictive` rescaled about each day's median by `factor`, draw by draw
@@ -194,10 +248,21 @@ public struct CalibrationCheck: Sendable, Equatable {
 
     /// The check on sorted draws, rescaled about each day's median by `factor`
     /// (1: as given; a recalibration factor: the recalibrated intervals).
-    public init(sorted: SortedDraws, days: [Int], values: [Double], factor: Double = 1) throws(RecalibrationError) {
-        let a = try Recalibration.insideCount(sorted, days: days, values: values,
-                                              lower: Recalibration.checkInterval.lower,
-                                              upper: Recalibration.checkInterval.upper, factor: factor)
+    /// `pointIntervals`: each point's own central 50% interval (its
+    /// leave-one-out one) in place of its day's.
+    public init(sorted: SortedDraws, days: [Int], values: [Double], factor: Double = 1,
+                pointIntervals: PointIntervals? = nil) throws(RecalibrationError) {
+        try Recalibration.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
+        if let pointIntervals, pointIntervals.lower.count != days.count || pointIntervals.upper.count != days.count {
+            throw .mismatchedPoints(days: days.count, values: pointIntervals.lower.count)
+        }
+        let a = if let pointIntervals {
+            Recalibration.insideCount(sorted, days: days, values: values, intervals: pointIntervals, factor: factor)
+        } else {
+            try Recalibration.insideCount(sorted, days: days, values: values,
+                                          lower: Recalibration.checkInterval.lower,
+                                          upper: Recalibration.checkInterval.upper, factor: factor)
+        }
         let b = days.count - a
         inside = a
         outside = b

@@ -45,6 +45,27 @@ struct StepLevelJobTests {
         #expect(stale.comparisons.first?.stale?.contains("9 days") == true)
     }
 
+    @Test("recalibration: measured leave-one-out for the step-level model, in sample for the reference")
+    func recalibrationMeasure() async throws {
+        let input = rows(days: 90, step: 0, seed: 14)
+        let step = try await SeriesJob.run(input, options: Self.options(compare: []))
+        let r = try #require(step.recalibration)
+        let loo = try #require(step.fit.leaveOneOut)
+        #expect(r.method == "leave-one-out")
+        #expect(loo.pointCount == step.fit.pointCount)
+        // The factor is the one the runs' own leave-one-out intervals ask for (within the bounds).
+        let modelRows = zip(step.prepared.rows, step.modelled).filter(\.1).map(\.0)
+        let again = try Recalibration(sorted: step.sortedRawPredictive, days: modelRows.map { $0.day - step.fit.firstDay },
+                                      values: modelRows.map(\.value),
+                                      pointIntervals: PointIntervals(lower: loo.lower90, upper: loo.upper90))
+        #expect(again.factor == r.requiredFactor)
+        #expect(SeriesJob.leaveOneOutFactorBounds.contains(r.factor))
+        #expect(abs(r.coverageAfter - 0.9) < 0.02)
+        let reference = try await SeriesJob.run(input, options: SeriesJobOptions())
+        #expect(reference.recalibration?.method == "in-sample")
+        #expect(reference.fit.leaveOneOut == nil)
+    }
+
     @Test("runs 50% above a stable year on the last days: modelled, called worse, run date unchanged")
     func newLevelAtTheEnd() async throws {
         var input = rows(days: 120, step: 0, seed: 13)

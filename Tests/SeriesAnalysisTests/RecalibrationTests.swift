@@ -135,4 +135,56 @@ struct RecalibrationTests {
         #expect(check.lowerBound == 1 && check.upperBound == 1)
         #expect(!check.isConsistentWithCalibration)
     }
+
+    /// One day whose draws are 0 … 100 (median 50); each point has its own interval.
+    static let uniformDay = DrawMatrix(dayCount: 1, drawCount: 101, values: (0...100).map(Double.init))
+
+    @Test("Each point's own interval: required factors (y − m)/(uᵢ − m) about the day's median, 'leave-one-out'")
+    func pointIntervals() throws {
+        // Ten points with intervals [40, 60] (m = 50): point i at 50 + 2i needs factor 2i/10 (0, 0.2, …, 1.8).
+        let values = (0..<10).map { 50 + 2 * Double($0) }
+        let intervals = PointIntervals(lower: Array(repeating: 40, count: 10), upper: Array(repeating: 60, count: 10))
+        let r = try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
+                                  values: values, pointIntervals: intervals)
+        // k = 9 inside: the middle of the step between 1.6 and 1.8.
+        #expect(abs(r.factor - 1.7) < 1e-12)
+        #expect(r.requiredFactor == r.factor && !r.isBounded)
+        #expect(r.method == "leave-one-out")
+        // Inside [40, 60] before: 50 … 60, six points; after ×1.7 ([33, 67]): nine.
+        #expect(abs(r.coverageBefore - 0.6) < 1e-12)
+        #expect(abs(r.coverageAfter - 0.9) < 1e-12)
+        // The day's own 90% interval [5, 95] would hold all ten: the factor is the points' intervals', not the day's.
+        let daily = try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10), values: values)
+        #expect(daily.method == "in-sample" && daily.factor < 1)
+        // Same intervals for the calibration check: inside after ×1.7 are the same nine.
+        let check = try CalibrationCheck(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
+                                         values: values, factor: r.factor, pointIntervals: intervals)
+        #expect(check.inside == 9 && check.outside == 1)
+    }
+
+    @Test("Bounded factor: clamped, the required one kept, coverage measured at the one applied")
+    func boundedFactor() throws {
+        // Points need factors 0, 0.2, …, 1.8 against [40, 60]; bounds 0.5 … 1.2 clamp 1.7 to 1.2.
+        let values = (0..<10).map { 50 + 2 * Double($0) }
+        let intervals = PointIntervals(lower: Array(repeating: 40, count: 10), upper: Array(repeating: 60, count: 10))
+        let r = try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
+                                  values: values, pointIntervals: intervals, factorBounds: 0.5...1.2)
+        #expect(r.factor == 1.2 && abs(r.requiredFactor - 1.7) < 1e-12 && r.isBounded)
+        // ×1.2: [38, 62] holds 50 … 62, seven points.
+        #expect(abs(r.coverageAfter - 0.7) < 1e-12)
+        // A zero-width interval that would need an infinite factor is bounded too, not an error.
+        let flat = PointIntervals(lower: Array(repeating: 50, count: 10), upper: Array(repeating: 50, count: 10))
+        let unbounded = try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
+                                          values: values, pointIntervals: flat, factorBounds: 0.5...2)
+        #expect(unbounded.factor == 2 && unbounded.requiredFactor == .infinity)
+        #expect(throws: RecalibrationError.self) {
+            try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
+                              values: values, pointIntervals: flat)
+        }
+        // Intervals for another number of points are an error.
+        #expect(throws: RecalibrationError.mismatchedPoints(days: 10, values: 3)) {
+            try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10), values: values,
+                              pointIntervals: PointIntervals(lower: [0, 0, 0], upper: [1, 1, 1]))
+        }
+    }
 }
