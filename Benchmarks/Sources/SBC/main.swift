@@ -2,7 +2,8 @@
 // 2018): for each noise model and sampler, REPLICATES prior draws, simulated
 // series, fits and ranks; prints the rank histograms and the χ² p-values.
 // The tests run a reduced version (100 replicates); this is the full one.
-// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level] [SEED]  (the models calibrated, default all;
+// Usage: SBC [REPLICATES] [THREADS] [all|spline|step-level|geweke] [SEED]  (the models calibrated, default all;
+// geweke: Geweke's test of the step-level kernel instead of SBC;
 // the seed of every replicate's prior draw and fit, default 2024)
 import Foundation
 import Sampling
@@ -12,8 +13,8 @@ let arguments = CommandLine.arguments
 let replicates = arguments.count > 1 ? Int(arguments[1]) ?? 500 : 500
 let threads = arguments.count > 2 ? Int(arguments[2]) ?? 2 : 2
 let only = arguments.count > 3 ? arguments[3] : "all"
-guard ["all", "spline", "step-level"].contains(only) else {
-    FileHandle.standardError.write(Data("SBC: the third argument must be all, spline or step-level, not '\(only)'\n".utf8))
+guard ["all", "spline", "step-level", "geweke"].contains(only) else {
+    FileHandle.standardError.write(Data("SBC: the third argument must be all, spline, step-level or geweke, not '\(only)'\n".utf8))
     exit(2)
 }
 let seedArgument = arguments.count > 4 ? UInt64(arguments[4]) : 2024
@@ -33,6 +34,25 @@ func printRows(_ result: SimulationBasedCalibration.Result, model: String, sampl
               + String(format: "%.3f", result.pValues[q]) + " | \(divergences) |")
     }
     return failed
+}
+// Geweke's successive-conditional test of the step-level kernel (REPLICATES
+// × 6 chained draws, 400 alternations of 2 sweeps and a new series, against
+// 20,000 prior draws), both noise models.
+if only == "geweke" {
+    print("| noise | replicates | alternations × sweeps | quantity | test | statistic | p |")
+    print("|---|---|---|---|---|---|---|")
+    for twoModes in [false, true] {
+        let config = StepLevelCalibration.Configuration(replicates: replicates * 6, days: 30, runsPerDay: 2,
+                                                        blockDays: 10, seed: seed, threads: threads, twoModes: twoModes)
+        let result = try await StepLevelCalibration.gewekeTest(config, steps: 400, sweepsPerStep: 2, priorDraws: 20_000)
+        for (q, name) in result.quantities.enumerated() {
+            if result.pValues[q] <= 0.001 { failures += 1 }
+            print("| \(twoModes ? "two modes" : "one mode") | \(config.replicates) | 400 × 2 | \(name) | \(result.tests[q]) | "
+                  + String(format: "%.4g", result.statistics[q]) + " | " + String(format: "%.3f", result.pValues[q]) + " |")
+        }
+    }
+    print(failures == 0 ? "every quantity keeps its prior (p > 0.001)" : "\(failures) quantities with p ≤ 0.001")
+    exit(failures == 0 ? 0 : 1)
 }
 print("| noise | sampler | replicates | quantity | rank histogram (10 bins) | χ² p | fits with divergences |")
 print("|---|---|---|---|---|---|---|")
