@@ -195,10 +195,7 @@ public enum StepLevelCalibration {
         let kernel = StepLevelGibbs(model: model)
         let middle = n / 2, week = Swift.max(0, n - 8)
         func quantities(_ s: StepLevelState) -> [Double] {
-            [s.level[n - 1], s.level[middle], s.level[n - 1] - s.level[week],
-             s.blockSigma(0), s.blockSigma(model.blockCount - 1), s.typicalVariance, s.nu, s.pooling,
-             s.globalScale2.squareRoot(), s.slopeScale2.squareRoot(), s.slope.last ?? 0]
-                + (config.twoModes ? [s.modeOffset[model.blockCount - 1], s.modeShare[model.blockCount - 1]] : [])
+            Self.quantities(s, blockCount: model.blockCount, twoModes: config.twoModes)
         }
         let truth = [level[n - 1], level[middle], level[n - 1] - level[week],
                      1 / precision[0].squareRoot(), 1 / precision[blockCount - 1].squareRoot(), rho, nu, alpha, tau, kappa,
@@ -220,6 +217,15 @@ public enum StepLevelCalibration {
             let tied = thinned.count { $0[q] == truth[q] }
             return below + Int(rng.uniform() * Double(tied + 1))
         }
+    }
+
+    /// The ranked quantities (``quantityNames(_:)``) of a state.
+    static func quantities(_ s: StepLevelState, blockCount: Int, twoModes: Bool) -> [Double] {
+        let n = s.level.count, middle = n / 2, week = Swift.max(0, n - 8)
+        return [s.level[n - 1], s.level[middle], s.level[n - 1] - s.level[week],
+                s.blockSigma(0), s.blockSigma(blockCount - 1), s.typicalVariance, s.nu, s.pooling,
+                s.globalScale2.squareRoot(), s.slopeScale2.squareRoot(), s.slope.last ?? 0]
+            + (twoModes ? [s.modeOffset[blockCount - 1], s.modeShare[blockCount - 1]] : [])
     }
 
     /// The state of a prior draw: every parameter and latent variable as
@@ -281,14 +287,7 @@ public enum StepLevelCalibration {
                                            workingScale: (0, 1))
             var kernel = StepLevelGibbs(model: model)
             var state = Self.state(of: draw, kernel: kernel, rng: &rng)
-            func quantities(_ s: StepLevelState, blockCount: Int) -> [Double] {
-                let middle = n / 2, week = Swift.max(0, n - 8)
-                return [s.level[n - 1], s.level[middle], s.level[n - 1] - s.level[week],
-                        s.blockSigma(0), s.blockSigma(blockCount - 1), s.typicalVariance, s.nu, s.pooling,
-                        s.globalScale2.squareRoot(), s.slopeScale2.squareRoot(), s.slope.last ?? 0]
-                    + (config.twoModes ? [s.modeOffset[blockCount - 1], s.modeShare[blockCount - 1]] : [])
-            }
-            let first = quantities(state, blockCount: model.blockCount)
+            let first = quantities(state, blockCount: model.blockCount, twoModes: config.twoModes)
             for step in 0..<steps {
                 for _ in 0..<sweepsPerStep { _ = kernel.step(&state, rng: &rng) }
                 if step == steps - 1 { break }
@@ -307,7 +306,7 @@ public enum StepLevelCalibration {
                 Self.carry(state, into: &fresh)
                 state = fresh
             }
-            return [first, quantities(state, blockCount: model.blockCount)]
+            return [first, quantities(state, blockCount: model.blockCount, twoModes: config.twoModes)]
         }
         return (pairs.map { $0[0] }, pairs.map { $0[1] })
     }
