@@ -169,7 +169,7 @@ public struct FitReport: Encodable, Sendable {
         model = Model(name: fit.modelName, version: fit.modelVersion,
                       noise: fit.noise?.chosen ?? options.fit.noise.rawValue, sampler: s.sampler.rawValue,
                       parametrization: options.fit.parametrization.rawValue, chains: s.chains, warmup: s.warmup,
-                      draws: s.draws, kept_draws: fit.level.drawCount, seed: s.seed, k: fit.parameterCount,
+                      draws: fit.diagnostics.drawsPerChain, kept_draws: fit.level.drawCount, seed: s.seed, k: fit.parameterCount,
                       n_points: fit.pointCount, n_outliers: result.prepared.outlierCount,
                       n_rows: result.prepared.rows.count,
                       first_date: result.fitStart.description,

@@ -182,6 +182,9 @@ public enum SeriesJob {
         }
         let fitStart = prepared.calendarDay(ofIndex: fit.firstDay)
         var notes: [String] = []
+        if let first = fit.extendedFrom {
+            notes.append("the chains ran again with \(fit.diagnostics.drawsPerChain) draws each: the first run's were flagged (\(first.reasons.joined(separator: "; ")))")
+        }
 
         // Recalibration and the calibration check, on the points the model saw.
         let rowDays = modelRows.map { $0.day - fit.firstDay }

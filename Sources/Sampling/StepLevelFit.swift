@@ -40,12 +40,16 @@ public struct LevelFit: Sendable {
     /// recalibration (step-level model; nil for the reference model, or when
     /// they could not be estimated).
     public var leaveOneOut: LeaveOneOutIntervals?
+    /// The first run's status when its chains were flagged for mixing alone
+    /// and run again longer (``FitOptions/extendUnmixedRuns``); nil otherwise.
+    public var extendedFrom: FitStatus?
 
     public var dayCount: Int { lastDay - firstDay + 1 }
 
     public init(modelName: String, modelVersion: Int, firstDay: Int, lastDay: Int, level: DrawMatrix,
                 predictive: DrawMatrix, diagnostics: FitDiagnostics, timing: FitTiming, pointCount: Int,
-                parameterCount: Int, changeDays: [ChangeDay], noise: NoiseChoice? = nil) {
+                parameterCount: Int, changeDays: [ChangeDay], noise: NoiseChoice? = nil, extendedFrom: FitStatus? = nil) {
+        self.extendedFrom = extendedFrom
         self.noise = noise
         self.modelName = modelName
         self.modelVersion = modelVersion
@@ -155,18 +159,70 @@ public enum StepLevelFitter {
                     start: ContinuousClock.Instant) async throws
         -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
         let clock = ContinuousClock()
-        let s = options.sampler
+        var s = options.sampler
         guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
             throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
         }
         let model = try StepLevelModel(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
                                        priors: priors)
         let kernel = StepLevelGibbs(model: model)
-        let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
         let watched = watchedDays(model)
-        let chains = try await ChainRunner.chains(settings: s) { rng -> StepLevelChain in
-            run(kernel: kernel, warmup: s.warmup, draws: s.draws, kept: perChain, watched: watched, rng: &rng)
+        var firstRun: FitStatus?
+        var chains: [StepLevelChain]
+        var diagnostics: FitDiagnostics
+        while true {
+            let settings = s
+            let perChain = Swift.max(1, Swift.min(settings.draws, options.keptDraws / settings.chains))
+            chains = try await ChainRunner.chains(settings: settings) { rng -> StepLevelChain in
+                run(kernel: kernel, warmup: settings.warmup, draws: settings.draws, kept: perChain, watched: watched, rng: &rng)
+            }
+            diagnostics = try runDiagnostics(chains: chains, settings: settings, priors: priors, watched: watched,
+                                             thresholds: options.thresholds)
+            // Chains that have not mixed yet (R̂ or ESS alone) run again, longer, once.
+            guard firstRun == nil, options.extendUnmixedRuns, !diagnostics.status.isGood,
+                  diagnostics.status.issues.allSatisfy(Self.isMixingIssue) else { break }
+            firstRun = diagnostics.status
+            s.draws *= extensionFactor
         }
+        let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
+        let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
+                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
+                               totalMilliseconds: 1000 * seconds(clock.now - start))
+        // A candidate whose LOO cannot be computed (a log-likelihood that is
+        // not finite) is not chosen; the choice says so.
+        let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
+        let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
+                           level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
+                           pointCount: model.pointCount, parameterCount: model.dayCount,
+                           changeDays: changeDays(level), noise: NoiseChoice(chosen: name), extendedFrom: firstRun)
+        // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
+        let pointDays = model.days, finalChains = chains
+        let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
+            LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains, maximumDraws: .max),
+                                          predictive: predictive, days: pointDays)
+        }
+        return (fit, looResult, leaveOneOut)
+    }
+
+    /// How many times the draws a run flagged for mixing alone is run again
+    /// with (``FitOptions/extendUnmixedRuns``): R̂ and ESS are estimated
+    /// better from longer chains, and chains that were slow to leave their
+    /// start have had longer to (Vehtari et al. 2021 advise running longer
+    /// when R̂ > 1.01; a flagged fit's alerts are held back).
+    public static let extensionFactor = 2
+
+    /// Issues that longer chains may resolve: R̂ and ESS.
+    static func isMixingIssue(_ issue: FitIssue) -> Bool {
+        switch issue {
+        case .rhatAboveLimit, .essBulkBelowLimit, .essTailBelowLimit: return true
+        default: return false
+        }
+    }
+
+    /// Diagnostics of the step-level chains.
+    static func runDiagnostics(chains: [StepLevelChain], settings s: SamplerSettings, priors: StepLevelPriors,
+                               watched: [(row: Int, label: String)],
+                               thresholds: DiagnosticThresholds) throws -> FitDiagnostics {
         // What the answers are made of: the noise's scale on D (the
         // predictive's width there) and the level on the days that matter.
         // Not the hyperparameters ρ and α, nor ν: nothing reported depends on
@@ -182,26 +238,8 @@ public enum StepLevelFitter {
         }
         // A sweep whose level precision did not factor is reported, and flags the fit.
         let info = SamplerTransitionInfo(failedFactorization: chains.map(\.failedFactorization))
-        let diagnostics = try FitDiagnostics(convergence: convergence, chainCount: s.chains, drawsPerChain: s.draws,
-                                             sampler: info, thresholds: options.thresholds)
-        let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
-        let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
-                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
-                               totalMilliseconds: 1000 * seconds(clock.now - start))
-        // A candidate whose LOO cannot be computed (a log-likelihood that is
-        // not finite) is not chosen; the choice says so.
-        let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
-        let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
-                           level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
-                           pointCount: model.pointCount, parameterCount: model.dayCount,
-                           changeDays: changeDays(level), noise: NoiseChoice(chosen: name))
-        // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
-        let pointDays = model.days
-        let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
-            LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains, maximumDraws: .max),
-                                          predictive: predictive, days: pointDays)
-        }
-        return (fit, looResult, leaveOneOut)
+        return try FitDiagnostics(convergence: convergence, chainCount: s.chains, drawsPerChain: s.draws,
+                                  sampler: info, thresholds: thresholds)
     }
 
     /// Each run's residual from a rolling median (the median of the runs

@@ -422,3 +422,36 @@ struct ChangeDayTests {
         #expect(StepLevelFitter.changeDays(drift).isEmpty)
     }
 }
+
+/// A run flagged for mixing alone runs again with twice the draws, once;
+/// a good run does not, nor one with extension switched off. (R̂ ≤ 1.0001
+/// is out of reach of 4 × 300 draws, so the first run is flagged for
+/// R̂ and the second one too.)
+@Test("a run flagged for R̂ runs once more with twice the draws; a good one does not")
+func stepLevelUnmixedRunsAreExtended() async throws {
+    let s = StepLevelGibbsTests.series(seed: 41) { 2 * $0.standardNormal() }
+    var options = FitOptions()
+    options.sampler.threads = 2
+    options.sampler.warmup = 200
+    options.sampler.draws = 300
+    options.thresholds.maxRhat = 1.0001
+    let extended = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 89, options: options)
+    #expect(extended.diagnostics.drawsPerChain == 600)
+    let first = try #require(extended.extendedFrom)
+    #expect(!first.isGood && first.issues.allSatisfy {
+        if case .rhatAboveLimit = $0 { return true }
+        if case .essBulkBelowLimit = $0 { return true }
+        if case .essTailBelowLimit = $0 { return true }
+        return false
+    })
+    #expect(!extended.diagnostics.status.isGood, "still flagged: the limit is out of reach")
+    options.extendUnmixedRuns = false
+    let once = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 89, options: options)
+    #expect(once.diagnostics.drawsPerChain == 300 && once.extendedFrom == nil)
+    options.extendUnmixedRuns = true
+    options.thresholds = .default
+    options.sampler.draws = 1000
+    let good = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 89, options: options)
+    #expect(good.diagnostics.status.isGood)
+    #expect(good.diagnostics.drawsPerChain == 1000 && good.extendedFrom == nil)
+}
