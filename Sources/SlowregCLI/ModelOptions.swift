@@ -48,6 +48,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads for parallel chains (default: all cores).")
     var threads: Int = SamplerSettings.availableCores
 
+    @Flag(name: .customLong("no-rerun"),
+          help: "Step-level model: report a run whose chains are flagged for R-hat or ESS as it is, instead of running them once more with \(StepLevelFitter.extensionFactor)× the draws.")
+    var noRerun = false
+
     func validate() throws {
         if let chains, chains < 1 { throw ValidationError("--chains must be at least 1") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
@@ -93,6 +97,7 @@ struct ModelOptions: ParsableArguments {
         if let keptDraws { fit.keptDraws = keptDraws }
         if let seed { fit.sampler.seed = seed }
         fit.sampler.threads = threads
+        if noRerun { fit.extendUnmixedRuns = false }
         return fit
     }
 

@@ -84,3 +84,25 @@ import Foundation
     #expect((diagnostics["max_rhat"] as? Double ?? 10) > 1.1)
     #expect(r.stderr.contains("warning") && r.stderr.contains("R̂"))
 }
+
+/// With 4 chains of 40 draws the bulk ESS cannot reach 100 (at most 160
+/// draws, and far fewer effective), so the first run is flagged for ESS: by
+/// default its chains run again with twice the draws (the JSON's draws say
+/// 80, a note says why); `--no-rerun` reports the first run as it is.
+@Test func flaggedChainsRunAgainUnlessNoRerun() throws {
+    let dir = try ScratchDirectory()
+    try seriesCSV(seed: 4, stepPercent: 0).write(toFile: dir.path("s.csv"), atomically: true, encoding: .utf8)
+    let args = ["fit", dir.path("s.csv"), "--format", "json", "--omit-timing", "--warmup", "100", "--draws", "40",
+                "--kept-draws", "160", "--seed", "5"]
+    for (extra, draws) in [([String](), 80), (["--no-rerun"], 40)] {
+        let r = try Slowreg.run(args + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let model = json["model"] as! [String: Any]
+        #expect(model["draws"] as? Int == draws, "\(extra): \(model)")
+        let notes = (json["notes"] as? [String]) ?? []
+        #expect(notes.contains { $0.contains("the chains ran again") } == extra.isEmpty, "\(notes)")
+        let diagnostics = json["diagnostics"] as! [String: Any]
+        #expect(diagnostics["status"] as? String == "flagged", "ESS under 100 either way: \(diagnostics)")
+    }
+}
