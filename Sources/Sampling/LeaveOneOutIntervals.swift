@@ -69,7 +69,8 @@ public struct LeaveOneOutIntervals: Sendable, Equatable {
         var ratios = [Double](repeating: 0, count: drawCount)
         var work = ratios, logWeights = ratios
         var maxK = -Double.infinity, high = 0
-        let p = probabilities
+        let p = probabilities, targets = [p.lower90, p.lower50, p.upper50, p.upper90]
+        var out = [Double](repeating: 0, count: 4)
         for i in 0..<pointCount {
             for s in 0..<drawCount {
                 let ll = logLikelihood[s][i]
@@ -87,8 +88,7 @@ public struct LeaveOneOutIntervals: Sendable, Equatable {
             let day = days[i], order = orderOfDay[day] ?? []
             var cumulative = 0.0
             var found = 0
-            let targets = [p.lower90, p.lower50, p.upper50, p.upper90]
-            var out = [Double](repeating: predictive[day, order[drawCount - 1]], count: 4)
+            for q in 0..<4 { out[q] = predictive[day, order[drawCount - 1]] }
             for s in order {
                 cumulative += Double.exp(logWeights[s])
                 while found < 4 && cumulative >= targets[found] {

@@ -184,23 +184,13 @@ public enum StepLevelCalibration {
     static func replicate(_ r: Int, config: Configuration) throws -> [Int] {
         var rng = RandomStream(seed: config.seed, stream: UInt64(r))
         let draw = try priorDraw(config: config, rng: &rng)
-        let (priors, days, values) = (draw.priors, draw.days, draw.values)
-        let (level, slope, tau, kappa, nu, alpha, rho) = (draw.level, draw.slope, draw.tau, draw.kappa, draw.nu,
-                                                           draw.alpha, draw.rho)
-        let (precision, offset, share) = (draw.precision, draw.offset, draw.share)
-        let n = config.days
-        let blockCount = precision.count
-
-        let model = try StepLevelModel(days: days, values: values, dayCount: n, priors: priors, workingScale: (0, 1))
+        let model = try StepLevelModel(days: draw.days, values: draw.values, dayCount: config.days, priors: draw.priors,
+                                       workingScale: (0, 1))
         let kernel = StepLevelGibbs(model: model)
-        let middle = n / 2, week = Swift.max(0, n - 8)
         func quantities(_ s: StepLevelState) -> [Double] {
             Self.quantities(s, blockCount: model.blockCount, twoModes: config.twoModes)
         }
-        let truth = [level[n - 1], level[middle], level[n - 1] - level[week],
-                     1 / precision[0].squareRoot(), 1 / precision[blockCount - 1].squareRoot(), rho, nu, alpha, tau, kappa,
-                     slope[n - 1]]
-            + (config.twoModes ? [offset[blockCount - 1], share[blockCount - 1]] : [])
+        let truth = Self.quantities(of: draw, twoModes: config.twoModes)
         var draws: [[Double]] = []
         for c in 0..<config.chains {
             var chainRNG = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: UInt64(c))
@@ -217,6 +207,15 @@ public enum StepLevelCalibration {
             let tied = thinned.count { $0[q] == truth[q] }
             return below + Int(rng.uniform() * Double(tied + 1))
         }
+    }
+
+    /// The ranked quantities (``quantityNames(_:)``) of a prior draw: the truth a replicate ranks.
+    static func quantities(of draw: PriorDraw, twoModes: Bool) -> [Double] {
+        let n = draw.level.count, blocks = draw.precision.count, middle = n / 2, week = Swift.max(0, n - 8)
+        return [draw.level[n - 1], draw.level[middle], draw.level[n - 1] - draw.level[week],
+                1 / draw.precision[0].squareRoot(), 1 / draw.precision[blocks - 1].squareRoot(), draw.rho,
+                draw.nu, draw.alpha, draw.tau, draw.kappa, draw.slope[n - 1]]
+            + (twoModes ? [draw.offset[blocks - 1], draw.share[blocks - 1]] : [])
     }
 
     /// The ranked quantities (``quantityNames(_:)``) of a state.
@@ -271,14 +270,12 @@ public enum StepLevelCalibration {
     /// parameters and data, which the prior draw starts in: if the kernel
     /// leaves the posterior invariant, the parameters after any number of
     /// steps are distributed as the prior. Returns, for each replicate, the
-    /// quantities (``quantityNames(_:)``) of its prior draw and after the
-    /// last step.
-    public static func geweke(_ config: Configuration, steps: Int,
-                              sweepsPerStep: Int) async throws -> (prior: [[Double]], chained: [[Double]]) {
+    /// quantities (``quantityNames(_:)``) after the last step.
+    public static func geweke(_ config: Configuration, steps: Int, sweepsPerStep: Int) async throws -> [[Double]] {
         guard steps >= 1, sweepsPerStep >= 1 else {
             throw ModelError.invalidPrior("a successive-conditional test needs at least one step of at least one sweep")
         }
-        let pairs = try await parallelMap(count: config.replicates, threads: config.threads) { r -> [[Double]] in
+        return try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Double] in
             var rng = RandomStream(seed: config.seed, stream: UInt64(r))
             let draw = try priorDraw(config: config, rng: &rng)
             let n = config.days
@@ -287,7 +284,6 @@ public enum StepLevelCalibration {
                                            workingScale: (0, 1))
             var kernel = StepLevelGibbs(model: model)
             var state = Self.state(of: draw, kernel: kernel, rng: &rng)
-            let first = quantities(state, blockCount: model.blockCount, twoModes: config.twoModes)
             for step in 0..<steps {
                 for _ in 0..<sweepsPerStep { _ = kernel.step(&state, rng: &rng) }
                 if step == steps - 1 { break }
@@ -306,9 +302,8 @@ public enum StepLevelCalibration {
                 Self.carry(state, into: &fresh)
                 state = fresh
             }
-            return [first, quantities(state, blockCount: model.blockCount, twoModes: config.twoModes)]
+            return quantities(state, blockCount: model.blockCount, twoModes: config.twoModes)
         }
-        return (pairs.map { $0[0] }, pairs.map { $0[1] })
     }
 
     /// Geweke's test, quantity by quantity: the distribution after the
@@ -334,7 +329,7 @@ public enum StepLevelCalibration {
     /// prior sample's own noise (which a large `priorDraws` makes small).
     public static func gewekeTest(_ config: Configuration, steps: Int, sweepsPerStep: Int,
                                   priorDraws: Int) async throws -> GewekeResult {
-        let (_, chained) = try await geweke(config, steps: steps, sweepsPerStep: sweepsPerStep)
+        let chained = try await geweke(config, steps: steps, sweepsPerStep: sweepsPerStep)
         var priorConfig = config
         priorConfig.replicates = priorDraws
         priorConfig.seed = config.seed &+ 0x9e37_79b9
@@ -363,13 +358,7 @@ public enum StepLevelCalibration {
     static func priorSample(_ config: Configuration) async throws -> [[Double]] {
         try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Double] in
             var rng = RandomStream(seed: config.seed, stream: UInt64(r))
-            let draw = try priorDraw(config: config, rng: &rng)
-            let n = config.days, blocks = draw.precision.count
-            let middle = n / 2, week = Swift.max(0, n - 8)
-            return [draw.level[n - 1], draw.level[middle], draw.level[n - 1] - draw.level[week],
-                    1 / draw.precision[0].squareRoot(), 1 / draw.precision[blocks - 1].squareRoot(), draw.rho,
-                    draw.nu, draw.alpha, draw.tau, draw.kappa, draw.slope[n - 1]]
-                + (config.twoModes ? [draw.offset[blocks - 1], draw.share[blocks - 1]] : [])
+            return quantities(of: try priorDraw(config: config, rng: &rng), twoModes: config.twoModes)
         }
     }
 

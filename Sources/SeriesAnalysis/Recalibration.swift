@@ -125,10 +125,8 @@ public struct Recalibration: Sendable, Equatable {
                 targetCoverage: Double = defaultTargetCoverage) throws(RecalibrationError) {
         guard targetCoverage > 0, targetCoverage < 1 else { throw .invalidTargetCoverage(targetCoverage) }
         let tail = (1 - targetCoverage) / 2
-        try Self.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
-        if let pointIntervals, pointIntervals.lower.count != days.count || pointIntervals.upper.count != days.count {
-            throw .mismatchedPoints(days: days.count, values: pointIntervals.lower.count)
-        }
+        try Self.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount,
+                          intervals: pointIntervals)
         let n = days.count
         var before = 0
         var required = [Double]()
@@ -212,9 +210,13 @@ public struct Recalibration: Sendable, Equatable {
         return inside
     }
 
-    /// Checks the points against the draws' shape.
-    static func validate(days: [Int], values: [Double], dayCount: Int, drawCount: Int) throws(RecalibrationError) {
+    /// Checks the points against the draws' shape, and their own intervals, when given, against the points.
+    static func validate(days: [Int], values: [Double], dayCount: Int, drawCount: Int,
+                         intervals: PointIntervals? = nil) throws(RecalibrationError) {
         guard days.count == values.count else { throw .mismatchedPoints(days: days.count, values: values.count) }
+        if let intervals, intervals.lower.count != days.count || intervals.upper.count != days.count {
+            throw .mismatchedPoints(days: days.count, values: intervals.lower.count)
+        }
         guard !days.isEmpty else { throw .noObservedPoints }
         guard drawCount > 0, dayCount > 0 else { throw .noDraws }
         for (i, (day, y)) in zip(days, values).enumerated() {
@@ -252,10 +254,8 @@ public struct CalibrationCheck: Sendable, Equatable {
     /// leave-one-out one) in place of its day's.
     public init(sorted: SortedDraws, days: [Int], values: [Double], factor: Double = 1,
                 pointIntervals: PointIntervals? = nil) throws(RecalibrationError) {
-        try Recalibration.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount)
-        if let pointIntervals, pointIntervals.lower.count != days.count || pointIntervals.upper.count != days.count {
-            throw .mismatchedPoints(days: days.count, values: pointIntervals.lower.count)
-        }
+        try Recalibration.validate(days: days, values: values, dayCount: sorted.dayCount, drawCount: sorted.drawCount,
+                                   intervals: pointIntervals)
         let a = if let pointIntervals {
             Recalibration.insideCount(sorted, days: days, values: values, intervals: pointIntervals, factor: factor)
         } else {
