@@ -157,7 +157,14 @@ struct TreeherderClientTests {
         await server.stop()
 
         #expect(result.signatures.map(\.id) == [3_891_031])
-        #expect(result.requests == 5)                      // frameworks, signatures, 3 windows of 10 days
+        // Frameworks, signatures, 3 windows of 10 days: five URLs. The count of
+        // requests includes retries, and on this shared 2-core machine a loopback
+        // answer has once taken over 30 s with the other suites' processes on
+        // both cores (a timeout, then a retry): so the URLs are counted.
+        let urls = await fake.counter.counts.keys.filter { $0.hasPrefix("/ok/") }
+        #expect(urls.count == 5, "\(urls.sorted())")
+        #expect(urls.filter { $0.contains("/performance/data") }.count == 3, "\(urls.sorted())")
+        #expect(result.requests >= 5)
         #expect(result.records.map(\.revision) == ["59efee44047a", "f64639378b47", "b0undary0000", "3a78a160d758"])
         let first = try #require(result.records.first)
         #expect(first.time == TestSupport.date("2023-05-22T10:20:25Z"))
