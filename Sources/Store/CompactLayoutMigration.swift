@@ -25,16 +25,13 @@ enum CompactLayoutMigration {
         }
     }
 
-    /// 2^(max(e, 1) − 150) for every Float32 exponent field e (0…255) and
-    /// 2^(max(e, 1) − 1075) for every Float64 one (0…2047): the factor of the
-    /// integer significand (subnormals at e = 0). Every one is a double.
+    /// 2^(max(e, 1) − 150) for every Float32 exponent field e (0…255): the
+    /// factor of the integer significand (subnormals at e = 0). Every one is
+    /// a double. (`float64_scales`, created empty here, served the Float64
+    /// scores of steps 3–6 and goes in step 7.)
     static func fillFloat32Scales(_ db: any SQLSession) throws {
         try db.insert(into: "float32_scales", columns: ["exponent", "scale"], rows: (0..<256).map { e in
             [e, Double(sign: .plus, exponent: Swift.max(e, 1) - 150, significand: 1)]
-        }, ignoringConflicts: false)
-        // NaN and infinities (e = 2047): the view gives NULL.
-        try db.insert(into: "float64_scales", columns: ["exponent", "scale"], rows: (0..<2048).map { e in
-            [e, e == 2047 ? 0.0 : Double(sign: .plus, exponent: Swift.max(e, 1) - 1075, significand: 1)]
         }, ignoringConflicts: false)
     }
 
@@ -90,5 +87,34 @@ enum CompactLayoutMigration {
                                       majorVersion: row["major_version"]))
         }
         try flush()
+    }
+}
+
+/// The data step of schema v7 (``StoreSchema/version7SinglePrecisionScores``):
+/// every `model_input_parts.z` blob of 8 bytes a row becomes one of 4 (a blob
+/// already single — written by this binary's v3 data step — is left alone),
+/// one run date at a time so memory stays that of one run date; then the
+/// `model_input` view is created again over the new blobs. Inside the
+/// migration's transaction, like every step.
+enum SinglePrecisionScoresMigration {
+    @Sendable static func convert(_ session: any SQLSession) throws {
+        let runDates: [String] = try session.values("SELECT DISTINCT run_date FROM model_input_parts ORDER BY run_date")
+        for runDate in runDates {
+            let parts = try session.rows("""
+                SELECT p.series_id, p.first_seq, p.z,
+                       (SELECT COUNT(*) FROM model_input_rows r WHERE r.chunk_id = p.chunk_id) AS n
+                FROM model_input_parts p WHERE p.run_date = ?
+                """, [runDate])
+            for part in parts {
+                let seriesId: Int64 = try part["series_id"], firstSeq: Int64 = try part["first_seq"], count: Int = try part["n"]
+                let data: Data = try part["z"]
+                guard count > 0, data.count == ScoreBlob.legacyBytesPerScore * count else { continue }
+                guard let scores = ScoreBlob.decode(data, count: count) else { continue }
+                try session.execute("""
+                    UPDATE model_input_parts SET z = ? WHERE run_date = ? AND series_id = ? AND first_seq = ?
+                    """, [ScoreBlob.encode(scores), runDate, seriesId, firstSeq])
+            }
+        }
+        try session.execute(StoreSchema.modelInputView(session.dialect))
     }
 }

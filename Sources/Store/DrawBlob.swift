@@ -41,29 +41,50 @@ public enum DrawBlob {
 }
 
 /// The outlier scores of a model input chunk as one run date saw them
-/// (`model_input_parts.z`): little-endian IEEE 754 binary64, one per chunk row
-/// in order, NaN for a row without a score. Float64 so that the stored model
-/// input reads back exactly.
+/// (`model_input_parts.z`): little-endian IEEE 754 binary32, one per chunk row
+/// in order, NaN for a row without a score. Single precision like the draws
+/// and like ``ModelInputRow/z``: every run date stores the scores of every row
+/// again (their scale is the MAD of the whole window), so their width is a
+/// fifth of what one more run date adds (SPEC §9: ≤ 5 MB per 100 series);
+/// the outlier decision itself is stored exactly (`outlier`).
+///
+/// Stores before schema step 7 hold binary64 scores (8 bytes); ``decode(_:count:)``
+/// reads either width (a read-only command does not upgrade a store), and
+/// the step converts them.
 public enum ScoreBlob {
-    public static let bytesPerScore = 8
+    public static let bytesPerScore = 4
+    /// The width of a score in stores before schema step 7.
+    public static let legacyBytesPerScore = 8
 
     public static func encode(_ scores: [Double?]) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(scores.count * bytesPerScore)
         for score in scores {
-            let bits = (score ?? .nan).bitPattern
-            for b in 0..<bytesPerScore { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(b)))) }
+            let bits = (score.flatMap(ModelInputRow.singlePrecision) ?? .nan).bitPattern
+            for b in 0..<bytesPerScore { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt32(b)))) }
         }
         return Data(bytes)
     }
 
-    /// The scores of `data`; `nil` when its length is not a multiple of 8.
-    public static func decode(_ data: Data) -> [Double?]? {
-        guard data.count % bytesPerScore == 0 else { return nil }
+    /// The `count` scores of `data`, single or (an older store) double
+    /// precision; `nil` when its length is neither `4 × count` nor `8 × count`.
+    public static func decode(_ data: Data, count: Int) -> [Double?]? {
+        guard count >= 0 else { return nil }
+        if data.count == bytesPerScore * count {
+            return data.withUnsafeBytes { raw -> [Double?] in
+                (0..<count).map { i in
+                    var bits: UInt32 = 0
+                    for b in 0..<bytesPerScore { bits |= UInt32(raw[i * bytesPerScore + b]) << (8 * UInt32(b)) }
+                    let value = Float(bitPattern: bits)
+                    return value.isNaN ? nil : Double(value)
+                }
+            }
+        }
+        guard data.count == legacyBytesPerScore * count else { return nil }
         return data.withUnsafeBytes { raw -> [Double?] in
-            (0..<(data.count / bytesPerScore)).map { i in
+            (0..<count).map { i in
                 var bits: UInt64 = 0
-                for b in 0..<bytesPerScore { bits |= UInt64(raw[i * bytesPerScore + b]) << (8 * UInt64(b)) }
+                for b in 0..<legacyBytesPerScore { bits |= UInt64(raw[i * legacyBytesPerScore + b]) << (8 * UInt64(b)) }
                 let value = Double(bitPattern: bits)
                 return value.isNaN ? nil : value
             }

@@ -14,7 +14,7 @@ import Foundation
 /// `epoch_day` (`day + origin`) and each (run date, series) its `origin`, so
 /// `day = epoch_day − origin` — and the outlier score z, whose scale is the MAD
 /// of the whole window's residuals: each reference carries the z of its chunk's
-/// rows as a little-endian Float64 blob (``ScoreBlob``).
+/// rows as a little-endian Float32 blob (``ScoreBlob``).
 /// Backend-independent: SQLite and PostgreSQL store the same chunks.
 public enum ModelInputChunks {
     /// Calendar days per chunk: about 2 × 14 × 3 new rows and 27 references

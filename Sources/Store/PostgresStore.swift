@@ -70,7 +70,12 @@ public final class PostgresStore: SQLStore, @unchecked Sendable {
         if applied.isDisjoint(with: known) { throw .notASlowregStore(path: location) }
         let unknown = applied.subtracting(known)
         if !unknown.isEmpty { throw .newerSchema(path: location, unknownMigrations: unknown.sorted()) }
-        if applied != known { throw .cannotOpen(path: location, reason: "the store's schema is not complete; run a command that writes (e.g. `slowreg ingest`) to upgrade it") }
+        // An older schema is read as it is, as SQLite's is (a read-only command
+        // never upgrades; the reads check for the tables and columns of later
+        // steps). Every PostgreSQL store has the compact layout of step 3.
+        if !applied.contains(StoreSchema.compactLayoutIdentifier) {
+            throw .cannotOpen(path: location, reason: "the store's schema is not complete; run a command that writes (e.g. `slowreg ingest`) to upgrade it")
+        }
     }
 
     /// The schema steps this store lacks, in order, in one transaction under

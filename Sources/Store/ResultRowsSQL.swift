@@ -113,15 +113,12 @@ enum ResultRowsSQL {
         var out: [ModelInputRow] = []
         for part in parts {
             let origin: Int = try part["origin"], chunkId: Int64 = try part["chunk_id"]
-            guard let scoreData: Data = try part["z"], let scores = ScoreBlob.decode(scoreData) else {
-                throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId, problem: "model_input scores of chunk \(chunkId)")
-            }
             let rows = try db.rows("""
                 SELECT seq, time, epoch_day, y, outlier, major_version FROM model_input_rows WHERE chunk_id = ? ORDER BY seq
                 """, [chunkId])
-            guard rows.count == scores.count else {
+            guard let scoreData: Data = try part["z"], let scores = ScoreBlob.decode(scoreData, count: rows.count) else {
                 throw StoreError.invalidResults(runDate: runDate, seriesId: seriesId,
-                                                problem: "chunk \(chunkId) has \(rows.count) rows and \(scores.count) scores")
+                                                problem: "model_input scores of chunk \(chunkId) do not match its \(rows.count) rows")
             }
             for (row, z) in zip(rows, scores) {
                 let timeText: String = try row["time"]

@@ -100,19 +100,35 @@ public struct ModelInputRow: Sendable, Equatable {
     /// Whole days since the series' first date.
     public var day: Int
     public var y: Double
-    /// Robust outlier score; `nil` when the scale was zero (nothing divided).
-    public var z: Double?
     public var outlier: Bool
     /// Major version current that day (`mvers`), `nil` without a version calendar.
     public var majorVersion: Int?
+    private var score: Float?
+
+    /// Robust outlier score; `nil` when the scale was zero (nothing divided).
+    /// Kept in single precision, as the store keeps it (``ScoreBlob``): seven
+    /// significant digits of a diagnostic whose decision, `outlier`, is kept
+    /// exactly. Scores beyond Float32's range (a tiny MAD under a huge value)
+    /// are kept as ±3.4 × 10³⁸ — "at least this" — and NaN as `nil`.
+    public var z: Double? {
+        get { score.map(Double.init) }
+        set { score = newValue.flatMap(Self.singlePrecision) }
+    }
 
     public init(time: Date, day: Int, y: Double, z: Double?, outlier: Bool, majorVersion: Int?) {
         self.time = time
         self.day = day
         self.y = y
-        self.z = z
         self.outlier = outlier
         self.majorVersion = majorVersion
+        self.score = z.flatMap(Self.singlePrecision)
+    }
+
+    /// `value` rounded to the nearest Float32, clamped to its finite range.
+    static func singlePrecision(_ value: Double) -> Float? {
+        guard !value.isNaN else { return nil }
+        let rounded = Float(value)
+        return rounded.isFinite ? rounded : (value < 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude)
     }
 }
 

@@ -31,6 +31,8 @@ public enum StoreSchema {
         Migration(identifier: "v4-change-days", sql: version4ChangeDays, dataStep: nil),
         Migration(identifier: "v5-series-signature", sql: version5SeriesSignature, dataStep: nil),
         Migration(identifier: "v6-noise-choice", sql: version6NoiseChoice, dataStep: nil),
+        Migration(identifier: "v7-single-precision-scores", sql: version7SinglePrecisionScores,
+                  dataStep: SinglePrecisionScoresMigration.convert),
     ]
 
     /// The step from which draws are blobs and model input is shared (v3).
@@ -188,8 +190,8 @@ public enum StoreSchema {
     ///   `window` once trimmed (``StoreRetention``);
     /// - `draw_numbers` (0, 1, … up to the most draws a day holds),
     ///   `float32_scales` (2^(e−150) per Float32 exponent e) and
-    ///   `float64_scales` (2^(e−1075) per Float64 exponent e): the small tables
-    ///   the views decode with;
+    ///   `float64_scales` (for the Float64 scores of steps 3–6, dropped by
+    ///   step 7): the small tables the views decode with;
     /// - an index of `diagnostics` by series, for the latest run date of each.
     ///
     /// The data step (``CompactLayoutMigration``) converts the rows of an older
@@ -246,17 +248,10 @@ public enum StoreSchema {
         switch dialect {
         case .sqlite:
             return [drawsView { blob, offset in uint32(fromHex: "hex(substr(\(blob), \(offset) + 1, 4))") },
-                    modelInputView(float64Fields(fromHex: "hex(substr(p.z, 8 * r.seq + 1, 8))"))]
+                    modelInputView(dialect)]
         case .postgresql:
             // The same bytes read with `get_byte` (offsets are `int4`).
-            func byte(_ k: Int) -> String { postgresByte("p.z", at: "8 * r.seq", k) }
-            let fields = """
-                \(byte(7)) >> 7 AS z_sign,
-                (\(byte(7)) & 127) * 16 + (\(byte(6)) >> 4) AS z_exponent,
-                (\(byte(6)) & 15) * 281474976710656
-                + \((0..<6).reversed().map { "\(byte($0)) * \(Int64(1) << (8 * $0))" }.joined(separator: " + ")) AS z_mantissa
-                """
-            return [drawsView(postgresUInt32), modelInputView(fields)]
+            return [drawsView(postgresUInt32), modelInputView(dialect)]
         }
     }
 
@@ -280,23 +275,25 @@ public enum StoreSchema {
         """
     }
 
-    /// `model_input`: the chunks' rows with this run date's scores, each
-    /// Float64 rebuilt from its sign, exponent and mantissa `fields`
-    /// (`z_sign`, `z_exponent`, `z_mantissa` of the 8 bytes of row `r.seq`
-    /// in `p.z`, in the dialect's SQL) with the scales of `float64_scales`.
-    private static func modelInputView(_ fields: String) -> String {
-        """
-        CREATE VIEW model_input AS
-        SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
-               CASE WHEN m.z_exponent = 2047 THEN NULL
-                    ELSE (1 - 2 * m.z_sign) * (m.z_mantissa + CASE WHEN m.z_exponent = 0 THEN 0 ELSE 4503599627370496 END)
-                         * s.scale END AS z,
-               m.outlier, m.major_version
-        FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
-                     r.outlier, r.major_version, \(fields)
-              FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
-        JOIN float64_scales s ON s.exponent = m.z_exponent
-        """
+    /// `model_input`: the chunks' rows with this run date's scores, each the
+    /// Float32 of the 4 bytes of row `r.seq` in `p.z` (``ScoreBlob``; NaN,
+    /// exponent field 255, is NULL) decoded with the scales of `float32_scales`.
+    static func modelInputView(_ dialect: SQLDialect) -> String {
+        let bits = switch dialect {
+        case .sqlite: uint32(fromHex: "hex(substr(p.z, 4 * r.seq + 1, 4))")
+        case .postgresql: postgresUInt32("p.z", at: "4 * r.seq")
+        }
+        return """
+            CREATE VIEW model_input AS
+            SELECT m.run_date, m.series_id, m.seq, m.time, m.day, m.y,
+                   CASE WHEN ((m.z_bits >> 23) & 255) = 255 THEN NULL
+                        ELSE \(float32("m.z_bits", scale: "s.scale")) END AS z,
+                   m.outlier, m.major_version
+            FROM (SELECT p.run_date, p.series_id, p.first_seq + r.seq AS seq, r.time, r.epoch_day - p.origin AS day, r.y,
+                         r.outlier, r.major_version, \(bits) AS z_bits
+                  FROM model_input_parts p JOIN model_input_rows r ON r.chunk_id = p.chunk_id) m
+            JOIN float32_scales s ON s.exponent = (m.z_bits >> 23) & 255
+            """
     }
 
     /// Byte `k` after `offset` of `blob`, as a `bigint` (PostgreSQL).
@@ -324,20 +321,6 @@ public enum StoreSchema {
     /// one; the schema's SQL has no `;` inside literals).
     static func statements(_ sql: String) -> [String] {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-    }
-
-    /// SQL of the sign, exponent and mantissa fields (`z_sign`, `z_exponent`,
-    /// `z_mantissa`) of the Float64 whose 8 little-endian bytes are given as 16
-    /// hex digits: byte k is digits 2k+1, 2k+2; the top byte holds the sign
-    /// and 7 exponent bits, the next 4 more exponent bits and 4 mantissa bits.
-    private static func float64Fields(fromHex hex: String) -> String {
-        func digit(_ position: Int) -> String { "(instr('0123456789ABCDEF', substr(\(hex), \(position), 1)) - 1)" }
-        func byte(_ k: Int) -> String { "(\(digit(2 * k + 1)) * 16 + \(digit(2 * k + 2)))" }
-        let sign = "(\(digit(15)) >> 3)"
-        let exponent = "((\(digit(15)) & 7) * 256 + \(digit(16)) * 16 + \(digit(13)))"
-        let mantissa = "(\(digit(14)) * 281474976710656 + " + (0..<6).reversed().map { "\(byte($0)) * \(1 << (8 * $0))" }
-            .joined(separator: " + ") + ")"
-        return "\(sign) AS z_sign, \(exponent) AS z_exponent, \(mantissa) AS z_mantissa"
     }
 
     /// SQL of the unsigned integer of 4 little-endian bytes given as 8 hex
@@ -402,6 +385,18 @@ public enum StoreSchema {
     /// the report can link to the series' graph.
     public static let version5SeriesSignature = """
         ALTER TABLE series ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+        """
+
+    /// Schema step 7 (issue 14, SPEC §9 "one more run date must stay cheap"):
+    /// the outlier scores of `model_input_parts.z` in single precision, 4
+    /// bytes a row instead of 8 (``ScoreBlob``) — every run date stores every
+    /// row's score again, so this is about a tenth of what a run date adds.
+    /// The data step (``SinglePrecisionScoresMigration``) converts the stored
+    /// blobs and puts back the `model_input` view, which now decodes Float32;
+    /// the Float64 scales that view needed go.
+    public static let version7SinglePrecisionScores = """
+        DROP VIEW model_input;
+        DROP TABLE float64_scales;
         """
 
     /// All steps as a GRDB migrator.

@@ -65,12 +65,30 @@ struct CompactStoreTests {
 
     // MARK: Blob layout
 
-    @Test("score blobs are little-endian Float64, NaN for an absent score")
+    @Test("score blobs are little-endian Float32, NaN for an absent score; an older store's Float64 blobs still read")
     func scoreBlobLayout() {
-        #expect([UInt8](ScoreBlob.encode([1])) == [0, 0, 0, 0, 0, 0, 0xF0, 0x3F])
-        let scores: [Double?] = [nil, -0.0, 4.9e-324, -7.25, 1e300, nil]
-        #expect(ScoreBlob.decode(ScoreBlob.encode(scores))?.map { $0?.bitPattern } == scores.map { $0?.bitPattern })
-        #expect(ScoreBlob.decode(Data(count: 12)) == nil)
+        #expect([UInt8](ScoreBlob.encode([1, nil])) == [0, 0, 0x80, 0x3F, 0, 0, 0xC0, 0x7F])
+        let scores: [Double?] = [nil, -0.0, Double(Float.leastNonzeroMagnitude), -7.25, Double(Float(3e38)), nil]
+        #expect(ScoreBlob.decode(ScoreBlob.encode(scores), count: 6)?.map { $0?.bitPattern } == scores.map { $0?.bitPattern })
+        #expect(ScoreBlob.decode(ScoreBlob.encode([0.3]), count: 1) == [Double(Float(0.3))], "rounded to the nearest Float32")
+        #expect(ScoreBlob.decode(ScoreBlob.encode([1e300, -1e300]), count: 2) == [Double(Float.greatestFiniteMagnitude),
+                                                                                  -Double(Float.greatestFiniteMagnitude)])
+        let legacy = Data([0, 0, 0, 0, 0, 0, 0xF0, 0x3F] + [0, 0, 0, 0, 0, 0, 0xF8, 0x7F])   // Float64 1 and NaN
+        #expect(ScoreBlob.decode(legacy, count: 2) == [1, nil])
+        #expect(ScoreBlob.decode(Data(count: 12), count: 2) == nil, "neither 4 nor 8 bytes a row is damaged")
+        #expect(ScoreBlob.decode(Data(count: 8), count: 1)?.count == 1 && ScoreBlob.decode(Data(count: 8), count: 2)?.count == 2)
+    }
+
+    @Test("a model input row keeps its score in single precision, clamped to Float32's range")
+    func modelInputScorePrecision() {
+        var row = ModelInputRow(time: Date(timeIntervalSince1970: 0), day: 0, y: 1, z: 0.3, outlier: false, majorVersion: nil)
+        #expect(row.z == Double(Float(0.3)))
+        row.z = -1e300
+        #expect(row.z == -Double(Float.greatestFiniteMagnitude), "beyond Float32's range: at least this far")
+        row.z = .nan
+        #expect(row.z == nil)
+        row.z = 5.000000001
+        #expect(row.z == 5 && !row.outlier, "the decision is the flag's, kept exactly; the score is a diagnostic")
     }
 
     @Test("draw blobs are little-endian Float32 and decode to the same values")
@@ -136,7 +154,7 @@ struct CompactStoreTests {
         let viewRows = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT seq, day, y, z, outlier FROM model_input WHERE run_date = '2024-05-07' ORDER BY seq")
         }
-        #expect(viewRows.map { $0["z"] as Double? } == second.modelInput.map(\.z), "the view decodes the Float64 scores, NULL included")
+        #expect(viewRows.map { $0["z"] as Double? } == second.modelInput.map(\.z), "the view decodes the Float32 scores, NULL included")
         #expect(viewRows.map { $0["day"] as Int } == second.modelInput.map(\.day))
         #expect(viewRows.map { $0["y"] as Double } == second.modelInput.map(\.y))
         #expect(viewRows.map { $0["seq"] as Int } == Array(0..<second.modelInput.count))
@@ -369,5 +387,49 @@ struct CompactStoreTests {
         #expect(try Self.count(path, "SELECT COUNT(*) FROM model_input_rows") == 5, "both run dates share one chunk of input")
         #expect(try Self.count(path, "SELECT COUNT(*) FROM draws WHERE run_date = '2024-05-06'") == 12, "the draws view")
         #expect(try Self.count(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'view'") == 2)
+    }
+
+    // MARK: Upgrade from schema v6 (Float64 scores)
+
+    @Test("a v6 store's Float64 scores read as they are read-only, and become Float32 blobs, view included, on upgrade")
+    func upgradeScoresFromVersion6() throws {
+        let (store, path, id) = try Self.storeWithSeries()
+        let results = Self.yearResults(runDate: "2024-05-06", seriesId: id)
+        try store.writeResults(results, replace: false)
+        // Made back into a v6 store: the scores 8 bytes a row, as steps 3–6 wrote them.
+        let v7 = try #require(StoreSchema.migrations.last?.identifier)
+        let parts = try DatabaseQueue(path: path).write { db -> Int in
+            let rows = try Row.fetchAll(db, sql: "SELECT p.first_seq, p.z, (SELECT COUNT(*) FROM model_input_rows r WHERE r.chunk_id = p.chunk_id) AS n FROM model_input_parts p")
+            for row in rows {
+                let data: Data = row["z"], n: Int = row["n"], firstSeq: Int = row["first_seq"]
+                let scores = try #require(ScoreBlob.decode(data, count: n))
+                var legacy: [UInt8] = []
+                for score in scores {
+                    let bits = (score ?? .nan).bitPattern
+                    for b in 0..<8 { legacy.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(b)))) }
+                }
+                try db.execute(sql: "UPDATE model_input_parts SET z = ? WHERE first_seq = ?", arguments: [Data(legacy), firstSeq])
+            }
+            try db.execute(sql: "CREATE TABLE float64_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [v7])
+            return rows.count
+        }
+        #expect(parts > 20)
+        #expect(try Self.count(path, "SELECT SUM(length(z)) FROM model_input_parts") == 8 * results.modelInput.count)
+
+        let reader = try SQLiteStore(path: path, access: .readOnly)
+        #expect(try reader.results(runDate: "2024-05-06", seriesId: id)?.modelInput == results.modelInput)
+        #expect(try Self.count(path, "SELECT SUM(length(z)) FROM model_input_parts") == 8 * results.modelInput.count,
+                "a read-only open converts nothing")
+
+        let writer = try SQLiteStore(path: path)
+        #expect(try writer.coverage().store_schema_version == StoreSchema.currentVersion)
+        #expect(try Self.count(path, "SELECT SUM(length(z)) FROM model_input_parts") == 4 * results.modelInput.count)
+        #expect(try writer.results(runDate: "2024-05-06", seriesId: id)?.modelInput == results.modelInput)
+        let viewScores = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT z FROM model_input WHERE run_date = '2024-05-06' ORDER BY seq").map { $0["z"] as Double? }
+        }
+        #expect(viewScores == results.modelInput.map(\.z))
+        #expect(try Self.count(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'float64_scales'") == 0)
     }
 }

@@ -126,6 +126,49 @@ struct PostgresStoreTests {
         #expect(tables.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "only the program's own table")
     }
 
+    @Test("a v6 store's Float64 scores read as they are, and become Float32 blobs, view included, on upgrade", .enabled(if: server))
+    func upgradeScoresFromVersion6() throws {
+        let url = try StoreBackend.newDatabase("scoresV6")
+        let components = try #require(URLComponents(string: url))
+        let name = String(url.split(separator: "/").last ?? "")
+        func psql(_ sql: String) throws -> String {
+            try StoreBackend.psql(components, sql, database: name).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let store = try PostgresStore(url: url)
+        let id = try SeriesResultsTests.seriesId(in: store)
+        let results = SeriesResultsTests.results(seriesId: id)
+        try store.writeResults(results, replace: false)
+        // Made back into a v6 store: the scores 8 bytes a row, as steps 3–6 wrote them.
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+        var downgrade = ""
+        for line in try psql("SELECT first_seq || '|' || encode(z, 'hex') FROM model_input_parts").split(separator: "\n") {
+            let fields = line.split(separator: "|").map(String.init)
+            let text = Array(fields[1].utf8)
+            let bytes = stride(from: 0, to: text.count, by: 2).map { UInt8(String(decoding: text[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+            let scores = try #require(ScoreBlob.decode(Data(bytes), count: bytes.count / 4))
+            let legacy = scores.flatMap { score in
+                (0..<8).map { UInt8(truncatingIfNeeded: (score ?? .nan).bitPattern >> (8 * UInt64($0))) }
+            }
+            downgrade += "UPDATE model_input_parts SET z = decode('\(hex(legacy))', 'hex') WHERE first_seq = \(fields[0]); "
+        }
+        let v7 = try #require(StoreSchema.migrations.last?.identifier)
+        _ = try psql(downgrade + """
+            CREATE TABLE float64_scales (exponent BIGINT PRIMARY KEY, scale DOUBLE PRECISION NOT NULL);
+            DELETE FROM grdb_migrations WHERE identifier = '\(v7)'
+            """)
+        let width = "SELECT SUM(length(z)) FROM model_input_parts"
+        #expect(try psql(width) == "\(8 * results.modelInput.count)")
+        #expect(try PostgresStore(url: url, access: .readOnly).results(runDate: "2020-05-10", seriesId: id) == results)
+        #expect(try psql(width) == "\(8 * results.modelInput.count)", "a read-only open converts nothing")
+
+        let upgraded = try PostgresStore(url: url)
+        #expect(try psql(width) == "\(4 * results.modelInput.count)")
+        #expect(try upgraded.results(runDate: "2020-05-10", seriesId: id) == results)
+        let viewScores = try psql("SET extra_float_digits = 3; SELECT coalesce(z::text, 'NULL') FROM model_input WHERE run_date = '2020-05-10' ORDER BY seq")
+        #expect(viewScores.split(separator: "\n").map { Double($0) } == results.modelInput.map(\.z), "\(viewScores)")
+        #expect(try psql("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'float64_scales'") == "0")
+    }
+
     @Test("two processes creating one store at once both succeed, with one schema", .enabled(if: server))
     func concurrentCreation() async throws {
         let url = try StoreBackend.newDatabase("concurrentCreation")
@@ -175,7 +218,7 @@ struct PostgresStoreTests {
             let id = try SeriesResultsTests.seriesId(in: store)
             var results = SeriesResultsTests.results(seriesId: id, scale: 1.37)
             results.draws[0].level = [-0.0, 1e-40, -3.25e7, Float.leastNormalMagnitude]   // signs, subnormals, large
-            results.modelInput[0].z = -1.5e-310                                          // a Float64 subnormal
+            results.modelInput[0].z = -1.5e-40                                           // a Float32 subnormal
             try store.writeResults(results, replace: false)
             #expect(try store.results(runDate: "2020-05-10", seriesId: id) == results)
             written.append(results)

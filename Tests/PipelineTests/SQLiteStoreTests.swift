@@ -13,8 +13,8 @@ struct SQLiteStoreTests {
         let counts = try store.rowCounts()
         #expect(Set(counts.keys) == ["series", "measurements", "model_input", "intervals", "draws", "diagnostics", "comparisons"])
         #expect(counts.values.allSatisfy { $0 == 0 })
-        #expect(StoreSchema.currentVersion == 6)
-        #expect(try store.coverage().store_schema_version == 6)
+        #expect(StoreSchema.currentVersion == 7)
+        #expect(try store.coverage().store_schema_version == 7)
         #expect(try store.integrityCheck() == "ok")
     }
 
