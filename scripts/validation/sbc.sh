@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full simulation-based calibration (both noise models, Gibbs and NUTS).
-# Usage: scripts/validation/sbc.sh [REPLICATES] [THREADS] [all|spline|step-level|geweke] [SEED]   (default 500, all cores, all, 2024)
+# Usage: scripts/validation/sbc.sh [REPLICATES] [THREADS] [all|spline|step-level|two-modes|geweke] [SEED]   (default 500, all cores, all, 2024)
 # geweke: Geweke's successive-conditional test of the step-level kernel (6 × REPLICATES chains a noise model)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
