@@ -40,6 +40,13 @@ public enum StepLevelCalibration {
         /// rather than loop for ever on a prior that leaves almost nothing
         /// to accept.
         public var maximumPriorAttempts: Int
+        /// Start every chain at the replicate's truth (``state(of:kernel:rng:)``)
+        /// instead of the production start. A diagnostic: the truth is an
+        /// exact draw of the posterior given its data, so an invariant kernel
+        /// gives uniform ranks from there however slowly it mixes; a
+        /// non-uniform histogram that persists from the truth is not the
+        /// chains' start or mixing.
+        public var startAtTruth = false
 
         public init(replicates: Int = 100, days: Int = 30, runsPerDay: Int = 2, blockDays: Int = 10, chains: Int = 2,
                     warmup: Int = 200, draws: Int = 400, rankedDraws: Int = 49, bins: Int = 10, seed: UInt64 = 1,
@@ -195,7 +202,9 @@ public enum StepLevelCalibration {
         for c in 0..<config.chains {
             var chainRNG = RandomStream(seed: config.seed &+ UInt64(r) &* 7919, stream: UInt64(c))
             let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(),
-                                      from: kernel.initialState(nil), warmup: config.warmup, draws: config.draws,
+                                      from: config.startAtTruth ? Self.state(of: draw, kernel: kernel, rng: &chainRNG)
+                                                                : kernel.initialState(nil),
+                                      warmup: config.warmup, draws: config.draws,
                                       rng: &chainRNG) { quantities($0) }
             draws += run.draws
         }

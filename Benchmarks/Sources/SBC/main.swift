@@ -82,6 +82,8 @@ if only != "spline" {
     var modesConfig = stepConfig
     modesConfig.twoModes = true
     modesConfig.warmup = 500
+    // SBC_START_AT_TRUTH=1: chains started at each replicate's truth (a diagnostic, see the configuration).
+    modesConfig.startAtTruth = ProcessInfo.processInfo.environment["SBC_START_AT_TRUTH"] == "1"
     failures += printRows(try await StepLevelCalibration.run(modesConfig), model: "step-level, two modes", sampler: "gibbs",
                           replicates: modesConfig.replicates, divergences: "–")
 }
