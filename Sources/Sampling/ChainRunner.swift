@@ -105,7 +105,7 @@ extension ChainRunner {
     public static func chains<Result: Sendable>(
         settings: SamplerSettings, _ chain: @escaping @Sendable (inout RandomStream) throws -> Result
     ) async throws -> [Result] {
-        try await parallelMap(count: settings.chains, threads: settings.threads) { c -> Result in
+        try await threadedMap(count: settings.chains, threads: settings.threads) { c -> Result in
             var rng = RandomStream(seed: settings.seed, stream: UInt64(c))
             return try chain(&rng)
         }

@@ -81,7 +81,7 @@ public enum StepLevelCalibration {
     }
 
     public static func run(_ config: Configuration) async throws -> SimulationBasedCalibration.Result {
-        let perReplicate = try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Int] in
+        let perReplicate = try await threadedMap(count: config.replicates, threads: config.threads) { r -> [Int] in
             try replicate(r, config: config)
         }
         return SimulationBasedCalibration.summary(quantities: quantityNames(config), replicateRanks: perReplicate,
@@ -284,7 +284,7 @@ public enum StepLevelCalibration {
         guard steps >= 1, sweepsPerStep >= 1 else {
             throw ModelError.invalidPrior("a successive-conditional test needs at least one step of at least one sweep")
         }
-        return try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Double] in
+        return try await threadedMap(count: config.replicates, threads: config.threads) { r -> [Double] in
             var rng = RandomStream(seed: config.seed, stream: UInt64(r))
             let draw = try priorDraw(config: config, rng: &rng)
             let n = config.days
@@ -365,7 +365,7 @@ public enum StepLevelCalibration {
 
     /// The quantities of `config.replicates` prior draws.
     static func priorSample(_ config: Configuration) async throws -> [[Double]] {
-        try await parallelMap(count: config.replicates, threads: config.threads) { r -> [Double] in
+        try await threadedMap(count: config.replicates, threads: config.threads) { r -> [Double] in
             var rng = RandomStream(seed: config.seed, stream: UInt64(r))
             return quantities(of: try priorDraw(config: config, rng: &rng), twoModes: config.twoModes)
         }
