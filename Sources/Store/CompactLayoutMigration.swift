@@ -108,8 +108,9 @@ enum SinglePrecisionScoresMigration {
             for part in parts {
                 let seriesId: Int64 = try part["series_id"], firstSeq: Int64 = try part["first_seq"], count: Int = try part["n"]
                 let data: Data = try part["z"]
-                guard count > 0, data.count == ScoreBlob.legacyBytesPerScore * count else { continue }
-                guard let scores = ScoreBlob.decode(data, count: count) else { continue }
+                // Already single precision (or empty): nothing to convert.
+                guard count > 0, data.count == ScoreBlob.legacyBytesPerScore * count,
+                      let scores = ScoreBlob.decode(data, count: count) else { continue }
                 try session.execute("""
                     UPDATE model_input_parts SET z = ? WHERE run_date = ? AND series_id = ? AND first_seq = ?
                     """, [ScoreBlob.encode(scores), runDate, seriesId, firstSeq])

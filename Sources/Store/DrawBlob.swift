@@ -52,18 +52,13 @@ public enum DrawBlob {
 /// reads either width (a read-only command does not upgrade a store), and
 /// the step converts them.
 public enum ScoreBlob {
-    public static let bytesPerScore = 4
+    /// A score is stored as a draw is (``DrawBlob``), NaN for none.
+    public static let bytesPerScore = DrawBlob.bytesPerDraw
     /// The width of a score in stores before schema step 7.
     public static let legacyBytesPerScore = 8
 
     public static func encode(_ scores: [Double?]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(scores.count * bytesPerScore)
-        for score in scores {
-            let bits = (score.flatMap(ModelInputRow.singlePrecision) ?? .nan).bitPattern
-            for b in 0..<bytesPerScore { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt32(b)))) }
-        }
-        return Data(bytes)
+        DrawBlob.encode(scores.map { $0.flatMap(ModelInputRow.singlePrecision) ?? .nan })
     }
 
     /// The `count` scores of `data`, single or (an older store) double
@@ -71,14 +66,7 @@ public enum ScoreBlob {
     public static func decode(_ data: Data, count: Int) -> [Double?]? {
         guard count >= 0 else { return nil }
         if data.count == bytesPerScore * count {
-            return data.withUnsafeBytes { raw -> [Double?] in
-                (0..<count).map { i in
-                    var bits: UInt32 = 0
-                    for b in 0..<bytesPerScore { bits |= UInt32(raw[i * bytesPerScore + b]) << (8 * UInt32(b)) }
-                    let value = Float(bitPattern: bits)
-                    return value.isNaN ? nil : Double(value)
-                }
-            }
+            return DrawBlob.decode(data)?.map { $0.isNaN ? nil : Double($0) }
         }
         guard data.count == legacyBytesPerScore * count else { return nil }
         return data.withUnsafeBytes { raw -> [Double?] in

@@ -403,12 +403,8 @@ struct CompactStoreTests {
             for row in rows {
                 let data: Data = row["z"], n: Int = row["n"], firstSeq: Int = row["first_seq"]
                 let scores = try #require(ScoreBlob.decode(data, count: n))
-                var legacy: [UInt8] = []
-                for score in scores {
-                    let bits = (score ?? .nan).bitPattern
-                    for b in 0..<8 { legacy.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(b)))) }
-                }
-                try db.execute(sql: "UPDATE model_input_parts SET z = ? WHERE first_seq = ?", arguments: [Data(legacy), firstSeq])
+                try db.execute(sql: "UPDATE model_input_parts SET z = ? WHERE first_seq = ?",
+                               arguments: [Data(TestSupport.legacyScoreBytes(scores)), firstSeq])
             }
             try db.execute(sql: "CREATE TABLE float64_scales (exponent INTEGER PRIMARY KEY, scale REAL NOT NULL)")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [v7])

@@ -146,10 +146,8 @@ struct PostgresStoreTests {
             let text = Array(fields[1].utf8)
             let bytes = stride(from: 0, to: text.count, by: 2).map { UInt8(String(decoding: text[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
             let scores = try #require(ScoreBlob.decode(Data(bytes), count: bytes.count / 4))
-            let legacy = scores.flatMap { score in
-                (0..<8).map { UInt8(truncatingIfNeeded: (score ?? .nan).bitPattern >> (8 * UInt64($0))) }
-            }
-            downgrade += "UPDATE model_input_parts SET z = decode('\(hex(legacy))', 'hex') WHERE first_seq = \(fields[0]); "
+            let legacy = hex(TestSupport.legacyScoreBytes(scores))
+            downgrade += "UPDATE model_input_parts SET z = decode('\(legacy)', 'hex') WHERE first_seq = \(fields[0]); "
         }
         let v7 = try #require(StoreSchema.migrations.last?.identifier)
         _ = try psql(downgrade + """

@@ -45,6 +45,12 @@ enum TestSupport {
         return (store, directory)
     }
 
+    /// Outlier scores as schema steps 3–6 stored them (little-endian Float64,
+    /// NaN for none), to make a store back into an older one.
+    static func legacyScoreBytes(_ scores: [Double?]) -> [UInt8] {
+        scores.flatMap { score in (0..<8).map { UInt8(truncatingIfNeeded: (score ?? .nan).bitPattern >> (8 * UInt64($0))) } }
+    }
+
     static func date(_ text: String) -> Date {
         guard let date = TimestampParser.parse(text) else { preconditionFailure("bad test date \(text)") }
         return date
