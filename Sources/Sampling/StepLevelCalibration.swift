@@ -35,6 +35,9 @@ public enum StepLevelCalibration {
         /// The slope changes' slab c (nil: the model's,
         /// ``StepLevelPriors/slopeChangeSlab``).
         public var slopeChangeSlab: Double?
+        /// The tail's increment scale factor (nil: the model's,
+        /// ``StepLevelPriors/tailScaleFactor``).
+        public var tailScaleFactor: Double?
         /// Rejection draws of the prior (the slab's factor, the modes'
         /// separation) give up after this many attempts with an error,
         /// rather than loop for ever on a prior that leaves almost nothing
@@ -108,6 +111,7 @@ public enum StepLevelCalibration {
         priors.blockDays = config.blockDays
         priors.twoModes = config.twoModes
         if let slab = config.slopeChangeSlab { priors.slopeChangeSlab = slab }
+        if let factor = config.tailScaleFactor { priors.tailScaleFactor = factor }
         let maximumPriorAttempts = config.maximumPriorAttempts
         let n = config.days
         var days: [Int] = []
@@ -144,7 +148,8 @@ public enum StepLevelCalibration {
             slope[t] = slope[t - 1] + changes[t]
             let lambda = abs(rng.studentT(df: 1))
             lambdas[t] = lambda
-            level[t] = level[t - 1] + slope[t] + tau * lambda * rng.standardNormal()
+            let factor = t >= n - priors.tailDays ? priors.tailScaleFactor : 1
+            level[t] = level[t - 1] + slope[t] + tau * factor * lambda * rng.standardNormal()
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }
         let nu = priors.nuGrid[StepLevelGibbs.categorical(logWeights: nuWeights, rng: &rng) ?? 0]

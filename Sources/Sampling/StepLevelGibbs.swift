@@ -151,6 +151,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// with n_b points (columns): the pooling's conditional needs them every
     /// sweep, and they never change (the blocks' points are the data's).
     let poolingLogGamma: [[Double]]
+    /// Each day's factor f_t² of its increment's variance τ²f_t²λ_t²
+    /// (``StepLevelPriors/tailScaleFactor`` squared on the tail's days, else 1), and its log.
+    let incrementFactor2: [Double]
+    let logIncrementFactor2: [Double]
     /// The ziggurat's tables, kept so that a draw does not check the statics' initialization.
     let normalTable = ZigguratTable.normal
     let exponentialTable = ZigguratTable.exponential
@@ -158,6 +162,9 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     public init(model: StepLevelModel) {
         self.model = model
         let p = model.priors
+        let factor = p.tailScaleFactor
+        incrementFactor2 = (0..<model.dayCount).map { t in t >= model.dayCount - p.tailDays ? factor * factor : 1 }
+        logIncrementFactor2 = incrementFactor2.map { Double.log($0) }
         var counts = [Double](repeating: 0, count: model.blockCount)
         for b in model.blockOfPoint { counts[b] += 1 }
         poolingLogGamma = p.poolingGrid.map { a in counts.map { logGamma(a + $0 / 2) } }
@@ -394,6 +401,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         fillLogs(&state.logSlopeLocalScale2, slopeLocalScale2)
         let logLocalScale2 = state.logLocalScale2, logSlopeLocalScale2 = state.logSlopeLocalScale2
         let slab = 1 / (p.slopeChangeSlab * p.slopeChangeSlab)
+        let factor2 = incrementFactor2, logFactor2 = logIncrementFactor2
         let initialLevel = 1 / (p.initialLevelScale * p.initialLevelScale)
         let initialSlope = 1 / (p.initialSlopeScale * p.initialSlopeScale)
         // Assembles and factors the precision for (τ², κ²) into `band`, and
@@ -421,7 +429,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
                 add(1, 1, initialSlope)
                 for t in 1..<n {
                     // η_t = μ_t − μ_{t−1} − β_t with precision q; ζ_t = β_t − β_{t−1} with precision r.
-                    let q = precision(tau2 * localScale2[t], log: logTau2 + logLocalScale2[t])
+                    let q = precision(tau2 * factor2[t] * localScale2[t], log: logTau2 + logFactor2[t] + logLocalScale2[t])
                     // ζ_t's precision: the horseshoe's 1/(κ²φ_t²) plus the slab's 1/c²
                     // (whose factor has no normalizer: ``StepLevelPriors/slopeChangeSlab``).
                     let r = precision(kappa2 * slopeLocalScale2[t], log: logKappa2 + logSlopeLocalScale2[t]) + slab
@@ -575,10 +583,11 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// Step 2: the local scales of the increments given τ, and of the slope's changes given κ.
     func drawIncrementScales(_ state: inout StepLevelState, rng: inout RandomStream) {
         let level = state.level, slope = state.slope
-        drawLocalScales(&state.localScale2, &state.localAux, global2: state.globalScale2, rng: &rng) { t in
+        let factor2 = incrementFactor2
+        drawLocalScales(&state.localScale2, &state.localAux, global2: state.globalScale2, factor2: factor2, rng: &rng) { t in
             level[t] - level[t - 1] - slope[t]
         }
-        drawLocalScales(&state.slopeLocalScale2, &state.slopeLocalAux, global2: state.slopeScale2, rng: &rng) { t in
+        drawLocalScales(&state.slopeLocalScale2, &state.slopeLocalAux, global2: state.slopeScale2, factor2: nil, rng: &rng) { t in
             slope[t] - slope[t - 1]
         }
     }
@@ -586,14 +595,15 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// A horseshoe's local scales given its global scale g and the values x_t
     /// (`increment(t)`, t ≥ 1): `λ_t² ~ IG(1, 1/a_t + x_t²/(2g²))`, then
     /// `a_t ~ IG(1, 1 + 1/λ_t²)`; `IG(1, c)` is `c / Exp(1)`.
-    func drawLocalScales(_ localScale2: inout [Double], _ localAux: inout [Double], global2: Double,
+    func drawLocalScales(_ localScale2: inout [Double], _ localAux: inout [Double], global2: Double, factor2: [Double]?,
                          rng: inout RandomStream, increment: (Int) -> Double) {
         let n = model.dayCount
         localScale2.withUnsafeMutableBufferPointer { localScale2 in
             localAux.withUnsafeMutableBufferPointer { localAux in
                 for t in 1..<Swift.max(1, n) {
                     let x = increment(t)
-                    let scale2 = (1 / localAux[t] + x * x / (2 * global2)) / rng.zigguratExponential(exponentialTable)
+                    let g2 = factor2.map { global2 * $0[t] } ?? global2
+                    let scale2 = (1 / localAux[t] + x * x / (2 * g2)) / rng.zigguratExponential(exponentialTable)
                     localScale2[t] = Self.clamped(scale2)
                     localAux[t] = Self.clamped((1 + 1 / localScale2[t]) / rng.zigguratExponential(exponentialTable))
                 }
@@ -618,11 +628,13 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
         let n = m.dayCount
         guard n >= 3 else { return }
         let weights = state.weights, latent = state.latentValues, precisions = state.blockPrecision
-        let slope = state.slope
+        let slope = state.slope, factor2 = incrementFactor2
         state.level.withUnsafeMutableBufferPointer { level in
             state.localScale2.withUnsafeMutableBufferPointer { localScale2 in
                 state.localAux.withUnsafeMutableBufferPointer { localAux in
                     func swap(_ t: Int) {
+                        // Days whose increments have different priors (either side of the tail's start) keep theirs.
+                        guard factor2[t] == factor2[t + 1] else { return }
                         let precision = precisions[m.blockOfDay[t]]
                         // μ_t' = μ_{t−1} + β_t + η_{t+1}, with η_s = μ_s − μ_{s−1} − β_s.
                         let proposed = level[t - 1] + slope[t] + (level[t + 1] - level[t] - slope[t + 1])
@@ -976,7 +988,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// given its auxiliary, a Cauchy — after and before the increment changes
     /// by `change`.
     func incrementLogRatio(_ t: Int, _ change: Double, _ state: StepLevelState) -> Double {
-        let scale2 = state.globalScale2 * 2 / state.localAux[t]
+        let scale2 = state.globalScale2 * incrementFactor2[t] * 2 / state.localAux[t]
         let omega = state.level[t] - state.level[t - 1] - state.slope[t]
         let omegaNew = omega + change
         return Double.log(1 + omega * omega / scale2) - Double.log(1 + omegaNew * omegaNew / scale2)
@@ -1208,7 +1220,7 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     /// λ_t² | ω_t, a_t ~ IG(1, 1/a_t + ω_t²/(2τ²)).
     func drawLocalScale(_ t: Int, _ state: inout StepLevelState, rng: inout RandomStream) {
         let omega = state.level[t] - state.level[t - 1] - state.slope[t]
-        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2))
+        state.localScale2[t] = Self.clamped((1 / state.localAux[t] + omega * omega / (2 * state.globalScale2 * incrementFactor2[t]))
                                             / rng.zigguratExponential(exponentialTable))
     }
 

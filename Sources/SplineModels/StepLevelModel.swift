@@ -136,6 +136,9 @@ public struct StepLevelModel: Sendable {
         let (location, scale) = workingScale ?? SplineModel.workingScale(values)
         guard scale > 0, scale.isFinite, location.isFinite else { throw .invalidPrior("the working scale must be positive and finite") }
         guard priors.blockDays >= 1 else { throw .invalidPrior("noise blocks must be at least a day long") }
+        guard priors.tailScaleFactor > 0, priors.tailScaleFactor.isFinite, priors.tailDays >= 0 else {
+            throw .invalidPrior("the tail's scale factor must be positive and finite, its length in days not negative")
+        }
         guard !priors.twoModes || (priors.modeOffsetScale > 0 && priors.modeOffsetScale.isFinite
                                    && priors.modeShareShape > 0 && priors.modeShareShape.isFinite
                                    && priors.modeSeparation >= 0 && priors.modeSeparation.isFinite) else {
@@ -373,6 +376,22 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// (|δ_b| ≥ c σ_b): 3, where two equal Gaussian humps are clearly two
     /// (they are one below 2σ apart) and a minority of a tenth still shows.
     public var modeSeparation: Double
+    /// The tail's increments: on the last ``tailDays`` days (up to the run
+    /// date) an increment's scale is ``tailScaleFactor``·τλ_t instead of
+    /// τλ_t, so a step there is that many times as likely a priori (a
+    /// Cauchy's density far out is proportional to its scale). τ is learned
+    /// from a year of mostly flat days and sits near the bottom of its grid;
+    /// with one τ for every day, a step of one noise sd on the last days
+    /// needs some 20–30 runs at its new level to outweigh that prior, and
+    /// until then the change is read at a fraction of its size, with a
+    /// narrow interval. The default, 1, gives every day the same prior; 10 was tried and not
+    /// adopted (README, "A wider prior for the tail's steps"): recent steps'
+    /// sizes and intervals improved, but every change between days of the
+    /// tail became less certain, and alert recall and false alarms worsened.
+    public var tailScaleFactor: Double
+    /// Days counted as the tail: three weeks, the span compared (D−14) plus
+    /// a week.
+    public var tailDays: Int
 
     public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
                 initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
@@ -382,7 +401,9 @@ public struct StepLevelPriors: Sendable, Equatable {
                 poolingGrid: [Double] = [1, 2, 4, 8, 16, 64, 1024],
                 typicalVarianceShape: Double = 0.5, typicalVarianceRate: Double = 0.5,
                 twoModes: Bool = false, modeOffsetScale: Double = 10, modeShareShape: Double = 1,
-                modeSeparation: Double = 3) {
+                modeSeparation: Double = 3, tailScaleFactor: Double = 1, tailDays: Int = 21) {
+        self.tailScaleFactor = tailScaleFactor
+        self.tailDays = tailDays
         self.twoModes = twoModes
         self.modeSeparation = modeSeparation
         self.modeOffsetScale = modeOffsetScale

@@ -92,3 +92,20 @@ func gewekeStatistics() {
     // scipy.stats.ks_2samp(a, b, method='asymp').pvalue ≈ 9e-5 (λ = (√50 + 0.12 + 0.11/√50)·0.31 ≈ 2.23).
     #expect(shifted.pValue < 1e-3 && shifted.pValue > 1e-5)
 }
+
+/// The same test with the tail's wider increment prior
+/// (``StepLevelPriors/tailScaleFactor`` 10 on the last 21 of the 30 days,
+/// not the default): the factorization, the local scales' conditionals, the
+/// shift moves' increment ratios and the swaps (none across the tail's
+/// start, where the days' priors differ) must all use each day's own prior.
+/// Leaving the factor out of the shift moves' increment ratio fails it.
+@Test("step-level kernel with a wider prior for the tail's increments keeps the prior")
+func stepLevelKernelWithTailFactorKeepsThePrior() async throws {
+    var config = StepLevelCalibration.Configuration(replicates: 400, days: 30, runsPerDay: 2, blockDays: 10,
+                                                    seed: 33, threads: 2)
+    config.tailScaleFactor = 10
+    let result = try await StepLevelCalibration.gewekeTest(config, steps: 50, sweepsPerStep: 2, priorDraws: 4_000)
+    for (q, name) in result.quantities.enumerated() {
+        #expect(result.pValues[q] > 0.001, "\(name): \(result.tests[q]) \(result.statistics[q]), p = \(result.pValues[q])")
+    }
+}

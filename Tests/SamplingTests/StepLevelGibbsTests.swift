@@ -107,6 +107,52 @@ struct StepLevelGibbsTests {
         #expect(abs(meanError) < 0.22, "medians minus the truth (0.97%): \(errors)")
     }
 
+    /// 200 days at 100, 3 runs a day, Gaussian noise of sd 4; on the last
+    /// `stepDays` days the level is 104 (a step of one noise sd).
+    static func recentStepSeries(seed: UInt64, stepDays: Int) -> (days: [Int], values: [Double]) {
+        var rng = RandomStream(seed: seed)
+        var days: [Int] = [], values: [Double] = []
+        for d in 0..<200 {
+            for _ in 0..<3 {
+                days.append(d)
+                values.append((d >= 200 - stepDays ? 104 : 100) + rng.normal(mean: 0, sd: 4))
+            }
+        }
+        return (days, values)
+    }
+
+    @Test("a wider prior for the tail's increments: a step of one noise sd on the last days is seen nearer its size")
+    func recentOneSigmaStep() async throws {
+        // With one τ for every day (the default) such a step four to six days
+        // old is read at a fraction of its size (medians 0.6–2.6% against 4%
+        // here, the 80% interval short of the truth in two of six) until 20–30
+        // runs sit at the new level; with the tail's increments ten times τ's
+        // scale (tried, not the default: README) nearer it. The truth is +4%
+        // against D−14. Fails when the factor is not applied.
+        var wide = StepLevelPriors.standard
+        wide.tailScaleFactor = 10
+        let ordinary = StepLevelPriors.standard
+        var covered = 0, coveredOrdinary = 0, error = 0.0, errorOrdinary = 0.0
+        let cases: [(seed: UInt64, stepDays: Int)] = [(21, 4), (22, 5), (23, 6), (24, 4), (25, 5), (26, 6)]
+        for c in cases {
+            let series = Self.recentStepSeries(seed: c.seed, stepDays: c.stepDays)
+            var options = FitOptions()
+            options.sampler.threads = 2
+            for (priors, isWide) in [(wide, true), (ordinary, false)] {
+                let fit = try await StepLevelFitter.fit(days: series.days, values: series.values, firstDay: 0,
+                                                        lastDay: 199, options: options, priors: priors)
+                let change = Self.sortedChanges(fit, last: 199)
+                let q10 = change[change.count / 10], q50 = change[change.count / 2], q90 = change[change.count * 9 / 10]
+                let inside = q10 <= 4 && 4 <= q90 ? 1 : 0
+                if isWide { covered += inside; error += abs(q50 - 4) } else { coveredOrdinary += inside; errorOrdinary += abs(q50 - 4) }
+            }
+        }
+        let n = Double(cases.count)
+        #expect(covered >= 4, "the wide prior's 80% intervals cover +4% in \(covered) of \(cases.count)")
+        #expect(error / n < 2, "the wide prior's mean error of the median \(error / n) points")
+        #expect(error < 0.75 * errorOrdinary, "mean error \(error / n) against \(errorOrdinary / n) with one τ for every day")
+    }
+
     @Test("heavy tails are learned: ν small for Cauchy-like noise, large for Gaussian noise")
     func nuLearned() async throws {
         let heavy = Self.series(seed: 4) { $0.studentT(df: 1.5, location: 0, scale: 1) }
