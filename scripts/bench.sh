@@ -36,7 +36,7 @@ fi
 cd Benchmarks
 scratch=.build-bench
 if [ "${1:-}" = "--profile" ]; then
-  swift build -c release --scratch-path "$scratch" --product SplineModelProfile 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+  swift build -c release --scratch-path "$scratch" --product SplineModelProfile 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
   out="$scratch/callgrind.out"
   valgrind --tool=callgrind --callgrind-out-file="$out" "$scratch/release/SplineModelProfile" 2000 2>/dev/null
   callgrind_annotate --inclusive=no "$out" 2>/dev/null | head -40

@@ -59,7 +59,7 @@ fi
 if [ -n "${SLOWREG_BINARY:-}" ] && [ -x "$SLOWREG_BINARY" ]; then
   SLOWREG="$SLOWREG_BINARY"
 else
-  swift build -c release --product slowreg --scratch-path "$SCRATCH" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]|^Building|^Build (of product .*)?complete' || true
+  swift build -c release --product slowreg --scratch-path "$SCRATCH" 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]|^Building|^Build (of product .*)?complete' || true; }
   SLOWREG="$SCRATCH/release/slowreg"
 fi
 test -x "$SLOWREG" || { echo "notebooks: $SLOWREG was not built" >&2; exit 1; }

@@ -61,7 +61,7 @@ out=${out:-$work}
 mkdir -p "$out"
 
 if [ -z "$slowreg" ]; then
-  swift build -c release --product slowreg 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]|^Building|^Build (of product .*)?complete' || true
+  swift build -c release --product slowreg 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]|^Building|^Build (of product .*)?complete' || true; }
   slowreg=.build/release/slowreg
 fi
 if [ -z "$python" ]; then

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/setup.sh --no-build
 cd Benchmarks
-swift build -c release --scratch-path .build-bench --product SBC 2>&1 | grep -E "error|warning: unre" || true
+# The filter keeps the build's errors; pipefail keeps its failure (an old binary must not run in its place).
+swift build -c release --scratch-path .build-bench --product SBC 2>&1 | { grep -E "error|warning: unre" || true; }
 exec .build-bench/release/SBC "${1:-500}" "${2:-$(nproc)}" "${3:-all}" "${4:-2024}"
