@@ -70,20 +70,18 @@ public func threadedMap<T: Sendable>(count: Int, threads: Int,
 /// index, the results, and how many workers are still running, behind a lock.
 private final class ThreadedWork<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private let count: Int
     private var next = 0
     private var running: Int
     private var results: [Result<T, any Error>?]
 
     init(count: Int, workers: Int) {
-        self.count = count
         running = workers
         results = Array(repeating: nil, count: count)
     }
 
     func nextIndex() -> Int? {
         lock.withLock {
-            guard next < count else { return nil }
+            guard next < results.count else { return nil }
             defer { next += 1 }
             return next
         }
@@ -99,7 +97,7 @@ private final class ThreadedWork<T: Sendable>: @unchecked Sendable {
             running -= 1
             guard running == 0 else { return nil }
             var values: [T] = []
-            values.reserveCapacity(count)
+            values.reserveCapacity(results.count)
             for result in results {
                 switch result {
                 case .success(let value)?: values.append(value)

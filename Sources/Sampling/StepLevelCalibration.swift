@@ -148,7 +148,7 @@ public enum StepLevelCalibration {
             slope[t] = slope[t - 1] + changes[t]
             let lambda = abs(rng.studentT(df: 1))
             lambdas[t] = lambda
-            let factor = t >= n - priors.tailDays ? priors.tailScaleFactor : 1
+            let factor = priors.incrementScaleFactor(day: t, dayCount: n)
             level[t] = level[t - 1] + slope[t] + tau * factor * lambda * rng.standardNormal()
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }

@@ -162,8 +162,10 @@ public struct StepLevelGibbs: TransitionKernel, Sendable {
     public init(model: StepLevelModel) {
         self.model = model
         let p = model.priors
-        let factor = p.tailScaleFactor
-        incrementFactor2 = (0..<model.dayCount).map { t in t >= model.dayCount - p.tailDays ? factor * factor : 1 }
+        incrementFactor2 = (0..<model.dayCount).map { t in
+            let factor = p.incrementScaleFactor(day: t, dayCount: model.dayCount)
+            return factor * factor
+        }
         logIncrementFactor2 = incrementFactor2.map { Double.log($0) }
         var counts = [Double](repeating: 0, count: model.blockCount)
         for b in model.blockOfPoint { counts[b] += 1 }

@@ -392,6 +392,13 @@ public struct StepLevelPriors: Sendable, Equatable {
     /// Days counted as the tail: three weeks, the span compared (D−14) plus
     /// a week.
     public var tailDays: Int
+    /// The factor of day t's increment scale among `dayCount` days:
+    /// ``tailScaleFactor`` on the last ``tailDays`` days, else 1. The one
+    /// place the rule lives: the sampler and the prior draws of the
+    /// calibration both ask here.
+    public func incrementScaleFactor(day t: Int, dayCount: Int) -> Double {
+        t >= dayCount - tailDays ? tailScaleFactor : 1
+    }
 
     public init(globalScale: Double = 0.01, globalScaleGrid: [Double]? = nil, initialLevelScale: Double = 10,
                 initialSlopeScale: Double = 0.05, slopeScale: Double = 0.001, slopeScaleGrid: [Double]? = nil,
