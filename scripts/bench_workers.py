@@ -19,7 +19,9 @@ PostgreSQL is a throwaway server started by scripts/postgres-test-server.sh
 
 Usage: scripts/bench_workers.py [SLOWREG] [N] [CONFIG ...]
        (BENCH_RUN_DATES=k: run dates of the size measurement, default 4; the
-       growth is the mean increment over the last k − 2; BENCH_MODEL=reference
+       growth is the mean increment over the last k − 2; k = 1 runs one run
+       date and measures no growth — for a run at full size, where each
+       further run date would cost as much again; BENCH_MODEL=reference
        to fit with the reference model, e.g. to put the store under the load
        of many series in less time)
 """
@@ -33,8 +35,8 @@ slowreg = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 n_series = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 configs = sys.argv[3:] or ["sqlite-1", "postgres-1", "postgres-1x1", "postgres-2x1"]
 RUN_DATES = int(os.environ.get("BENCH_RUN_DATES", "4"))
-if RUN_DATES < 3:
-    sys.exit("bench_workers.py: BENCH_RUN_DATES must be at least 3 (the growth is measured over the last k − 2)")
+if RUN_DATES < 3 and RUN_DATES != 1:
+    sys.exit("bench_workers.py: BENCH_RUN_DATES must be 1 (no growth measured) or at least 3 (the growth is measured over the last k − 2)")
 MODEL = ["--model", os.environ["BENCH_MODEL"]] if os.environ.get("BENCH_MODEL") else []
 LAST = np.datetime64("2024-05-08")
 here = os.path.dirname(os.path.abspath(__file__))
@@ -64,8 +66,9 @@ def size(store, env):
         # VACUUM FULL rewrites every table without its free space: the live
         # size, as SQLite's pages in use below (a plain VACUUM leaves the
         # space the trimming of the older run date freed inside the files,
-        # reused later, so the file size after it swings by run date).
-        psql(env, db, "VACUUM FULL")
+        # reused later, so the file size after it swings by run date). After
+        # a single run date nothing was trimmed: a plain VACUUM will do.
+        psql(env, db, "VACUUM FULL" if RUN_DATES > 1 else "VACUUM")
         return int(psql(env, db, "SELECT pg_database_size(current_database())"))
     con = sqlite3.connect(store)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -119,12 +122,21 @@ with tempfile.TemporaryDirectory() as tmp:
                 for k in range(RUN_DATES - 2, -1, -1):
                     run_date(store, LAST - np.timedelta64(k, "D"), workers, threads)
                     sizes.append(size(store, env))
-                growth = (sizes[-1] - sizes[1]) / (len(sizes) - 2)
+                if RUN_DATES > 1:
+                    growth = (sizes[-1] - sizes[1]) / (len(sizes) - 2)
                 print(f"<!-- {config}: size after each run date (MB): {', '.join(f'{x / 1e6:.1f}' for x in sizes)} -->",
                       flush=True)
             print(f"| {backend}, {workers} × {threads} | {wall:.0f} s | {sum(fitted) / wall * 60:.0f} | "
                   f"{' + '.join(map(str, fitted))} | {store_s:.1f} s / {job_s:.0f} s = {100 * store_s / job_s:.1f}% | "
-                  + (f"{first / 1e6:.0f} MB | +{growth / 1e6:.1f} MB |" if first is not None else "| |"), flush=True)
+                  + (f"{first / 1e6:.0f} MB | " if first is not None else "| ")
+                  + (f"+{growth / 1e6:.1f} MB |" if growth is not None else "|"), flush=True)
+            # Each configuration's store goes before the next is made (at full size they are tens of GB).
+            if backend == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(store + suffix):
+                        os.remove(store + suffix)
+            else:
+                psql(env, "slowreg_test", f"DROP DATABASE {db}")
     finally:
         if env:
             subprocess.run([os.path.join(here, "postgres-test-server.sh"), "stop", env["SLOWREG_TEST_POSTGRES_DIR"]])

@@ -38,6 +38,9 @@ public enum StepLevelCalibration {
         /// The tail's increment scale factor (nil: the model's,
         /// ``StepLevelPriors/tailScaleFactor``).
         public var tailScaleFactor: Double?
+        /// Each noise block's increment factor (nil: none,
+        /// ``StepLevelPriors/blockIncrementFactors``).
+        public var blockIncrementFactors: [Double]?
         /// Rejection draws of the prior (the slab's factor, the modes'
         /// separation) give up after this many attempts with an error,
         /// rather than loop for ever on a prior that leaves almost nothing
@@ -112,6 +115,7 @@ public enum StepLevelCalibration {
         priors.twoModes = config.twoModes
         if let slab = config.slopeChangeSlab { priors.slopeChangeSlab = slab }
         if let factor = config.tailScaleFactor { priors.tailScaleFactor = factor }
+        if let factors = config.blockIncrementFactors { priors.blockIncrementFactors = factors }
         let maximumPriorAttempts = config.maximumPriorAttempts
         let n = config.days
         var days: [Int] = []
@@ -153,7 +157,7 @@ public enum StepLevelCalibration {
         }
         let nuWeights = priors.nuGrid.map { gammaLogDensity($0, shape: priors.nuShape, rate: priors.nuRate) }
         let nu = priors.nuGrid[StepLevelGibbs.categorical(logWeights: nuWeights, rng: &rng) ?? 0]
-        let blockCount = (n + priors.blockDays - 1) / priors.blockDays
+        let blockCount = StepLevelModel.blockCount(dayCount: n, blockDays: priors.blockDays)
         // With two modes the prior of (α, ρ, σ_b, δ_b, π_b) is restricted to |δ_b| ≥ c σ_b in
         // every block: drawn jointly until a draw has it (rejection gives the restricted density).
         var alpha = 1.0, rho = 1.0, precision: [Double] = [], offset: [Double] = [], share: [Double] = []

@@ -120,6 +120,8 @@ public enum StepLevelFitter {
                                              priors: StepLevelNoise.changingScale.priors(over: priors))
         let spread = blockSpreadRatio(residuals.plain)
         let modeShare = secondModeShare(residuals.spread, separation: priors.modeSeparation)
+        // The candidates with a changing scale measure their steps in each block's noise.
+        let blockFactors = blockIncrementFactors(residuals.spread)
         var candidates: [StepLevelNoise] = [.studentT]
         if spread >= NoiseChoice.spreadRatioForCandidates { candidates.append(.changingScale) }
         if modeShare >= NoiseChoice.modeShareForCandidate { candidates.append(.twoModes) }
@@ -137,8 +139,10 @@ public enum StepLevelFitter {
         // Each candidate fitted in full; the one the data support kept (SPEC §5b).
         var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
         for candidate in candidates {
+            var candidatePriors = candidate.priors(over: priors)
+            if candidate != .studentT && priors.incrementsFollowNoise { candidatePriors.blockIncrementFactors = blockFactors }
             fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
-                                      priors: candidate.priors(over: priors), name: candidate.name, loo: true, start: start))
+                                      priors: candidatePriors, name: candidate.name, loo: true, start: start))
         }
         var choice = NoiseChoice.choose(names: candidates.map(\.name), loos: fits.map(\.loo),
                                         mixed: fits.map { $0.fit.diagnostics.status == .good })
@@ -267,6 +271,37 @@ public enum StepLevelFitter {
         }
         return (residuals, spread)
     }
+
+    /// Each block's factor on its increments' scale
+    /// (``StepLevelPriors/blockIncrementFactors``): the MAD of its residuals
+    /// from a rolling median (the rounding-spread ones,
+    /// ``rollingResiduals(days:values:dayCount:priors:)``) over the geometric
+    /// mean of the blocks' MADs, so the factors' product is 1 and τ keeps its
+    /// meaning; within ``blockIncrementFactorRange``. A block with fewer than
+    /// 20 residuals, or a MAD of 0, takes the factor of the nearest block
+    /// that has them. Empty (1 everywhere) when fewer than two blocks do.
+    public static func blockIncrementFactors(_ residuals: [[Double]]) -> [Double] {
+        let measured: [(block: Int, logSpread: Double)] = residuals.indices.compactMap { b in
+            let r = residuals[b]
+            guard r.count >= 20 else { return nil }
+            let m = median(r)
+            let mad = median(r.map { abs($0 - m) })
+            return mad > 0 && mad.isFinite ? (b, Double.log(mad)) : nil
+        }
+        guard measured.count >= 2 else { return [] }
+        let logMean = measured.reduce(0.0) { $0 + $1.logSpread } / Double(measured.count)
+        var nearest = measured[0]
+        return residuals.indices.map { b in
+            for m in measured where abs(m.block - b) < abs(nearest.block - b) { nearest = m }
+            let factor = Double.exp(nearest.logSpread - logMean)
+            return Swift.min(Swift.max(factor, blockIncrementFactorRange.lowerBound), blockIncrementFactorRange.upperBound)
+        }
+    }
+
+    /// Bounds of a block's increment factor: a noise scale that changes by
+    /// more than this over a year is not taken to move the level's steps
+    /// with it any further.
+    public static let blockIncrementFactorRange = (1.0 / 16)...16.0
 
     /// How much the noise's spread differs between the blocks of a changing
     /// scale: the largest over the smallest MAD of the residuals

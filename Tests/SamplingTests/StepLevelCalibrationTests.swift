@@ -109,3 +109,18 @@ func stepLevelKernelWithTailFactorKeepsThePrior() async throws {
         #expect(result.pValues[q] > 0.001, "\(name): \(result.tests[q]) \(result.statistics[q]), p = \(result.pValues[q])")
     }
 }
+
+/// The same test with each noise block's own increment factor
+/// (``StepLevelPriors/blockIncrementFactors``, what a fit with a changing
+/// scale sets from its data): 0.5, 1 and 3 on the three ten-day blocks, so
+/// the days' priors differ inside the series, not only at the tail's start.
+@Test("step-level kernel with the blocks' increment factors keeps the prior")
+func stepLevelKernelWithBlockFactorsKeepsThePrior() async throws {
+    var config = StepLevelCalibration.Configuration(replicates: 400, days: 30, runsPerDay: 2, blockDays: 10,
+                                                    seed: 34, threads: 2)
+    config.blockIncrementFactors = [0.5, 1, 3]
+    let result = try await StepLevelCalibration.gewekeTest(config, steps: 50, sweepsPerStep: 2, priorDraws: 4_000)
+    for (q, name) in result.quantities.enumerated() {
+        #expect(result.pValues[q] > 0.001, "\(name): \(result.tests[q]) \(result.statistics[q]), p = \(result.pValues[q])")
+    }
+}

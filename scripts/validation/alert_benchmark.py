@@ -24,13 +24,16 @@ and by the size of the true change (the larger of the worse changes against
 D-7 and D-14): a calibrated rule misses many series whose truth is just
 above the minimum, where P(change > 2%) is near one half.
 
-Usage: scripts/validation/alert_benchmark.py [SLOWREG] [N] [--model NAME]
+Usage: scripts/validation/alert_benchmark.py [SLOWREG] [N] [--model NAME] [--save FILE]
+(--save writes each series' truth, whether it alerted and its alert row, as JSON.)
 """
 import collections, json, os, subprocess, sys, tempfile, time
 import numpy as np
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 extra = sys.argv[sys.argv.index("--model"):sys.argv.index("--model") + 2] if "--model" in sys.argv else []
+save = sys.argv[sys.argv.index("--save") + 1] if "--save" in sys.argv else None
+args = [a for a in args if a != save and (not extra or a != extra[1])]
 slowreg = os.path.abspath(args[0] if args else ".build/release/slowreg")
 n_series = int(args[1]) if len(args) > 1 else 1000
 LAST = np.datetime64("2024-05-06")
@@ -142,8 +145,22 @@ def main():
         worst = max(true_change(s, k) * (1 if s["lower_is_better"] else -1) for k in (7, 14))
         band = ("true change <= 2%" if worst <= MIN_CHANGE else "true change 2-2.5%" if worst < 2.5
                 else "true change 2.5-3%" if worst < 3 else "true change >= 3%")
-        for key in (("kind", s["kind"]), ("noise", s["noise"]), ("size", band)):
+        # A step's age: one that started 12-15 days before D sits next to the
+        # D-14 comparison day, where noise leaves its day (before or after
+        # D-14) uncertain.
+        age = (("step age", "3-6 days" if s["start"] <= 6 else "7-11 days" if s["start"] <= 11
+                else "12-15 days" if s["start"] <= 15 else "16-20 days") if s["kind"] == "step" else None)
+        for key in (("kind", s["kind"]), ("noise", s["noise"]), ("size", band), age):
+            if key is None:
+                continue
             by[key][(truth, said)] += 1
+        if s["kind"] == "step":
+            by[("step age, " + s["noise"], age[1])][(truth, said)] += 1
+    if save:
+        rows = {int(a["suite"].split("-")[1]): a for a in report["alerts"] + report["held_back"]}
+        with open(save, "w") as f:
+            json.dump([dict(s, index=i, truly_regressed=truly_regressed(s), alerted=i in alerted, held_back=i in held,
+                            row=rows.get(i)) for i, s in enumerate(series)], f, indent=1, default=float)
     tp, fp, fn, tn = table[(True, True)], table[(False, True)], table[(True, False)], table[(False, False)]
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")
@@ -151,13 +168,13 @@ def main():
           f"flagged {summary['flagged']}; alerts {len(alerted)}, held back (flagged) {len(held)}")
     print(f"truly regressed and alerted {tp}, not alerted {fn}; not regressed and alerted {fp}, not alerted {tn}")
     print(f"precision {precision:.3f}  recall {recall:.3f}")
-    print(f"{'group':<28}{'regressed':>10}{'alerted':>9}{'recall':>8}{'unchanged':>11}{'false':>7}")
+    print(f"{'group':<40}{'regressed':>10}{'alerted':>9}{'recall':>8}{'unchanged':>11}{'false':>7}")
     for key in sorted(by):
         c = by[key]
         reg, det = c[(True, True)] + c[(True, False)], c[(True, True)]
         neg, fa = c[(False, True)] + c[(False, False)], c[(False, True)]
         rec = f"{det / reg:.2f}" if reg else "-"
-        print(f"{key[0] + ' ' + key[1]:<28}{reg:>10}{det:>9}{rec:>8}{neg:>11}{fa:>7}")
+        print(f"{key[0] + ' ' + key[1]:<40}{reg:>10}{det:>9}{rec:>8}{neg:>11}{fa:>7}")
 
 
 if __name__ == "__main__":
