@@ -48,10 +48,12 @@ public enum StepLevelCalibration {
         public var maximumPriorAttempts: Int
         /// Start every chain at the replicate's truth (``state(of:kernel:rng:)``)
         /// instead of the production start. A diagnostic: the truth is an
-        /// exact draw of the posterior given its data, so an invariant kernel
-        /// gives uniform ranks from there however slowly it mixes; a
-        /// non-uniform histogram that persists from the truth is not the
-        /// chains' start or mixing.
+        /// exact draw of the posterior given its data, so from there an
+        /// invariant kernel that mixes within the run gives uniform ranks,
+        /// whatever the production start would do. (One that mixes slowly
+        /// gives too many ranks in both end bins — the draws stay on one
+        /// side of where they began — so an excess in one end bin that
+        /// persists from the truth is not the chains' start.)
         public var startAtTruth = false
 
         public init(replicates: Int = 100, days: Int = 30, runsPerDay: Int = 2, blockDays: Int = 10, chains: Int = 2,
