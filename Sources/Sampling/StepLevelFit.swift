@@ -120,8 +120,6 @@ public enum StepLevelFitter {
                                              priors: StepLevelNoise.changingScale.priors(over: priors))
         let spread = blockSpreadRatio(residuals.plain)
         let modeShare = secondModeShare(residuals.spread, separation: priors.modeSeparation)
-        // The candidates with a changing scale measure their steps in each block's noise.
-        let blockFactors = blockIncrementFactors(residuals.spread)
         var candidates: [StepLevelNoise] = [.studentT]
         if spread >= NoiseChoice.spreadRatioForCandidates { candidates.append(.changingScale) }
         if modeShare >= NoiseChoice.modeShareForCandidate { candidates.append(.twoModes) }
@@ -140,7 +138,10 @@ public enum StepLevelFitter {
         var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
         for candidate in candidates {
             var candidatePriors = candidate.priors(over: priors)
-            if candidate != .studentT && priors.incrementsFollowNoise { candidatePriors.blockIncrementFactors = blockFactors }
+            // With incrementsFollowNoise the candidates with a changing scale measure their steps in each block's noise.
+            if candidate != .studentT && priors.incrementsFollowNoise {
+                candidatePriors.blockIncrementFactors = blockIncrementFactors(residuals.spread)
+            }
             fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                       priors: candidatePriors, name: candidate.name, loo: true, start: start))
         }
@@ -282,10 +283,8 @@ public enum StepLevelFitter {
     /// that has them. Empty (1 everywhere) when fewer than two blocks do.
     public static func blockIncrementFactors(_ residuals: [[Double]]) -> [Double] {
         let measured: [(block: Int, logSpread: Double)] = residuals.indices.compactMap { b in
-            let r = residuals[b]
-            guard r.count >= 20 else { return nil }
-            let m = median(r)
-            let mad = median(r.map { abs($0 - m) })
+            guard residuals[b].count >= 20 else { return nil }
+            let mad = normalizedMAD(residuals[b])
             return mad > 0 && mad.isFinite ? (b, Double.log(mad)) : nil
         }
         guard measured.count >= 2 else { return [] }
@@ -308,7 +307,7 @@ public enum StepLevelFitter {
     /// (``rollingResiduals(days:values:dayCount:priors:)``), over blocks with
     /// at least 20 runs. 1 when fewer than two blocks have that many.
     static func blockSpreadRatio(_ residuals: [[Double]]) -> Double {
-        let spreads = residuals.filter { $0.count >= 20 }.map { r in median(r.map { abs($0 - median(r)) }) }
+        let spreads = residuals.filter { $0.count >= 20 }.map(normalizedMAD)
         guard spreads.count >= 2, let low = spreads.min(), let high = spreads.max() else { return 1 }
         guard low > 0 else { return high > 0 ? .infinity : 1 }
         return high / low
