@@ -27,6 +27,14 @@ public struct FitOptions: Sendable, Equatable {
     /// factor); the reference model ignores it. Off only in tests and
     /// validation that study the first run itself.
     public var extendUnmixedRuns: Bool = true
+    /// The step-level model chooses its noise among several candidates in
+    /// stages: every candidate runs its warm-up and the first
+    /// 1/``StepLevelFitter/choiceStageShare`` of its draws, and when all of
+    /// them mixed that far PSIS-LOO chooses on those draws and only the
+    /// chosen one's chains go on (otherwise every candidate runs in full,
+    /// as without it). Off: every candidate in full, the choice on all
+    /// their draws. The reference model ignores it.
+    public var stagedNoiseChoice: Bool = true
 
     public struct WorkingScale: Sendable, Equatable {
         public var location: Double

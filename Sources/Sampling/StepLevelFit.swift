@@ -134,20 +134,67 @@ public enum StepLevelFitter {
             one.noise = NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason)
             return one
         }
-        // Each candidate fitted in full; the one the data support kept (SPEC §5b).
-        var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
-        for candidate in candidates {
+        // The candidates, each as its own model; the one the data support kept (SPEC §5b).
+        let runs = try candidates.map { candidate -> CandidateRun in
             var candidatePriors = candidate.priors(over: priors)
             // With incrementsFollowNoise the candidates with a changing scale measure their steps in each block's noise.
             if candidate != .studentT && priors.incrementsFollowNoise {
                 candidatePriors.blockIncrementFactors = blockIncrementFactors(residuals.spread)
             }
-            fits.append(try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
-                                      priors: candidatePriors, name: candidate.name, loo: true, start: start))
+            return try CandidateRun(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                    priors: candidatePriors, name: candidate.name)
         }
-        var choice = NoiseChoice.choose(names: candidates.map(\.name), loos: fits.map(\.loo),
+        let screens = String(format: " (screens: spreads' ratio %.2f, second mode's share %.2f)", spread, modeShare)
+        // Staged (``choiceStageShare``): every candidate's chains run their
+        // warm-up and the first part of their draws; when all of them mixed
+        // that far, PSIS-LOO chooses on those draws and only the chosen one's
+        // chains go on, so its draws are the ones a full run gives.
+        var progress: [[ChainInProgress]] = []
+        var finished: [Int: (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = [:]
+        var fallback = ""
+        if options.stagedNoiseChoice {
+            for run in runs {
+                progress.append(try await run.advance(nil, to: run.choiceStageDraws, looEvery: run.choiceStageLOOEvery))
+            }
+            let stage = try? runs.indices.map { try runs[$0].choiceStage(progress[$0]) }
+            if let stage, stage.allSatisfy(\.mixed) {
+                var choice = NoiseChoice.choose(names: runs.map(\.name), loos: stage.map(\.loo))
+                let k = choice.chosenIndex
+                let result = try await runs[k].finish(progress[k], loo: true, start: start)
+                if result.fit.diagnostics.status.isGood {
+                    choice.reason += String(format: "; chosen on the first %d of %d draws a chain, where every candidate's chains had mixed, and only its chains went on",
+                                            runs[k].choiceStageDraws, options.sampler.draws) + screens
+                    var chosen = result.fit
+                    chosen.leaveOneOut = result.leaveOneOut()
+                    // The chosen run's timing counts its first stage; the others' first stages are added.
+                    let others = stage.indices.filter { $0 != k }
+                    chosen.timing = FitTiming(
+                        warmupMilliseconds: chosen.timing.warmupMilliseconds + others.reduce(0) { $0 + stage[$1].warmupMilliseconds },
+                        samplingMilliseconds: chosen.timing.samplingMilliseconds + others.reduce(0) { $0 + stage[$1].samplingMilliseconds },
+                        totalMilliseconds: 1000 * seconds(clock.now - start))
+                    chosen.noise = choice
+                    return chosen
+                }
+                // Flagged in full: every candidate runs in full, and the choice is made as without the stage.
+                finished[k] = result
+                fallback = "; \(runs[k].name), chosen on the first draws, was flagged in full, so every candidate ran in full"
+            } else {
+                fallback = "; not every candidate's chains had mixed in the first draws, so every candidate ran in full"
+            }
+        }
+        // Every candidate in full (those of the stage go on from it, so their
+        // draws are a full run's); the choice among the ones whose chains mixed.
+        var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
+        for (k, run) in runs.enumerated() {
+            if let done = finished[k] {
+                fits.append(done)
+            } else {
+                fits.append(try await run.finish(progress.indices.contains(k) ? progress[k] : nil, loo: true, start: start))
+            }
+        }
+        var choice = NoiseChoice.choose(names: runs.map(\.name), loos: fits.map(\.loo),
                                         mixed: fits.map { $0.fit.diagnostics.status == .good })
-        choice.reason += String(format: " (screens: spreads' ratio %.2f, second mode's share %.2f)", spread, modeShare)
+        choice.reason += fallback + screens
         var chosen = fits[choice.chosenIndex].fit
         chosen.leaveOneOut = fits[choice.chosenIndex].leaveOneOut()
         chosen.timing = FitTiming(warmupMilliseconds: fits.reduce(0) { $0 + $1.fit.timing.warmupMilliseconds },
@@ -157,56 +204,181 @@ public enum StepLevelFitter {
         return chosen
     }
 
+    /// The share of a chain's draws (one in this many) that every noise
+    /// candidate runs before PSIS-LOO chooses among them
+    /// (``FitOptions/stagedNoiseChoice``): a quarter, so a choice between
+    /// two candidates costs 2 × (warm-up + ¼) + ¾ of the draws instead of
+    /// 2 × (warm-up + 1).
+    public static let choiceStageShare = 4
+
+    /// R̂ up to which a candidate's chains count as mixed after the first
+    /// stage of the choice (the classic limit): with ~50 effective draws a
+    /// chain, R̂ of chains that sample one distribution wanders well past
+    /// the final fit's 1.01 (1.02–1.09 on real series whose full runs pass),
+    /// while chains held in different places give more (1.21 for the level
+    /// of `Strings`' two modes). At 1.05 a third of the real series' fits
+    /// with several candidates fell back to full runs, at 1.1 a fifth — most
+    /// of them fits where some candidate is flagged in full too
+    /// (`scripts/validation/staged_choice.py`). A candidate chosen this way
+    /// is still diagnosed in full, and when flagged every candidate runs in
+    /// full and the choice is made as without the stage.
+    public static let choiceStageMaxRhat = 1.1
+
     /// One fit with the given priors; with `loo`, its PSIS-LOO from the
     /// pointwise log-likelihood of (at most ``looDraws``) kept draws.
     static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int, options: FitOptions,
                     priors: StepLevelPriors, name: String, loo: Bool,
                     start: ContinuousClock.Instant) async throws
         -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
-        let clock = ContinuousClock()
-        var s = options.sampler
-        guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
-            throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
-        }
-        let model = try StepLevelModel(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
-                                       priors: priors)
-        let kernel = StepLevelGibbs(model: model)
-        let watched = watchedDays(model)
-        var firstRun: FitStatus?
-        var chains: [StepLevelChain]
-        var diagnostics: FitDiagnostics
-        while true {
-            let settings = s
-            let perChain = Swift.max(1, Swift.min(settings.draws, options.keptDraws / settings.chains))
-            chains = try await ChainRunner.chains(settings: settings) { rng -> StepLevelChain in
-                run(kernel: kernel, warmup: settings.warmup, draws: settings.draws, kept: perChain, watched: watched, rng: &rng)
+        let run = try CandidateRun(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
+                                   priors: priors, name: name)
+        return try await run.finish(nil, loo: loo, start: start)
+    }
+
+    /// One chain part of the way: what it recorded, and the state and random
+    /// stream it goes on from.
+    struct ChainInProgress: Sendable {
+        var chain: StepLevelChain
+        var state: StepLevelState
+        var rng: RandomStream
+        /// Sampling iterations done (after the warm-up), and kept ones recorded.
+        var iteration: Int
+        var nextKept: Int
+        /// States recorded for the choice's PSIS-LOO in the first stage
+        /// (every ``CandidateRun/choiceStageLOOEvery``-th iteration, as kept
+        /// states; not part of the fit's draws).
+        var looStates: StepLevelChain? = nil
+    }
+
+    /// What the first stage of a staged noise choice says of a candidate.
+    struct ChoiceStage {
+        /// Its chains mixed as far as they went (R̂, and ESS for that many draws).
+        var mixed: Bool
+        var loo: LOOResult?
+        var warmupMilliseconds: Double
+        var samplingMilliseconds: Double
+    }
+
+    /// One candidate's model and the running of its chains.
+    struct CandidateRun: Sendable {
+        let model: StepLevelModel
+        let kernel: StepLevelGibbs
+        let watched: [(row: Int, label: String)]
+        let options: FitOptions
+        let priors: StepLevelPriors
+        let name: String
+        let firstDay: Int, lastDay: Int
+
+        init(days: [Int], values: [Double], firstDay: Int, lastDay: Int, options: FitOptions,
+             priors: StepLevelPriors, name: String) throws {
+            let s = options.sampler
+            guard s.chains >= 1, s.draws >= 1, s.warmup >= 0, s.threads >= 1, options.keptDraws >= 1 else {
+                throw SamplingError.invalidSettings("chains, draws, kept draws and threads must be at least 1, warm-up at least 0")
             }
-            diagnostics = try runDiagnostics(chains: chains, settings: settings, priors: priors, watched: watched,
-                                             thresholds: options.thresholds)
-            // Chains that have not mixed yet (R̂ or ESS alone) run again, longer, once.
-            guard firstRun == nil, options.extendUnmixedRuns, !diagnostics.status.isGood,
-                  diagnostics.status.issues.allSatisfy(Self.isMixingIssue) else { break }
-            firstRun = diagnostics.status
-            s.draws *= extensionFactor
+            model = try StepLevelModel(days: days.map { $0 - firstDay }, values: values, dayCount: lastDay - firstDay + 1,
+                                       priors: priors)
+            kernel = StepLevelGibbs(model: model)
+            watched = watchedDays(model)
+            self.options = options
+            self.priors = priors
+            self.name = name
+            self.firstDay = firstDay
+            self.lastDay = lastDay
         }
-        let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
-        let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
-                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
-                               totalMilliseconds: 1000 * seconds(clock.now - start))
-        // A candidate whose LOO cannot be computed (a log-likelihood that is
-        // not finite) is not chosen; the choice says so.
-        let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
-        let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
-                           level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
-                           pointCount: model.pointCount, parameterCount: model.dayCount,
-                           changeDays: changeDays(level), noise: NoiseChoice(chosen: name), extendedFrom: firstRun)
-        // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
-        let pointDays = model.days, finalChains = chains
-        let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
-            LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains, maximumDraws: .max),
-                                          predictive: predictive, days: pointDays)
+
+        /// Draws a chain runs before the choice.
+        var choiceStageDraws: Int { Swift.max(1, options.sampler.draws / StepLevelFitter.choiceStageShare) }
+
+        /// Every how many iterations of the first stage a state is recorded
+        /// for the choice's PSIS-LOO: at least ``looDraws`` over the chains,
+        /// as many as a full run's choice has (the kept draws of a quarter
+        /// of the run are a quarter of them, and a noisier elpd).
+        var choiceStageLOOEvery: Int {
+            Swift.max(1, choiceStageDraws * options.sampler.chains / StepLevelFitter.looDraws)
         }
-        return (fit, looResult, leaveOneOut)
+
+        /// Every chain on from `progress` (from its start, warm-up first,
+        /// when nil) to `iterations` of `settings.draws` sampling iterations
+        /// (the kept ones thinned evenly over all `settings.draws`).
+        func advance(_ progress: [ChainInProgress]?, to iterations: Int, settings: SamplerSettings? = nil,
+                     looEvery: Int? = nil) async throws -> [ChainInProgress] {
+            let s = settings ?? options.sampler
+            let perChain = Swift.max(1, Swift.min(s.draws, options.keptDraws / s.chains))
+            let kernel = kernel, watched = watched
+            return try await threadedMap(count: s.chains, threads: s.threads) { c -> ChainInProgress in
+                let from = progress?[c] ?? ChainInProgress(
+                    chain: StepLevelChain(levels: [], sigmas: [], nus: [], modeOffsets: [], modeShares: [], quantities: [],
+                                          failedFactorization: [], warmupSeconds: 0, samplingSeconds: 0),
+                    state: kernel.initialState(nil), rng: RandomStream(seed: s.seed, stream: UInt64(c)), iteration: 0,
+                    nextKept: 0)
+                return StepLevelFitter.run(kernel: kernel, from: from, warmup: progress == nil ? s.warmup : 0,
+                                           to: iterations, draws: s.draws, kept: perChain, watched: watched,
+                                           looEvery: looEvery)
+            }
+        }
+
+        /// The first stage's diagnostics (the ESS limits in proportion to
+        /// the draws run) and PSIS-LOO.
+        func choiceStage(_ progress: [ChainInProgress]) throws -> ChoiceStage {
+            var s = options.sampler
+            let chains = progress.map(\.chain)
+            s.draws = chains.first?.quantities.count ?? 0
+            var thresholds = options.thresholds
+            thresholds.maxRhat = Swift.max(thresholds.maxRhat, StepLevelFitter.choiceStageMaxRhat)
+            let share = Double(s.draws) / Double(options.sampler.draws)
+            thresholds.minESSBulk *= share
+            thresholds.minESSTail *= share
+            let diagnostics = try runDiagnostics(chains: chains, settings: s, priors: priors, watched: watched,
+                                                 thresholds: thresholds)
+            let looChains = progress.map { $0.looStates ?? $0.chain }
+            let loo = try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: looChains))
+            return ChoiceStage(mixed: diagnostics.status.isGood, loo: loo,
+                               warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
+                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0))
+        }
+
+        /// The fit: the chains run on from `progress` to all their draws,
+        /// diagnosed, run again longer once when flagged for mixing alone
+        /// (``FitOptions/extendUnmixedRuns``); with `loo`, its PSIS-LOO.
+        func finish(_ progress: [ChainInProgress]?, loo: Bool, start: ContinuousClock.Instant) async throws
+            -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
+            let clock = ContinuousClock()
+            var s = options.sampler
+            var firstRun: FitStatus?
+            var chains: [StepLevelChain]
+            var diagnostics: FitDiagnostics
+            var from = progress
+            while true {
+                chains = try await advance(from, to: s.draws, settings: s).map(\.chain)
+                diagnostics = try runDiagnostics(chains: chains, settings: s, priors: priors, watched: watched,
+                                                 thresholds: options.thresholds)
+                // Chains that have not mixed yet (R̂ or ESS alone) run again, longer, once.
+                guard firstRun == nil, options.extendUnmixedRuns, !diagnostics.status.isGood,
+                      diagnostics.status.issues.allSatisfy(StepLevelFitter.isMixingIssue) else { break }
+                firstRun = diagnostics.status
+                s.draws *= extensionFactor
+                from = nil
+            }
+            let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
+            let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
+                                   samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
+                                   totalMilliseconds: 1000 * seconds(clock.now - start))
+            // A candidate whose LOO cannot be computed (a log-likelihood that is
+            // not finite) is not chosen; the choice says so.
+            let model = model
+            let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
+            let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
+                               level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
+                               pointCount: model.pointCount, parameterCount: model.dayCount,
+                               changeDays: changeDays(level), noise: NoiseChoice(chosen: name), extendedFrom: firstRun)
+            // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
+            let pointDays = model.days, finalChains = chains
+            let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
+                LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains, maximumDraws: .max),
+                                              predictive: predictive, days: pointDays)
+            }
+            return (fit, looResult, leaveOneOut)
+        }
     }
 
     /// How many times the draws a run flagged for mixing alone is run again
@@ -435,6 +607,8 @@ public enum StepLevelFitter {
     struct Record {
         var quantities: [Double]
         var kept: (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])?
+        /// The same, recorded for a staged choice's PSIS-LOO.
+        var loo: (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])?
     }
 
     /// The noise's median in block b of a state (0 with one mode).
@@ -452,14 +626,18 @@ public enum StepLevelFitter {
             - StepLevelModel.noiseQuantile(0.25, offset: offset, share: share, sigma: sigma, nu: state.nu)
     }
 
-    /// One chain through ``ChainRunner``, from a smooth start; `kept` of the
-    /// `draws` iterations keep their whole level (thinned evenly).
-    static func run(kernel: StepLevelGibbs, warmup: Int, draws: Int, kept: Int,
-                    watched: [(row: Int, label: String)], rng: inout RandomStream) -> StepLevelChain {
+    /// One chain through ``ChainRunner`` on from `progress` (its warm-up
+    /// first, when `warmup` > 0) until it has run `iterations` of its
+    /// `draws` sampling iterations; `kept` of the `draws` keep their whole
+    /// level (thinned evenly over all `draws`). Run in stages, a chain makes
+    /// the same draws as in one go.
+    static func run(kernel: StepLevelGibbs, from progress: ChainInProgress, warmup: Int, to iterations: Int, draws: Int,
+                    kept: Int, watched: [(row: Int, label: String)], looEvery: Int? = nil) -> ChainInProgress {
         let model = kernel.model
-        var iteration = 0, nextKept = 0
-        let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(), from: kernel.initialState(nil),
-                                  warmup: warmup, draws: draws, rng: &rng) { state -> Record in
+        var iteration = progress.iteration, nextKept = progress.nextKept
+        var rng = progress.rng
+        let run = ChainRunner.run(kernel, adaptation: FixedParameters<StepLevelGibbs>(), from: progress.state,
+                                  warmup: warmup, draws: Swift.max(0, iterations - iteration), rng: &rng) { state -> Record in
             defer { iteration += 1 }
             let last = state.blockSigma(model.blockCount - 1)
             // With two modes, the level reported is μ plus the noise's median (``StepLevelModel/noiseMedian``).
@@ -470,14 +648,32 @@ public enum StepLevelFitter {
                                state.modeShare)
                 nextKept += 1
             }
+            if let every = looEvery, iteration % every == 0 {
+                record.loo = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu, state.modeOffset,
+                              state.modeShare)
+            }
             return record
         }
         let keptRecords = run.draws.compactMap(\.kept)
-        return StepLevelChain(levels: keptRecords.map(\.level), sigmas: keptRecords.map(\.sigma), nus: keptRecords.map(\.nu),
-                              modeOffsets: keptRecords.map(\.offsets), modeShares: keptRecords.map(\.shares),
-                              quantities: run.draws.map(\.quantities),
-                              failedFactorization: run.info.map(\.levelFactorizationFailed),
-                              warmupSeconds: run.warmupSeconds, samplingSeconds: run.samplingSeconds)
+        var looStates = progress.looStates
+        if looEvery != nil {
+            let records = run.draws.compactMap(\.loo)
+            looStates = StepLevelChain(levels: records.map(\.level), sigmas: records.map(\.sigma), nus: records.map(\.nu),
+                                       modeOffsets: records.map(\.offsets), modeShares: records.map(\.shares),
+                                       quantities: [], failedFactorization: [], warmupSeconds: 0, samplingSeconds: 0)
+        }
+        var chain = progress.chain
+        chain.levels += keptRecords.map(\.level)
+        chain.sigmas += keptRecords.map(\.sigma)
+        chain.nus += keptRecords.map(\.nu)
+        chain.modeOffsets += keptRecords.map(\.offsets)
+        chain.modeShares += keptRecords.map(\.shares)
+        chain.quantities += run.draws.map(\.quantities)
+        chain.failedFactorization += run.info.map(\.levelFactorizationFailed)
+        chain.warmupSeconds += run.warmupSeconds
+        chain.samplingSeconds += run.samplingSeconds
+        return ChainInProgress(chain: chain, state: run.finalState, rng: rng, iteration: iteration, nextKept: nextKept,
+                               looStates: looStates)
     }
 
     /// Level and predictive (level plus one Student-t noise draw) for every

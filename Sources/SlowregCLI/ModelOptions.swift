@@ -52,6 +52,10 @@ struct ModelOptions: ParsableArguments {
           help: "Step-level model: report a run whose chains are flagged for R-hat or ESS as it is, instead of running them once more with \(StepLevelFitter.extensionFactor)× the draws.")
     var noRerun = false
 
+    @Flag(name: .customLong("full-noise-choice"),
+          help: "Step-level model: fit every noise candidate in full and choose on all their draws, instead of choosing on the first quarter of each one's draws and running on only the chosen one (slower; the same answers whenever the choice is the same).")
+    var fullNoiseChoice = false
+
     func validate() throws {
         if let chains, chains < 1 { throw ValidationError("--chains must be at least 1") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
@@ -98,6 +102,7 @@ struct ModelOptions: ParsableArguments {
         if let seed { fit.sampler.seed = seed }
         fit.sampler.threads = threads
         if noRerun { fit.extendUnmixedRuns = false }
+        if fullNoiseChoice { fit.stagedNoiseChoice = false }
         return fit
     }
 

@@ -292,6 +292,55 @@ struct NoiseChoiceTests {
         #expect(choice.candidates.contains { $0.elpdDifference == 0 })
     }
 
+    /// Draws of `a` and `b` that differ in any bit (every draw when their shapes differ). A count, not the
+    /// arrays: a failed `==` of 200,000 draws would have the test library diff them for many minutes.
+    static func differingDraws(_ a: DrawMatrix, _ b: DrawMatrix) -> Int {
+        guard a.dayCount == b.dayCount, a.drawCount == b.drawCount else { return Swift.max(a.dayCount * a.drawCount, 1) }
+        return (0..<a.dayCount).reduce(0) { n, d in n + (0..<a.drawCount).count { a[d, $0].bitPattern != b[d, $0].bitPattern } }
+    }
+
+    /// Fails when a chain run in stages does not make the draws of a chain
+    /// run in one go (the chosen candidate's chains go on from the first
+    /// stage), or when the staged path is not taken on a series whose
+    /// candidates all mix.
+    @Test("staged choice: the same noise chosen, the same draws to the bit, as choosing on full runs")
+    func stagedChoiceGivesTheFullRunsDraws() async throws {
+        let s = Self.series(seed: 23) { $0 < 112 ? 1 : 2 }
+        var options = FitOptions()
+        options.sampler.threads = 2
+        let staged = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 223, options: options)
+        options.stagedNoiseChoice = false
+        let full = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 223, options: options)
+        let choice = try #require(staged.noise)
+        #expect(choice.reason.contains("chosen on the first 250 of 1000 draws"), "\(choice)")
+        #expect(choice.candidates.count == 2 && choice.chosen == full.noise?.chosen, "\(choice) vs \(String(describing: full.noise))")
+        #expect(Self.differingDraws(staged.level, full.level) == 0)
+        #expect(Self.differingDraws(staged.predictive, full.predictive) == 0)
+        #expect(staged.diagnostics.maxRhat == full.diagnostics.maxRhat && staged.diagnostics.minESSBulk == full.diagnostics.minESSBulk)
+    }
+
+    /// Fails when a candidate unmixed after the first stage does not send
+    /// every candidate to a full run (ESS limits no chain can meet: every
+    /// stage and every fit is flagged, the runs extended), or when the
+    /// candidates that go on from their stage do not end where a full run does.
+    @Test("staged choice: a candidate unmixed in the first stage — every candidate in full, the answers of choosing on full runs")
+    func stagedChoiceFallsBackToFullRuns() async throws {
+        let s = Self.series(seed: 23) { $0 < 112 ? 1 : 2 }
+        var options = FitOptions()
+        options.sampler.threads = 2
+        options.sampler.warmup = 200
+        options.sampler.draws = 200
+        options.thresholds.minESSBulk = 1e9
+        let staged = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 223, options: options)
+        options.stagedNoiseChoice = false
+        let full = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 223, options: options)
+        let choice = try #require(staged.noise)
+        #expect(choice.reason.contains("not every candidate's chains had mixed in the first draws"), "\(choice)")
+        #expect(choice.candidates == full.noise?.candidates && choice.chosen == full.noise?.chosen)
+        #expect(staged.extendedFrom != nil && staged.level.drawCount == full.level.drawCount)
+        #expect(Self.differingDraws(staged.level, full.level) == 0)
+    }
+
     /// 224 days, 3 runs a day at 100 + Normal(0, 1), a share of them `offset` higher.
     static func twoModeSeries(seed: UInt64, share: Double, offset: Double) -> (days: [Int], values: [Double]) {
         var rng = RandomStream(seed: seed)
