@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import NumericCore
 
 @Test func fitFindsAThreePercentStepRegressionAgainstTwoWeeksEarlier() throws {
     let dir = try ScratchDirectory()
@@ -104,5 +105,32 @@ import Foundation
         #expect(notes.contains { $0.contains("the chains ran again") } == extra.isEmpty, "\(notes)")
         let diagnostics = json["diagnostics"] as! [String: Any]
         #expect(diagnostics["status"] as? String == "flagged", "ESS under 100 either way: \(diagnostics)")
+    }
+}
+
+/// A noise scale that changes fivefold makes two candidates: by default they
+/// are chosen in stages (the reason says how it went), with
+/// `--full-noise-choice` both run in full and the reason says neither.
+@Test func fullNoiseChoiceRunsEveryCandidateInFull() throws {
+    let dir = try ScratchDirectory()
+    var rng = RandomStream(seed: 41)
+    var csv = "time,value\n"
+    for d in 0..<168 {
+        for r in 0..<3 {
+            let seconds = (19_904 - 167 + d) * 86_400 + 3_600 * (1 + 4 * r)
+            csv += "\(seconds),\(100 * (1 + (d < 112 ? 0.01 : 0.05) * rng.standardNormal()))\n"
+        }
+    }
+    try csv.write(toFile: dir.path("s.csv"), atomically: true, encoding: .utf8)
+    let args = ["fit", dir.path("s.csv"), "--format", "json", "--omit-timing", "--warmup", "200", "--draws", "400", "--seed", "3"]
+    for full in [false, true] {
+        let r = try Slowreg.run(args + (full ? ["--full-noise-choice"] : []))
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let choice = json["noise_choice"] as! [String: Any]
+        let reason = choice["reason"] as? String ?? ""
+        #expect((choice["candidates"] as? [Any])?.count == 2, "\(choice)")
+        let staged = reason.contains("chosen on the first 100 of 400 draws") || reason.contains("so every candidate ran in full")
+        #expect(staged == !full, "\(reason)")
     }
 }
