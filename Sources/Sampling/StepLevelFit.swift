@@ -603,12 +603,15 @@ public enum StepLevelFitter {
         var samplingSeconds: Double
     }
 
+    /// A kept state: the level, each block's σ, ν, and with two modes each block's δ_b and π_b.
+    typealias KeptState = (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])
+
     /// What one kept iteration records.
     struct Record {
         var quantities: [Double]
-        var kept: (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])?
+        var kept: KeptState?
         /// The same, recorded for a staged choice's PSIS-LOO.
-        var loo: (level: [Double], sigma: [Double], nu: Double, offsets: [Double], shares: [Double])?
+        var loo: KeptState?
     }
 
     /// The noise's median in block b of a state (0 with one mode).
@@ -643,15 +646,14 @@ public enum StepLevelFitter {
             // With two modes, the level reported is μ plus the noise's median (``StepLevelModel/noiseMedian``).
             var record = Record(quantities: [model.scale * (model.priors.twoModes ? spread(state, model.blockCount - 1) : last)]
                                 + watched.map { model.original(state.level[$0.row] + medianOffset(state, model.blockOfDay[$0.row])) })
+            func snapshot() -> KeptState {
+                (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu, state.modeOffset, state.modeShare)
+            }
             if nextKept < kept && iteration == nextKept * draws / kept {
-                record.kept = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu, state.modeOffset,
-                               state.modeShare)
+                record.kept = snapshot()
                 nextKept += 1
             }
-            if let every = looEvery, iteration % every == 0 {
-                record.loo = (state.level, (0..<model.blockCount).map(state.blockSigma), state.nu, state.modeOffset,
-                              state.modeShare)
-            }
+            if let every = looEvery, iteration % every == 0 { record.loo = record.kept ?? snapshot() }
             return record
         }
         let keptRecords = run.draws.compactMap(\.kept)
