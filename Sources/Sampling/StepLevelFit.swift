@@ -134,13 +134,12 @@ public enum StepLevelFitter {
             one.noise = NoiseChoice(chosen: StepLevelNoise.studentT.name, reason: reason)
             return one
         }
+        // With incrementsFollowNoise the candidates with a changing scale measure their steps in each block's noise.
+        let blockFactors = priors.incrementsFollowNoise ? blockIncrementFactors(residuals.spread) : []
         // The candidates, each as its own model; the one the data support kept (SPEC §5b).
         let runs = try candidates.map { candidate -> CandidateRun in
             var candidatePriors = candidate.priors(over: priors)
-            // With incrementsFollowNoise the candidates with a changing scale measure their steps in each block's noise.
-            if candidate != .studentT && priors.incrementsFollowNoise {
-                candidatePriors.blockIncrementFactors = blockIncrementFactors(residuals.spread)
-            }
+            if candidate != .studentT && priors.incrementsFollowNoise { candidatePriors.blockIncrementFactors = blockFactors }
             return try CandidateRun(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                     priors: candidatePriors, name: candidate.name)
         }
@@ -307,8 +306,7 @@ public enum StepLevelFitter {
             let kernel = kernel, watched = watched
             return try await threadedMap(count: s.chains, threads: s.threads) { c -> ChainInProgress in
                 let from = progress?[c] ?? ChainInProgress(
-                    chain: StepLevelChain(levels: [], sigmas: [], nus: [], modeOffsets: [], modeShares: [], quantities: [],
-                                          failedFactorization: [], warmupSeconds: 0, samplingSeconds: 0),
+                    chain: .empty,
                     state: kernel.initialState(nil), rng: RandomStream(seed: s.seed, stream: UInt64(c)), iteration: 0,
                     nextKept: 0)
                 return StepLevelFitter.run(kernel: kernel, from: from, warmup: progress == nil ? s.warmup : 0,
@@ -332,9 +330,9 @@ public enum StepLevelFitter {
                                                  thresholds: thresholds)
             let looChains = progress.map { $0.looStates ?? $0.chain }
             let loo = try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: looChains))
-            return ChoiceStage(mixed: diagnostics.status.isGood, loo: loo,
-                               warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
-                               samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0))
+            let slowest = StepLevelChain.slowestMilliseconds(chains)
+            return ChoiceStage(mixed: diagnostics.status.isGood, loo: loo, warmupMilliseconds: slowest.warmup,
+                               samplingMilliseconds: slowest.sampling)
         }
 
         /// The fit: the chains run on from `progress` to all their draws,
@@ -360,8 +358,8 @@ public enum StepLevelFitter {
                 from = nil
             }
             let (level, predictive) = perDayDraws(model: model, chains: chains, seed: s.seed)
-            let timing = FitTiming(warmupMilliseconds: 1000 * (chains.map(\.warmupSeconds).max() ?? 0),
-                                   samplingMilliseconds: 1000 * (chains.map(\.samplingSeconds).max() ?? 0),
+            let slowest = StepLevelChain.slowestMilliseconds(chains)
+            let timing = FitTiming(warmupMilliseconds: slowest.warmup, samplingMilliseconds: slowest.sampling,
                                    totalMilliseconds: 1000 * seconds(clock.now - start))
             // A candidate whose LOO cannot be computed (a log-likelihood that is
             // not finite) is not chosen; the choice says so.
@@ -601,6 +599,24 @@ public enum StepLevelFitter {
         var failedFactorization: [Bool]
         var warmupSeconds: Double
         var samplingSeconds: Double
+
+        /// No states yet: a chain before its first iteration.
+        static let empty = StepLevelChain(levels: [], sigmas: [], nus: [], modeOffsets: [], modeShares: [], quantities: [],
+                                          failedFactorization: [], warmupSeconds: 0, samplingSeconds: 0)
+
+        /// Appends kept states to the chain's.
+        mutating func append(kept states: [KeptState]) {
+            levels += states.map(\.level)
+            sigmas += states.map(\.sigma)
+            nus += states.map(\.nu)
+            modeOffsets += states.map(\.offsets)
+            modeShares += states.map(\.shares)
+        }
+
+        /// The slowest chain's warm-up and sampling times, in milliseconds (the chains run side by side).
+        static func slowestMilliseconds(_ chains: [StepLevelChain]) -> (warmup: Double, sampling: Double) {
+            (1000 * (chains.map(\.warmupSeconds).max() ?? 0), 1000 * (chains.map(\.samplingSeconds).max() ?? 0))
+        }
     }
 
     /// A kept state: the level, each block's σ, ν, and with two modes each block's δ_b and π_b.
@@ -659,17 +675,11 @@ public enum StepLevelFitter {
         let keptRecords = run.draws.compactMap(\.kept)
         var looStates = progress.looStates
         if looEvery != nil {
-            let records = run.draws.compactMap(\.loo)
-            looStates = StepLevelChain(levels: records.map(\.level), sigmas: records.map(\.sigma), nus: records.map(\.nu),
-                                       modeOffsets: records.map(\.offsets), modeShares: records.map(\.shares),
-                                       quantities: [], failedFactorization: [], warmupSeconds: 0, samplingSeconds: 0)
+            looStates = looStates ?? .empty
+            looStates?.append(kept: run.draws.compactMap(\.loo))
         }
         var chain = progress.chain
-        chain.levels += keptRecords.map(\.level)
-        chain.sigmas += keptRecords.map(\.sigma)
-        chain.nus += keptRecords.map(\.nu)
-        chain.modeOffsets += keptRecords.map(\.offsets)
-        chain.modeShares += keptRecords.map(\.shares)
+        chain.append(kept: keptRecords)
         chain.quantities += run.draws.map(\.quantities)
         chain.failedFactorization += run.info.map(\.levelFactorizationFailed)
         chain.warmupSeconds += run.warmupSeconds
