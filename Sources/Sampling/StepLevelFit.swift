@@ -109,7 +109,7 @@ public enum StepLevelFitter {
         let start = clock.now
         guard case .chosenByLOO = noise else {
             let one = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
-                                    priors: noise.priors(over: priors), name: noise.name, loo: false, start: start)
+                                    priors: noise.priors(over: priors), name: noise.name, start: start)
             var fitted = one.fit
             fitted.leaveOneOut = one.leaveOneOut()
             return fitted
@@ -126,7 +126,7 @@ public enum StepLevelFitter {
         guard candidates.count > 1 else {
             let only = try await fit(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                      priors: StepLevelNoise.studentT.priors(over: priors), name: StepLevelNoise.studentT.name,
-                                     loo: false, start: start)
+                                     start: start)
             var one = only.fit
             one.leaveOneOut = only.leaveOneOut()
             let reason = String(format: "one scale, one mode: the noise blocks' spreads differ by a factor %.2f, under %.1f, and no block's residuals have a second mode with %.0f%% of them, so neither a changing scale nor two modes were fitted",
@@ -149,7 +149,7 @@ public enum StepLevelFitter {
         // that far, PSIS-LOO chooses on those draws and only the chosen one's
         // chains go on, so its draws are the ones a full run gives.
         var progress: [[ChainInProgress]] = []
-        var finished: [Int: (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = [:]
+        var finished: [Int: FinishedRun] = [:]
         var fallback = ""
         if options.stagedNoiseChoice {
             for run in runs {
@@ -159,7 +159,7 @@ public enum StepLevelFitter {
             if let stage, stage.allSatisfy(\.mixed) {
                 var choice = NoiseChoice.choose(names: runs.map(\.name), loos: stage.map(\.loo))
                 let k = choice.chosenIndex
-                let result = try await runs[k].finish(progress[k], loo: true, start: start)
+                let result = try await runs[k].finish(progress[k], start: start)
                 if result.fit.diagnostics.status.isGood {
                     choice.reason += String(format: "; chosen on the first %d of %d draws a chain, where every candidate's chains had mixed, and only its chains went on",
                                             runs[k].choiceStageDraws, options.sampler.draws) + screens
@@ -183,15 +183,15 @@ public enum StepLevelFitter {
         }
         // Every candidate in full (those of the stage go on from it, so their
         // draws are a full run's); the choice among the ones whose chains mixed.
-        var fits: [(fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?)] = []
+        var fits: [FinishedRun] = []
         for (k, run) in runs.enumerated() {
             if let done = finished[k] {
                 fits.append(done)
             } else {
-                fits.append(try await run.finish(progress.indices.contains(k) ? progress[k] : nil, loo: true, start: start))
+                fits.append(try await run.finish(progress.indices.contains(k) ? progress[k] : nil, start: start))
             }
         }
-        var choice = NoiseChoice.choose(names: runs.map(\.name), loos: fits.map(\.loo),
+        var choice = NoiseChoice.choose(names: runs.map(\.name), loos: fits.map { $0.loo() },
                                         mixed: fits.map { $0.fit.diagnostics.status == .good })
         choice.reason += fallback + screens
         var chosen = fits[choice.chosenIndex].fit
@@ -223,15 +223,23 @@ public enum StepLevelFitter {
     /// full and the choice is made as without the stage.
     public static let choiceStageMaxRhat = 1.1
 
-    /// One fit with the given priors; with `loo`, its PSIS-LOO from the
-    /// pointwise log-likelihood of (at most ``looDraws``) kept draws.
+    /// One fit with the given priors.
     static func fit(days: [Int], values: [Double], firstDay: Int, lastDay: Int, options: FitOptions,
-                    priors: StepLevelPriors, name: String, loo: Bool,
-                    start: ContinuousClock.Instant) async throws
-        -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
+                    priors: StepLevelPriors, name: String,
+                    start: ContinuousClock.Instant) async throws -> FinishedRun {
         let run = try CandidateRun(days: days, values: values, firstDay: firstDay, lastDay: lastDay, options: options,
                                    priors: priors, name: name)
-        return try await run.finish(nil, loo: loo, start: start)
+        return try await run.finish(nil, start: start)
+    }
+
+    /// A candidate's finished fit, with its PSIS-LOO (from the pointwise
+    /// log-likelihood of at most ``looDraws`` kept draws; nil when a
+    /// log-likelihood is not finite, and then the candidate is not chosen)
+    /// and its leave-one-out intervals, each computed only when asked for.
+    struct FinishedRun: Sendable {
+        var fit: LevelFit
+        var loo: @Sendable () -> LOOResult?
+        var leaveOneOut: @Sendable () -> LeaveOneOutIntervals?
     }
 
     /// One chain part of the way: what it recorded, and the state and random
@@ -337,9 +345,8 @@ public enum StepLevelFitter {
 
         /// The fit: the chains run on from `progress` to all their draws,
         /// diagnosed, run again longer once when flagged for mixing alone
-        /// (``FitOptions/extendUnmixedRuns``); with `loo`, its PSIS-LOO.
-        func finish(_ progress: [ChainInProgress]?, loo: Bool, start: ContinuousClock.Instant) async throws
-            -> (fit: LevelFit, loo: LOOResult?, leaveOneOut: @Sendable () -> LeaveOneOutIntervals?) {
+        /// (``FitOptions/extendUnmixedRuns``).
+        func finish(_ progress: [ChainInProgress]?, start: ContinuousClock.Instant) async throws -> FinishedRun {
             let clock = ContinuousClock()
             var s = options.sampler
             var firstRun: FitStatus?
@@ -361,21 +368,20 @@ public enum StepLevelFitter {
             let slowest = StepLevelChain.slowestMilliseconds(chains)
             let timing = FitTiming(warmupMilliseconds: slowest.warmup, samplingMilliseconds: slowest.sampling,
                                    totalMilliseconds: 1000 * seconds(clock.now - start))
-            // A candidate whose LOO cannot be computed (a log-likelihood that is
-            // not finite) is not chosen; the choice says so.
-            let model = model
-            let looResult = loo ? try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: chains)) : nil
+            let model = model, finalChains = chains
             let fit = LevelFit(modelName: modelName, modelVersion: modelVersion, firstDay: firstDay, lastDay: lastDay,
                                level: level, predictive: predictive, diagnostics: diagnostics, timing: timing,
                                pointCount: model.pointCount, parameterCount: model.dayCount,
                                changeDays: changeDays(level), noise: NoiseChoice(chosen: name), extendedFrom: firstRun)
             // Computed only for the candidate chosen (every kept draw: ~1,000 × the points).
-            let pointDays = model.days, finalChains = chains
-            let leaveOneOut: @Sendable () -> LeaveOneOutIntervals? = {
-                LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains, maximumDraws: .max),
-                                              predictive: predictive, days: pointDays)
-            }
-            return (fit, looResult, leaveOneOut)
+            let pointDays = model.days
+            return FinishedRun(
+                fit: fit,
+                loo: { try? PSISLOO.compute(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains)) },
+                leaveOneOut: {
+                    LeaveOneOutIntervals.estimate(logLikelihood: pointwiseLogLikelihood(model: model, chains: finalChains, maximumDraws: .max),
+                                                  predictive: predictive, days: pointDays)
+                })
         }
     }
 
