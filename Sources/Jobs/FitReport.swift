@@ -194,12 +194,12 @@ public struct FitReport: Encodable, Sendable {
                             size_percent: $0.sizePercent)
         }
         recalibration = RecalibrationSummary(
-            factor: result.recalibration?.factor, measured: result.recalibration?.method,
+            factor: result.recalibration?.factor, measured: result.recalibration?.method.rawValue,
             coverage_before: result.recalibration?.coverageBefore,
             coverage_after: result.recalibration?.coverageAfter,
             required_factor: result.recalibration.flatMap { $0.isBounded && $0.requiredFactor.isFinite ? $0.requiredFactor : nil },
-            pareto_k_max: result.recalibration?.method == "leave-one-out" ? result.fit.leaveOneOut?.maxParetoK : nil,
-            pareto_k_above_0_7: result.recalibration?.method == "leave-one-out" ? result.fit.leaveOneOut?.highParetoKCount : nil,
+            pareto_k_max: result.recalibration?.method == .leaveOneOut ? result.fit.leaveOneOut?.maxParetoK : nil,
+            pareto_k_above_0_7: result.recalibration?.method == .leaveOneOut ? result.fit.leaveOneOut?.highParetoKCount : nil,
             check_inside: result.calibrationCheck?.inside,
             check_outside: result.calibrationCheck?.outside, check_beta_p05: result.calibrationCheck?.lowerBound,
             check_beta_p95: result.calibrationCheck?.upperBound)

@@ -89,10 +89,14 @@ public struct Recalibration: Sendable, Equatable {
     public var coverageBefore: Double
     public var coverageAfter: Double
     public var pointCount: Int
-    /// How the shares were measured: `in-sample` (each point against its
-    /// day's interval, SPEC §7) or `leave-one-out` (against its own
-    /// leave-one-out interval).
-    public var method: String
+    /// How the shares were measured.
+    public enum Method: String, Sendable {
+        /// Each point against its day's interval (SPEC §7).
+        case inSample = "in-sample"
+        /// Each point against its own leave-one-out interval.
+        case leaveOneOut = "leave-one-out"
+    }
+    public var method: Method
     /// The rescaled predictive draws (paired as the input); nil when built from
     /// sorted draws, where `apply(to:sorted:)` rescales the paired draws.
     public var draws: DrawMatrix?
@@ -161,7 +165,7 @@ public struct Recalibration: Sendable, Equatable {
         }
         coverageAfter = Double(inside) / Double(n)
         pointCount = n
-        method = pointIntervals == nil ? "in-sample" : "leave-one-out"
+        method = pointIntervals == nil ? .inSample : .leaveOneOut
         draws = nil
     }
 

@@ -51,7 +51,7 @@ struct StepLevelJobTests {
         let step = try await SeriesJob.run(input, options: Self.options(compare: []))
         let r = try #require(step.recalibration)
         let loo = try #require(step.fit.leaveOneOut)
-        #expect(r.method == "leave-one-out")
+        #expect(r.method == .leaveOneOut)
         #expect(loo.pointCount == step.fit.pointCount)
         // The factor is the one the runs' own leave-one-out intervals ask for (within the bounds).
         let modelRows = zip(step.prepared.rows, step.modelled).filter(\.1).map(\.0)
@@ -62,7 +62,7 @@ struct StepLevelJobTests {
         #expect(SeriesJob.leaveOneOutFactorBounds.contains(r.factor))
         #expect(abs(r.coverageAfter - 0.9) < 0.02)
         let reference = try await SeriesJob.run(input, options: SeriesJobOptions())
-        #expect(reference.recalibration?.method == "in-sample")
+        #expect(reference.recalibration?.method == .inSample)
         #expect(reference.fit.leaveOneOut == nil)
     }
 

@@ -149,13 +149,13 @@ struct RecalibrationTests {
         // k = 9 inside: the middle of the step between 1.6 and 1.8.
         #expect(abs(r.factor - 1.7) < 1e-12)
         #expect(r.requiredFactor == r.factor && !r.isBounded)
-        #expect(r.method == "leave-one-out")
+        #expect(r.method == .leaveOneOut)
         // Inside [40, 60] before: 50 … 60, six points; after ×1.7 ([33, 67]): nine.
         #expect(abs(r.coverageBefore - 0.6) < 1e-12)
         #expect(abs(r.coverageAfter - 0.9) < 1e-12)
         // The day's own 90% interval [5, 95] would hold all ten: the factor is the points' intervals', not the day's.
         let daily = try Recalibration(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10), values: values)
-        #expect(daily.method == "in-sample" && daily.factor < 1)
+        #expect(daily.method == .inSample && daily.factor < 1)
         // Same intervals for the calibration check: inside after ×1.7 are the same nine.
         let check = try CalibrationCheck(sorted: SortedDraws(Self.uniformDay), days: Array(repeating: 0, count: 10),
                                          values: values, factor: r.factor, pointIntervals: intervals)
