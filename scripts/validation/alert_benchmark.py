@@ -24,8 +24,12 @@ and by the size of the true change (the larger of the worse changes against
 D-7 and D-14): a calibrated rule misses many series whose truth is just
 above the minimum, where P(change > 2%) is near one half.
 
-Usage: scripts/validation/alert_benchmark.py [SLOWREG] [N] [--model NAME] [--save FILE]
-(--save writes each series' truth, whether it alerted and its alert row, as JSON.)
+Usage: scripts/validation/alert_benchmark.py [SLOWREG] [N] [--model NAME] [--save FILE] [--subset]
+(--save writes each series' truth, whether it alerted and its alert row, as JSON.
+--subset runs only every second truly regressed step and drift and every
+eleventh series that did not regress, 227 of the 1,000, the same runs as in
+the whole benchmark: a quick check of a trial, ~5 minutes, whose tables are
+the subset's.)
 """
 import collections, json, os, subprocess, sys, tempfile, time
 import numpy as np
@@ -34,6 +38,7 @@ args = [a for a in sys.argv[1:] if not a.startswith("--")]
 extra = sys.argv[sys.argv.index("--model"):sys.argv.index("--model") + 2] if "--model" in sys.argv else []
 save = sys.argv[sys.argv.index("--save") + 1] if "--save" in sys.argv else None
 args = [a for a in args if a != save and (not extra or a != extra[1])]
+subset = "--subset" in sys.argv
 slowreg = os.path.abspath(args[0] if args else ".build/release/slowreg")
 n_series = int(args[1]) if len(args) > 1 else 1000
 LAST = np.datetime64("2024-05-06")
@@ -107,7 +112,16 @@ def truly_regressed(s):
     return max(worse) > MIN_CHANGE
 
 
-def write_csv(path, series, rng):
+def in_subset(series):
+    """--subset: every second truly regressed step and drift, every eleventh series that did not regress."""
+    steps = [i for i, s in enumerate(series) if s["kind"] == "step" and truly_regressed(s)][::2]
+    drifts = [i for i, s in enumerate(series) if s["kind"] == "drift" and truly_regressed(s)][::2]
+    others = [i for i, s in enumerate(series) if not truly_regressed(s)][::11]
+    return set(steps + drifts + others)
+
+
+def write_csv(path, series, rng, only=None):
+    """Every series' runs, drawn in order; with `only`, those series' are written (the runs are the same)."""
     with open(path, "w") as f:
         f.write("push_timestamp,value,machine_platform,suite,lower_is_better\n")
         for i, s in enumerate(series):
@@ -116,6 +130,8 @@ def write_csv(path, series, rng):
                 level = s["level"] * truth_multiplier(s["shape"], s["amount"], s["start"], d)
                 for r in range(rng.integers(1, 6)):
                     v = noisy(rng, level, s["noise"], d)
+                    if only is not None and i not in only:
+                        continue
                     f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},{s['noise']},bench-{i:04d},{s['lower_is_better']}\n")
 
 
@@ -124,7 +140,8 @@ def main():
     series = [make_series(rng, i) for i in range(n_series)]
     with tempfile.TemporaryDirectory() as tmp:
         csv, store = os.path.join(tmp, "runs.csv"), os.path.join(tmp, "bench.sqlite")
-        write_csv(csv, series, rng)
+        chosen = in_subset(series) if subset else None
+        write_csv(csv, series, rng, chosen)
         subprocess.run([slowreg, "ingest", csv, "--store", store], check=True, capture_output=True)
         t0 = time.perf_counter()
         run = subprocess.run([slowreg, "run", "--date", str(LAST), "--store", store, "--quiet", "--format", "json"] + extra,
@@ -140,6 +157,8 @@ def main():
     table = collections.Counter()
     by = collections.defaultdict(collections.Counter)
     for i, s in enumerate(series):
+        if chosen is not None and i not in chosen:
+            continue
         truth, said = truly_regressed(s), i in alerted
         table[(truth, said)] += 1
         worst = max(true_change(s, k) * (1 if s["lower_is_better"] else -1) for k in (7, 14))
@@ -160,11 +179,12 @@ def main():
         rows = {int(a["suite"].split("-")[1]): a for a in report["alerts"] + report["held_back"]}
         with open(save, "w") as f:
             json.dump([dict(s, index=i, truly_regressed=truly_regressed(s), alerted=i in alerted, held_back=i in held,
-                            row=rows.get(i)) for i, s in enumerate(series)], f, indent=1, default=float)
+                            row=rows.get(i)) for i, s in enumerate(series) if chosen is None or i in chosen],
+                      f, indent=1, default=float)
     tp, fp, fn, tn = table[(True, True)], table[(False, True)], table[(True, False)], table[(False, False)]
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")
-    print(f"{n_series} series, run {wall:.1f} s: fitted {summary['fitted']}, failed {summary['failed']}, "
+    print(f"{len(chosen) if chosen is not None else n_series} series{' (--subset)' if chosen is not None else ''}, run {wall:.1f} s: fitted {summary['fitted']}, failed {summary['failed']}, "
           f"flagged {summary['flagged']}; alerts {len(alerted)}, held back (flagged) {len(held)}")
     print(f"truly regressed and alerted {tp}, not alerted {fn}; not regressed and alerted {fp}, not alerted {tn}")
     print(f"precision {precision:.3f}  recall {recall:.3f}")

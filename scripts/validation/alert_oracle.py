@@ -23,7 +23,8 @@ do better at the same precision (an overconfident one can buy recall with
 false alerts), so it says how much of the goal (recall 0.9) the data allow;
 it is no bound for other data or other rules. Prints the benchmark's tables
 for the oracle and the regressed series it misses; --compare FILE puts them
-next to slowreg's from `alert_benchmark.py --save FILE`. --check compares the
+next to slowreg's from `alert_benchmark.py --save FILE` (of all the series, or
+of its --subset: then on those series only). --check compares the
 regenerated runs with those `write_csv` writes for the first 5 series.
 
 --unknown-change: a fairer oracle that knows the base level, the direction and
@@ -299,12 +300,15 @@ def main():
 
 
 def compare_with(path, series, truths, said, probs):
-    saved = sorted(json.load(open(path)), key=lambda r: r["index"])
+    """slowreg's alerts (all the benchmark's series, or the ones of its --subset) beside the oracle's on the same series."""
+    saved = {r["index"]: r for r in json.load(open(path))}
     fields = ("kind", "shape", "start", "lower_is_better", "noise")
-    if len(saved) != len(series) or any(any(r[f] != s[f] for f in fields) or abs(r["amount"] - s["amount"]) > 1e-9
-                                        for r, s in zip(saved, series)):
-        sys.exit(f"{path} does not hold this benchmark's {len(series)} series")
-    slow = [r["alerted"] for r in saved]
+    if any(i >= len(series) or any(r[f] != series[i][f] for f in fields) or abs(r["amount"] - series[i]["amount"]) > 1e-9
+           for i, r in saved.items()):
+        sys.exit(f"{path} does not hold series of this benchmark's {len(series)}")
+    keep = sorted(saved)
+    series, truths, said, probs = ([x[i] for i in keep] for x in (series, truths, said, probs))
+    slow = [saved[i]["alerted"] for i in keep]
     s_total, s_by = tally(series, truths, slow)
     o_total, o_by = tally(series, truths, said)
     print(f"\nslowreg ({path}) against the oracle: recall and false alerts")
@@ -314,13 +318,13 @@ def compare_with(path, series, truths, said, probs):
         reg, _, s_rec, neg, s_fa = rates(s_c)
         _, _, o_rec, _, o_fa = rates(o_c)
         print(f"{key[0] + ' ' + key[1]:<40}{reg:>10}{s_rec:>9}{o_rec:>8}{neg:>11}{f'{s_fa}/{o_fa}':>11}")
-    only_o = [i for i in range(len(series)) if said[i] and not slow[i]]
-    only_s = [i for i in range(len(series)) if slow[i] and not said[i]]
-    print(f"oracle alerts, slowreg does not: {len(only_o)} ({sum(truths[i] for i in only_o)} truly regressed, "
-          f"{sum(saved[i]['held_back'] for i in only_o)} held back by slowreg)")
-    print(f"slowreg alerts, oracle does not: {len(only_s)} ({sum(truths[i] for i in only_s)} truly regressed)")
-    for i in only_s:
-        describe("slowreg only", i, series[i], truths[i], probs[i])
+    only_o = [k for k in range(len(keep)) if said[k] and not slow[k]]
+    only_s = [k for k in range(len(keep)) if slow[k] and not said[k]]
+    print(f"oracle alerts, slowreg does not: {len(only_o)} ({sum(truths[k] for k in only_o)} truly regressed, "
+          f"{sum(saved[keep[k]]['held_back'] for k in only_o)} held back by slowreg)")
+    print(f"slowreg alerts, oracle does not: {len(only_s)} ({sum(truths[k] for k in only_s)} truly regressed)")
+    for k in only_s:
+        describe("slowreg only", keep[k], series[k], truths[k], probs[k])
 
 
 def describe(what, i, s, truth, p):
