@@ -344,13 +344,12 @@ public enum StepLevelFitter {
         }
 
         /// The fit: the chains run on from `progress` to all their draws,
-        /// diagnosed, and run again longer, up to ``extensions`` times, while
-        /// flagged for mixing alone (``FitOptions/extendUnmixedRuns``).
+        /// diagnosed, run again longer once when flagged for mixing alone
+        /// (``FitOptions/extendUnmixedRuns``).
         func finish(_ progress: [ChainInProgress]?, start: ContinuousClock.Instant) async throws -> FinishedRun {
             let clock = ContinuousClock()
             var s = options.sampler
             var firstRun: FitStatus?
-            var extended = 0
             var chains: [StepLevelChain]
             var diagnostics: FitDiagnostics
             var from = progress
@@ -358,11 +357,10 @@ public enum StepLevelFitter {
                 chains = try await advance(from, to: s.draws, settings: s).map(\.chain)
                 diagnostics = try runDiagnostics(chains: chains, settings: s, priors: priors, watched: watched,
                                                  thresholds: options.thresholds)
-                // Chains that have not mixed yet (R̂ or ESS alone) run again, longer.
-                guard extended < StepLevelFitter.extensions, options.extendUnmixedRuns, !diagnostics.status.isGood,
+                // Chains that have not mixed yet (R̂ or ESS alone) run again, longer, once.
+                guard firstRun == nil, options.extendUnmixedRuns, !diagnostics.status.isGood,
                       diagnostics.status.issues.allSatisfy(StepLevelFitter.isMixingIssue) else { break }
-                firstRun = firstRun ?? diagnostics.status
-                extended += 1
+                firstRun = diagnostics.status
                 s.draws *= extensionFactor
                 from = nil
             }
@@ -393,16 +391,6 @@ public enum StepLevelFitter {
     /// start have had longer to (Vehtari et al. 2021 advise running longer
     /// when R̂ > 1.01; a flagged fit's alerts are held back).
     public static let extensionFactor = 2
-
-    /// How many times a run flagged for mixing alone is run again, each
-    /// time with ``extensionFactor`` times the draws of the one before (2×,
-    /// then 4× the draws). Two, since v7's single 2× rerun left 15 of the
-    /// alert benchmark's 1,000 fits flagged, most with R̂ of 1.010–1.017 on
-    /// one watched level, and 8 truly regressed series held back for it; of
-    /// five such fits of its subset, a 4× run left four good (R̂ ≤ 1.009),
-    /// three of them alerting (scripts/validation/RESULTS-step-level.md,
-    /// Part 000000000). It costs only the fits still flagged after 2×.
-    public static let extensions = 2
 
     /// Issues that longer chains may resolve: R̂ and ESS.
     static func isMixingIssue(_ issue: FitIssue) -> Bool {
