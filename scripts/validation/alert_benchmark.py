@@ -44,6 +44,7 @@ n_series = int(args[1]) if len(args) > 1 else 1000
 LAST = np.datetime64("2024-05-06")
 DAYS = 365
 MIN_CHANGE = 2.0
+SEED = 20241129  # the series and their runs
 NOISES = ["gaussian", "student-t", "bimodal", "heteroscedastic", "spiky", "quantized"]
 
 
@@ -120,23 +121,28 @@ def in_subset(series):
     return set(steps + drifts + others)
 
 
+def draw_runs(series, rng):
+    """Every series' runs in the order the rng draws them: (series index, day, run of the day, value)."""
+    for i, s in enumerate(series):
+        for d in range(DAYS):
+            level = s["level"] * truth_multiplier(s["shape"], s["amount"], s["start"], d)
+            for r in range(rng.integers(1, 6)):
+                yield i, d, r, noisy(rng, level, s["noise"], d)
+
+
 def write_csv(path, series, rng, only=None):
     """Every series' runs, drawn in order; with `only`, those series' are written (the runs are the same)."""
     with open(path, "w") as f:
         f.write("push_timestamp,value,machine_platform,suite,lower_is_better\n")
-        for i, s in enumerate(series):
-            for d in range(DAYS):
-                day = LAST - np.timedelta64(DAYS - 1 - d, "D")
-                level = s["level"] * truth_multiplier(s["shape"], s["amount"], s["start"], d)
-                for r in range(rng.integers(1, 6)):
-                    v = noisy(rng, level, s["noise"], d)
-                    if only is not None and i not in only:
-                        continue
-                    f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},{s['noise']},bench-{i:04d},{s['lower_is_better']}\n")
+        for i, d, r, v in draw_runs(series, rng):
+            if only is not None and i not in only:
+                continue
+            s, day = series[i], LAST - np.timedelta64(DAYS - 1 - d, "D")
+            f.write(f"{day} {1 + 4 * r:02d}:00:00,{v:.6g},{s['noise']},bench-{i:04d},{s['lower_is_better']}\n")
 
 
 def main():
-    rng = np.random.default_rng(20241129)
+    rng = np.random.default_rng(SEED)
     series = [make_series(rng, i) for i in range(n_series)]
     with tempfile.TemporaryDirectory() as tmp:
         csv, store = os.path.join(tmp, "runs.csv"), os.path.join(tmp, "bench.sqlite")

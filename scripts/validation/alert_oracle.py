@@ -73,7 +73,7 @@ _argv, sys.argv = sys.argv, [os.path.join(HERE, "alert_benchmark.py")]
 import alert_benchmark as ab  # noqa: E402
 sys.argv = _argv
 
-SEED, THRESHOLD, COMPARISONS = 20241129, 0.8, (7, 14)
+SEED, THRESHOLD, COMPARISONS = ab.SEED, 0.8, (7, 14)
 opts = sys.argv[1:]
 compare = opts[opts.index("--compare") + 1] if "--compare" in opts else None
 grid_points = int(opts[opts.index("--grid") + 1]) if "--grid" in opts else 3001
@@ -85,19 +85,14 @@ n_series = int(positional[0]) if positional else 1000
 
 
 def generate(n):
-    """The benchmark's series and runs (days, values): write_csv's rng calls in memory, values rounded as in the CSV."""
+    """The benchmark's series and runs (days, values), drawn as write_csv draws them, values rounded as in the CSV."""
     rng = np.random.default_rng(SEED)
     series = [ab.make_series(rng, i) for i in range(n)]
-    runs = []
-    for s in series:
-        days, values = [], []
-        for d in range(ab.DAYS):
-            level = s["level"] * ab.truth_multiplier(s["shape"], s["amount"], s["start"], d)
-            for _ in range(rng.integers(1, 6)):
-                days.append(d)
-                values.append(float(f"{ab.noisy(rng, level, s['noise'], d):.6g}"))
-        runs.append((np.array(days), np.array(values)))
-    return series, runs
+    days, values = [[] for _ in series], [[] for _ in series]
+    for i, d, _, v in ab.draw_runs(series, rng):
+        days[i].append(d)
+        values[i].append(float(f"{v:.6g}"))
+    return series, [(np.array(d), np.array(v)) for d, v in zip(days, values)]
 
 
 def check(runs, first=5):
