@@ -21,10 +21,11 @@ public struct FitOptions: Sendable, Equatable {
     /// A fixed working scale (location, scale) instead of the data's median and
     /// MAD; only for validation, where priors must not depend on the data.
     public var workingScale: WorkingScale?
-    /// The step-level model runs its chains once more, with
-    /// ``StepLevelFitter/extensionFactor`` times the draws, when the first
-    /// run is flagged for R̂ or ESS alone (not for a precision that failed to
-    /// factor); the reference model ignores it. Off only in tests and
+    /// The step-level model runs its chains again, with
+    /// ``StepLevelFitter/extensionFactor`` times the draws, while a run is
+    /// flagged for R̂ or ESS alone (not for a precision that failed to
+    /// factor), up to ``StepLevelFitter/extensions`` times; the reference
+    /// model ignores it. Off only in tests and
     /// validation that study the first run itself.
     public var extendUnmixedRuns: Bool = true
     /// The step-level model chooses its noise among several candidates in

@@ -344,12 +344,13 @@ public enum StepLevelFitter {
         }
 
         /// The fit: the chains run on from `progress` to all their draws,
-        /// diagnosed, run again longer once when flagged for mixing alone
-        /// (``FitOptions/extendUnmixedRuns``).
+        /// diagnosed, and run again longer, up to ``extensions`` times, while
+        /// flagged for mixing alone (``FitOptions/extendUnmixedRuns``).
         func finish(_ progress: [ChainInProgress]?, start: ContinuousClock.Instant) async throws -> FinishedRun {
             let clock = ContinuousClock()
             var s = options.sampler
             var firstRun: FitStatus?
+            var extended = 0
             var chains: [StepLevelChain]
             var diagnostics: FitDiagnostics
             var from = progress
@@ -357,10 +358,12 @@ public enum StepLevelFitter {
                 chains = try await advance(from, to: s.draws, settings: s).map(\.chain)
                 diagnostics = try runDiagnostics(chains: chains, settings: s, priors: priors, watched: watched,
                                                  thresholds: options.thresholds)
-                // Chains that have not mixed yet (R̂ or ESS alone) run again, longer, once.
-                guard firstRun == nil, options.extendUnmixedRuns, !diagnostics.status.isGood,
-                      diagnostics.status.issues.allSatisfy(StepLevelFitter.isMixingIssue) else { break }
-                firstRun = diagnostics.status
+                // Chains that have not mixed yet (R̂ or ESS alone) run again, longer.
+                guard options.extendUnmixedRuns,
+                      StepLevelFitter.runsAgain(status: diagnostics.status, maxRhat: diagnostics.maxRhat,
+                                                reruns: extended) else { break }
+                firstRun = firstRun ?? diagnostics.status
+                extended += 1
                 s.draws *= extensionFactor
                 from = nil
             }
@@ -391,6 +394,32 @@ public enum StepLevelFitter {
     /// start have had longer to (Vehtari et al. 2021 advise running longer
     /// when R̂ > 1.01; a flagged fit's alerts are held back).
     public static let extensionFactor = 2
+
+    /// How many times a run flagged for mixing alone is run again, each
+    /// time with ``extensionFactor`` times the draws of the one before (2×,
+    /// then 4× the draws); the second time only when the first rerun nearly
+    /// mixed (``nearlyMixedRhat``). v7's single 2× rerun left 15 of the
+    /// alert benchmark's 1,000 fits flagged, most with R̂ of 1.010–1.017 on
+    /// one watched level, and 8 truly regressed series held back for it; of
+    /// five such fits of its subset, a 4× run left four good (R̂ ≤ 1.009),
+    /// three of them alerting (scripts/validation/RESULTS-step-level.md,
+    /// Part 000000000).
+    public static let extensions = 2
+
+    /// Largest R̂ after the first rerun for which a run is rerun a second
+    /// time: chains that nearly agree. Without it, noise candidates that
+    /// never mix (two modes whose labels swap) ran 4× the draws only to be
+    /// rejected, and a fit of the real series took a third longer.
+    public static let nearlyMixedRhat = 1.05
+
+    /// Whether a run whose diagnostics say `status` and `maxRhat`, after
+    /// `reruns` reruns, runs again with ``extensionFactor`` times its draws:
+    /// flagged for mixing alone (R̂ or ESS), fewer than ``extensions``
+    /// reruns so far, and, for a second rerun, R̂ at most ``nearlyMixedRhat``.
+    public static func runsAgain(status: FitStatus, maxRhat: Double, reruns: Int) -> Bool {
+        guard reruns < extensions, !status.isGood, status.issues.allSatisfy(isMixingIssue) else { return false }
+        return reruns == 0 || maxRhat <= nearlyMixedRhat
+    }
 
     /// Issues that longer chains may resolve: R̂ and ESS.
     static func isMixingIssue(_ issue: FitIssue) -> Bool {

@@ -49,7 +49,7 @@ struct ModelOptions: ParsableArguments {
     var threads: Int = SamplerSettings.availableCores
 
     @Flag(name: .customLong("no-rerun"),
-          help: "Step-level model: report a run whose chains are flagged for R-hat or ESS as it is, instead of running them once more with \(StepLevelFitter.extensionFactor)× the draws.")
+          help: "Step-level model: report a run whose chains are flagged for R-hat or ESS as it is, instead of running them again with \(StepLevelFitter.extensionFactor)× the draws (up to \(StepLevelFitter.extensions) times while still flagged).")
     var noRerun = false
 
     @Flag(name: .customLong("full-noise-choice"),

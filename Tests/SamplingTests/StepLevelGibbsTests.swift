@@ -518,11 +518,11 @@ struct ChangeDayTests {
     }
 }
 
-/// A run flagged for mixing alone runs again with twice the draws, once;
-/// a good run does not, nor one with extension switched off. (R̂ ≤ 1.0001
-/// is out of reach of 4 × 300 draws, so the first run is flagged for
-/// R̂ and the second one too.)
-@Test("a run flagged for R̂ runs once more with twice the draws; a good one does not")
+/// A run flagged for mixing alone runs again with twice the draws, and
+/// once more with twice those (``StepLevelFitter/extensions``); a good run
+/// does not, nor one with extension switched off. (R̂ ≤ 1.0001 is out of
+/// reach of 4 × 1,200 draws, so every run is flagged for R̂.)
+@Test("a run flagged for R̂ runs again with twice the draws, then four times; a good one does not")
 func stepLevelUnmixedRunsAreExtended() async throws {
     let s = StepLevelGibbsTests.series(seed: 41) { 2 * $0.standardNormal() }
     var options = FitOptions()
@@ -531,7 +531,8 @@ func stepLevelUnmixedRunsAreExtended() async throws {
     options.sampler.draws = 300
     options.thresholds.maxRhat = 1.0001
     let extended = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 89, options: options)
-    #expect(extended.diagnostics.drawsPerChain == 600)
+    #expect(StepLevelFitter.extensions == 2 && StepLevelFitter.extensionFactor == 2)
+    #expect(extended.diagnostics.drawsPerChain == 1200)
     let first = try #require(extended.extendedFrom)
     #expect(!first.isGood && first.issues.allSatisfy {
         if case .rhatAboveLimit = $0 { return true }
@@ -549,6 +550,30 @@ func stepLevelUnmixedRunsAreExtended() async throws {
     let good = try await StepLevelFitter.fit(days: s.days, values: s.values, firstDay: 0, lastDay: 89, options: options)
     #expect(good.diagnostics.status.isGood)
     #expect(good.diagnostics.drawsPerChain == 1000 && good.extendedFrom == nil)
+}
+
+/// The rerun rule by itself: R̂ or ESS alone, at most two reruns, the second
+/// only when the first rerun nearly mixed; never for a failed factorization,
+/// divergences or a good run.
+@Test("a second rerun only when the first nearly mixed; never for other issues")
+func rerunRule() {
+    let rhat = { (r: Double) in FitStatus.flagged([.rhatAboveLimit(parameter: "mu[D]", rhat: r, limit: 1.01,
+                                                                    parametersAbove: 1, parameterCount: 10)]) }
+    let ess = FitStatus.flagged([.essBulkBelowLimit(parameter: "sigma", ess: 80, limit: 100)])
+    #expect(StepLevelFitter.runsAgain(status: rhat(1.3), maxRhat: 1.3, reruns: 0), "a first rerun whatever R̂")
+    #expect(StepLevelFitter.runsAgain(status: ess, maxRhat: 1.002, reruns: 0))
+    #expect(StepLevelFitter.runsAgain(status: rhat(1.015), maxRhat: 1.015, reruns: 1), "nearly mixed: once more")
+    #expect(StepLevelFitter.runsAgain(status: rhat(StepLevelFitter.nearlyMixedRhat), maxRhat: StepLevelFitter.nearlyMixedRhat, reruns: 1))
+    #expect(!StepLevelFitter.runsAgain(status: rhat(1.06), maxRhat: 1.06, reruns: 1), "far from mixed: no second rerun")
+    #expect(!StepLevelFitter.runsAgain(status: rhat(1.015), maxRhat: 1.015, reruns: 2), "two reruns at most")
+    #expect(!StepLevelFitter.runsAgain(status: .good, maxRhat: 1.001, reruns: 0))
+    #expect(!StepLevelFitter.runsAgain(status: rhat(.nan), maxRhat: .nan, reruns: 1))
+    for other: FitIssue in [.divergentTransitions(count: 64, limit: 0), .failedFactorizations(count: 1),
+                            .rhatUndefined(parameters: ["mu[D]"], chainCount: 4)] {
+        #expect(!StepLevelFitter.runsAgain(status: .flagged([other]), maxRhat: 1.02, reruns: 0), "\(other)")
+        let mixed = FitStatus.flagged([other, .essTailBelowLimit(parameter: "sigma", ess: 50, limit: 100)])
+        #expect(!StepLevelFitter.runsAgain(status: mixed, maxRhat: 1.02, reruns: 0), "\(other) and ESS")
+    }
 }
 
 @Suite("StepLevelFitter: steps measured in their block's noise")

@@ -34,6 +34,10 @@ the subset's.)
 import collections, json, os, subprocess, sys, tempfile, time
 import numpy as np
 
+if "-h" in sys.argv or "--help" in sys.argv:
+    print(__doc__)
+    sys.exit(0)
+
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 extra = sys.argv[sys.argv.index("--model"):sys.argv.index("--model") + 2] if "--model" in sys.argv else []
 save = sys.argv[sys.argv.index("--save") + 1] if "--save" in sys.argv else None
